@@ -1,0 +1,49 @@
+/** Structured logging: one JSON object per line on stdout, one line per event. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogSink = (line: string) => void;
+
+function levelFromEnv(): LogLevel {
+  const v = process.env.KUBERELAY_LOG_LEVEL;
+  return v === "debug" || v === "info" || v === "warn" || v === "error" ? v : "info";
+}
+
+/** Errors do not serialise to JSON by default; keep name and message, never the stack's object graph. */
+function normalise(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [k, v] of Object.entries(fields)) {
+    out[k] = v instanceof Error ? { name: v.name, message: v.message } : v;
+  }
+  return out;
+}
+
+export function createLogger(
+  component: string,
+  options: { level?: LogLevel; sink?: LogSink; fields?: LogFields } = {},
+): Logger {
+  const min = order[options.level ?? levelFromEnv()];
+  const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const base = { component, ...options.fields };
+  const emit = (level: LogLevel, msg: string, fields: LogFields = {}) => {
+    if (order[level] < min) return;
+    sink(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...normalise(fields) }));
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    child: (fields) => createLogger(component, { ...options, fields: { ...options.fields, ...fields } }),
+  };
+}

@@ -1,0 +1,23 @@
+/** Names shared by the operator, the gateway and the webhook: the wire contract between them. */
+export const GROUP = "kuberelay.dev";
+export const VERSION = "v1alpha1";
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** Field manager for every server-side apply the operator makes. */
+export const FIELD_MANAGER = "kuberelay-operator";
+
+/** Data key, in a RelayKey's Secret, holding the relay key plaintext. */
+export const RELAY_KEY_SECRET_KEY = "key";
+
+export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+export const LABEL_RELAY_KEY = `${GROUP}/relay-key`;
+export const MANAGED_BY = "kuberelay";
+
+export const ANNOTATION_INJECT = `${GROUP}/inject`;
+export const ANNOTATION_RELAY_KEY = `${GROUP}/relay-key`;
+export const ANNOTATION_INJECTED = `${GROUP}/injected`;
+
+/** Default name of the compiled gateway config Secret (in the operator's namespace). */
+export const DEFAULT_CONFIG_SECRET = "kuberelay-gateway-config";
+/** Data key, in the config Secret, holding the gzip-compressed JSON config. */
+export const CONFIG_SECRET_KEY = "config.json.gz";

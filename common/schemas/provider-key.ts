@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { labelSelectorSchema, objectMetaSchema, baseStatusSchema, secretKeySelectorSchema } from "./shared-types.js";
+import type { ResourceDefinition } from "./resource-definition.js";
+
+export const providerNames = ["openai", "anthropic", "azure-openai", "bedrock", "vertex", "openai-compatible"] as const;
+export type ProviderName = (typeof providerNames)[number];
+
+const priceSchema = z.object({
+  inputPerMillionTokens: z.number().min(0).describe("USD per million input tokens."),
+  outputPerMillionTokens: z.number().min(0).describe("USD per million output tokens."),
+});
+
+const credentialsSchema = z
+  .object({
+    secretKeyRef: secretKeySelectorSchema.optional().describe("The credential, from a Secret in this namespace."),
+    ambient: z
+      .boolean()
+      .optional()
+      .describe("Use the pod's cloud identity (IRSA / pod identity for Bedrock, workload identity for Vertex)."),
+  })
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "has(self.secretKeyRef) != (has(self.ambient) && self.ambient)",
+        message: "set exactly one of secretKeyRef or ambient: true",
+      },
+    ],
+  });
+
+export const providerKeySpecSchema = z
+  .object({
+    provider: z.enum(providerNames),
+    baseURL: z.string().max(2048).optional().describe("Upstream endpoint; defaults to the provider's public API."),
+    allowPrivateNetwork: z
+      .boolean()
+      .optional()
+      .describe("Allow a baseURL that is plain http or a loopback, private or link-local address."),
+    region: z.string().max(64).optional().describe("Cloud region (Bedrock, Vertex)."),
+    credentials: credentialsSchema,
+    allowedNamespaces: labelSelectorSchema
+      .optional()
+      .describe("Namespaces whose Policies may route to this key; by default only its own namespace."),
+    pricing: z
+      .record(z.string(), priceSchema)
+      .optional()
+      .describe("Per-model price overrides, keyed by upstream model name."),
+  })
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "!has(self.baseURL) || isURL(self.baseURL)",
+        message: "baseURL must be an absolute URL",
+      },
+      {
+        rule:
+          "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
+        message: "baseURL must use https unless allowPrivateNetwork is true",
+      },
+      {
+        rule:
+          "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || !isURL(self.baseURL) || !isIP(url(self.baseURL).getHostname()) || (ip(url(self.baseURL).getHostname()).isGlobalUnicast() && !cidr('10.0.0.0/8').containsIP(url(self.baseURL).getHostname()) && !cidr('172.16.0.0/12').containsIP(url(self.baseURL).getHostname()) && !cidr('192.168.0.0/16').containsIP(url(self.baseURL).getHostname()) && !cidr('fc00::/7').containsIP(url(self.baseURL).getHostname()))",
+        message: "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it",
+      },
+      {
+        rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",
+        message: "baseURL is required for azure-openai and openai-compatible providers",
+      },
+      {
+        rule: "!(self.provider in ['bedrock', 'vertex']) || has(self.region)",
+        message: "region is required for bedrock and vertex providers",
+      },
+    ],
+  });
+export type ProviderKeySpec = z.infer<typeof providerKeySpecSchema>;
+
+export const providerKeyStatusSchema = baseStatusSchema;
+
+export const providerKeySchema = z.object({
+  apiVersion: z.string(),
+  kind: z.literal("ProviderKey"),
+  metadata: objectMetaSchema,
+  spec: providerKeySpecSchema,
+  status: providerKeyStatusSchema.optional(),
+});
+export type ProviderKey = z.infer<typeof providerKeySchema>;
+
+export const providerKeyDefinition: ResourceDefinition = {
+  kind: "ProviderKey",
+  plural: "providerkeys",
+  singular: "providerkey",
+  shortNames: ["pk"],
+  description: "An upstream LLM provider credential and endpoint, owned by the platform team.",
+  spec: providerKeySpecSchema,
+  status: providerKeyStatusSchema,
+  printerColumns: [
+    { name: "Provider", type: "string", jsonPath: ".spec.provider" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+  ],
+};

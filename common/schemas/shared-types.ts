@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/** Kubernetes' metav1.Condition, as written in every kuberelay status. */
+export const conditionSchema = z.object({
+  type: z.string().min(1).max(316),
+  status: z.enum(["True", "False", "Unknown"]),
+  reason: z.string().min(1).max(1024),
+  message: z.string().max(32768),
+  observedGeneration: z.number().int().min(0).optional(),
+  lastTransitionTime: z.string(),
+});
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const conditionsSchema = z
+  .array(conditionSchema)
+  .meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"] });
+
+/** A DNS-1123 subdomain, the shape of most Kubernetes object names. */
+export const objectName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
+
+export const secretKeySelectorSchema = z.object({
+  name: objectName.describe("Name of a Secret in the resource's namespace."),
+  key: z.string().min(1).max(253).describe("Key within the Secret's data."),
+});
+
+const labelSelectorRequirement = z.object({
+  key: z.string().min(1),
+  operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]),
+  values: z.array(z.string()).optional(),
+});
+
+export const labelSelectorSchema = z.object({
+  matchLabels: z.record(z.string(), z.string()).optional(),
+  matchExpressions: z.array(labelSelectorRequirement).optional(),
+});
+export type LabelSelector = z.infer<typeof labelSelectorSchema>;
+
+const positiveInt = z.number().int().min(1);
+
+/** Limits a Policy sets, and a RelayKey may tighten. */
+export const limitsSchema = z.object({
+  requestsPerMinute: positiveInt.optional(),
+  tokensPerMinute: positiveInt.optional(),
+  requestsPerDay: positiveInt.optional(),
+  maxConcurrentRequests: positiveInt.optional(),
+  maxRequestBodyBytes: positiveInt.optional(),
+  maxOutputTokens: positiveInt.optional(),
+});
+export type Limits = z.infer<typeof limitsSchema>;
+
+/**
+ * metadata as the API server returns it. Only the fields kuberelay reads are typed;
+ * the rest pass through untouched.
+ */
+export const objectMetaSchema = z.looseObject({
+  name: z.string(),
+  namespace: z.string(),
+  uid: z.string().optional(),
+  generation: z.number().int().optional(),
+  resourceVersion: z.string().optional(),
+  deletionTimestamp: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+export const baseStatusSchema = z.object({
+  observedGeneration: z.number().int().min(0).optional(),
+  conditions: conditionsSchema.optional(),
+});

@@ -1,0 +1,24 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["{cli,common,operator,gateway,webhook}/**/*.test.ts", "e2e/mock-provider/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["e2e/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // One control plane per file; files run one at a time on 2 cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
