@@ -16,15 +16,21 @@ function isObject(v: unknown): v is JsonSchema {
  * zod's safe-integer bounds, its date-time regex (Kubernetes checks the format itself) and
  * `additionalProperties: false` (structural schemas prune unknown fields instead) are dropped.
  */
+function dropped(node: JsonSchema, key: string, value: unknown): boolean {
+  return (
+    key === "$schema" ||
+    (key === "additionalProperties" && value === false) ||
+    (key === "maximum" && value === SAFE) ||
+    (key === "minimum" && value === -SAFE) ||
+    (key === "pattern" && node.format === "date-time")
+  );
+}
+
 function clean(node: JsonSchema, path: string): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (forbidden.includes(key)) throw new Error(`${path}: "${key}" is not allowed in a structural schema`);
-    if (key === "$schema") continue;
-    if (key === "additionalProperties" && value === false) continue;
-    if (key === "maximum" && value === SAFE) continue;
-    if (key === "minimum" && value === -SAFE) continue;
-    if (key === "pattern" && node.format === "date-time") continue;
+    if (dropped(node, key, value)) continue;
     if (key === "properties" && isObject(value)) {
       out.properties = Object.fromEntries(
         Object.entries(value).map(([name, child]) => [name, clean(child as JsonSchema, `${path}.${name}`)]),
@@ -37,7 +43,8 @@ function clean(node: JsonSchema, path: string): JsonSchema {
     }
     out[key] = value;
   }
-  if (typeof out.type !== "string") throw new Error(`${path}: every level of a structural schema needs a type`);
+  if (typeof out.type !== "string")
+    throw new Error(`${path}: every level of a structural schema needs a type`);
   return out;
 }
 

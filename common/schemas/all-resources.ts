@@ -3,4 +3,8 @@ import { providerKeyDefinition } from "./provider-key.js";
 import { relayKeyDefinition } from "./relay-key.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 
-export const allResources: readonly ResourceDefinition[] = [providerKeyDefinition, policyDefinition, relayKeyDefinition];
+export const allResources: readonly ResourceDefinition[] = [
+  providerKeyDefinition,
+  policyDefinition,
+  relayKeyDefinition,
+];

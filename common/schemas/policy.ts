@@ -1,15 +1,22 @@
 import { z } from "zod";
-import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 import type { ResourceDefinition } from "./resource-definition.js";
+import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 
 const targetSchema = z.object({
   providerKeyRef: z.object({
     name: objectName,
     namespace: objectName
       .optional()
-      .describe("Namespace of the ProviderKey; it must allow this Policy's namespace. Defaults to the Policy's."),
+      .describe(
+        "Namespace of the ProviderKey; it must allow this Policy's namespace. Defaults to the Policy's.",
+      ),
   }),
-  model: z.string().min(1).max(256).optional().describe("Upstream model name; defaults to the requested model."),
+  model: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe("Upstream model name; defaults to the requested model."),
   weight: z.number().int().min(1).max(1000).default(1).describe("Relative share of traffic among targets."),
   timeoutSeconds: z.number().int().min(1).max(3600).optional(),
 });
@@ -65,6 +72,11 @@ export const policyDefinition: ResourceDefinition = {
   status: policyStatusSchema,
   printerColumns: [
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    {
+      name: "Reason",
+      type: "string",
+      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+      priority: 1,
+    },
   ],
 };

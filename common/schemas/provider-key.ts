@@ -1,8 +1,20 @@
 import { z } from "zod";
-import { labelSelectorSchema, objectMetaSchema, baseStatusSchema, secretKeySelectorSchema } from "./shared-types.js";
 import type { ResourceDefinition } from "./resource-definition.js";
+import {
+  baseStatusSchema,
+  labelSelectorSchema,
+  objectMetaSchema,
+  secretKeySelectorSchema,
+} from "./shared-types.js";
 
-export const providerNames = ["openai", "anthropic", "azure-openai", "bedrock", "vertex", "openai-compatible"] as const;
+export const providerNames = [
+  "openai",
+  "anthropic",
+  "azure-openai",
+  "bedrock",
+  "vertex",
+  "openai-compatible",
+] as const;
 export type ProviderName = (typeof providerNames)[number];
 
 const priceSchema = z.object({
@@ -12,11 +24,15 @@ const priceSchema = z.object({
 
 const credentialsSchema = z
   .object({
-    secretKeyRef: secretKeySelectorSchema.optional().describe("The credential, from a Secret in this namespace."),
+    secretKeyRef: secretKeySelectorSchema
+      .optional()
+      .describe("The credential, from a Secret in this namespace."),
     ambient: z
       .boolean()
       .optional()
-      .describe("Use the pod's cloud identity (IRSA / pod identity for Bedrock, workload identity for Vertex)."),
+      .describe(
+        "Use the pod's cloud identity (IRSA / pod identity for Bedrock, workload identity for Vertex).",
+      ),
   })
   .meta({
     "x-kubernetes-validations": [
@@ -30,7 +46,11 @@ const credentialsSchema = z
 export const providerKeySpecSchema = z
   .object({
     provider: z.enum(providerNames),
-    baseURL: z.string().max(2048).optional().describe("Upstream endpoint; defaults to the provider's public API."),
+    baseURL: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe("Upstream endpoint; defaults to the provider's public API."),
     allowPrivateNetwork: z
       .boolean()
       .optional()
@@ -52,14 +72,13 @@ export const providerKeySpecSchema = z
         message: "baseURL must be an absolute URL",
       },
       {
-        rule:
-          "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
+        rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
         message: "baseURL must use https unless allowPrivateNetwork is true",
       },
       {
-        rule:
-          "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || !isURL(self.baseURL) || !isIP(url(self.baseURL).getHostname()) || (ip(url(self.baseURL).getHostname()).isGlobalUnicast() && !cidr('10.0.0.0/8').containsIP(url(self.baseURL).getHostname()) && !cidr('172.16.0.0/12').containsIP(url(self.baseURL).getHostname()) && !cidr('192.168.0.0/16').containsIP(url(self.baseURL).getHostname()) && !cidr('fc00::/7').containsIP(url(self.baseURL).getHostname()))",
-        message: "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it",
+        rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || !isURL(self.baseURL) || !isIP(url(self.baseURL).getHostname()) || (ip(url(self.baseURL).getHostname()).isGlobalUnicast() && !cidr('10.0.0.0/8').containsIP(url(self.baseURL).getHostname()) && !cidr('172.16.0.0/12').containsIP(url(self.baseURL).getHostname()) && !cidr('192.168.0.0/16').containsIP(url(self.baseURL).getHostname()) && !cidr('fc00::/7').containsIP(url(self.baseURL).getHostname()))",
+        message:
+          "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it",
       },
       {
         rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",
@@ -95,6 +114,11 @@ export const providerKeyDefinition: ResourceDefinition = {
   printerColumns: [
     { name: "Provider", type: "string", jsonPath: ".spec.provider" },
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    {
+      name: "Reason",
+      type: "string",
+      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+      priority: 1,
+    },
   ],
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 import type { ResourceDefinition } from "./resource-definition.js";
+import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 
 export const relayKeySpecSchema = z.object({
   policyRef: z.object({ name: objectName.describe("A Policy in this namespace.") }),
@@ -38,6 +38,11 @@ export const relayKeyDefinition: ResourceDefinition = {
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     { name: "Prefix", type: "string", jsonPath: ".status.keyPrefix" },
     { name: "Expires", type: "string", jsonPath: ".spec.expiresAt", priority: 1 },
-    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    {
+      name: "Reason",
+      type: "string",
+      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+      priority: 1,
+    },
   ],
 };

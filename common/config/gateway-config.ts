@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { envelopeSchema } from "../crypto/envelope.js";
+import { providerNames } from "../schemas/provider-key.js";
+import { limitsSchema } from "../schemas/shared-types.js";
+
+/**
+ * The compiled gateway config: what the operator writes and every gateway loads.
+ * Ids are `namespace/name`. No secret is held in plaintext: relay keys appear only as
+ * sha256 hashes, provider credentials only as envelopes.
+ */
+export const CONFIG_VERSION = 1;
+
+const compiledKeySchema = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  id: z.string(),
+  policy: z.string(),
+  expiresAt: z.iso.datetime().optional(),
+  disabled: z.boolean().optional(),
+  limits: limitsSchema.optional(),
+});
+export type CompiledKey = z.infer<typeof compiledKeySchema>;
+
+const compiledTargetSchema = z.object({
+  provider: z.string(),
+  model: z.string().optional(),
+  weight: z.number().int().min(1),
+  timeoutSeconds: z.number().int().min(1).optional(),
+});
+
+const compiledRouteSchema = z.object({ model: z.string(), targets: z.array(compiledTargetSchema).min(1) });
+export type CompiledRoute = z.infer<typeof compiledRouteSchema>;
+
+const compiledPolicySchema = z.object({
+  routes: z.array(compiledRouteSchema),
+  limits: limitsSchema.optional(),
+});
+export type CompiledPolicy = z.infer<typeof compiledPolicySchema>;
+
+const compiledProviderSchema = z.object({
+  provider: z.enum(providerNames),
+  baseURL: z.string().optional(),
+  region: z.string().optional(),
+  credential: envelopeSchema.optional(),
+});
+export type CompiledProvider = z.infer<typeof compiledProviderSchema>;
+
+export const gatewayConfigSchema = z.object({
+  version: z.literal(CONFIG_VERSION),
+  keys: z.array(compiledKeySchema),
+  policies: z.record(z.string(), compiledPolicySchema),
+  providers: z.record(z.string(), compiledProviderSchema),
+});
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,0 +1,31 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { CompiledKey } from "../common/config/gateway-config.js";
+import { hashRelayKey } from "../common/crypto/relay-key.js";
+import { unauthorized } from "./errors.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** The relay key as any supported SDK sends it: Bearer, Anthropic's x-api-key, Azure's api-key. */
+export function callerKey(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  if (auth?.startsWith("Bearer ")) return auth.slice(7).trim() || undefined;
+  for (const name of ["x-api-key", "api-key"] as const) {
+    const v = headers[name];
+    if (typeof v === "string" && v.trim()) return v.trim();
+  }
+  return undefined;
+}
+
+/**
+ * Looks the key up by its sha256 in memory. The hash is the map key, so lookup time does not
+ * depend on how much of a guessed key is right. Expiry is checked here, to the second, with
+ * no reconcile needed.
+ */
+export function authenticate(snapshot: Snapshot, presented: string | undefined, now: Date): CompiledKey {
+  if (!presented) throw unauthorized("You didn't provide an API key.");
+  const key = snapshot.keys.get(hashRelayKey(presented));
+  if (!key) throw unauthorized("Incorrect API key provided.");
+  if (key.disabled) throw unauthorized("This API key is disabled.");
+  if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
+    throw unauthorized("This API key has expired.");
+  return key;
+}

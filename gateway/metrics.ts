@@ -1,0 +1,37 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The gateway's Prometheus metrics. Labels take values from small fixed sets only. */
+export function createGatewayMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({
+      name: "kuberelay_gateway_requests_total",
+      help: "Requests answered, by caller surface and status class.",
+      labelNames: ["surface", "code_class"] as const,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: "kuberelay_gateway_request_duration_seconds",
+      help: "Time to the last byte of the response.",
+      labelNames: ["surface"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    configReloads: new Counter({
+      name: "kuberelay_gateway_config_reloads_total",
+      help: "Config loads, by outcome (applied or refused; a refused config leaves the last good one serving).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    configKeys: new Gauge({
+      name: "kuberelay_gateway_config_keys",
+      help: "Relay keys in the config being served.",
+      registers: [registry],
+    }),
+  };
+}
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+export const codeClass = (status: number) => `${Math.floor(status / 100)}xx`;

@@ -1,0 +1,56 @@
+import type { CompiledKey, CompiledPolicy, GatewayConfig } from "../common/config/gateway-config.js";
+import { type KeyEncryptionKey, open } from "../common/crypto/envelope.js";
+import type { ProviderName } from "../common/schemas/provider-key.js";
+
+export interface RuntimeProvider {
+  id: string;
+  provider: ProviderName;
+  baseURL: string | undefined;
+  region: string | undefined;
+  /** Plaintext provider credential: lives only in this process's memory. */
+  credential: string | undefined;
+}
+
+/** An immutable, fully resolved view of one config generation; swapped whole. */
+export interface Snapshot {
+  generation: string;
+  keys: ReadonlyMap<string, CompiledKey>;
+  policies: ReadonlyMap<string, CompiledPolicy>;
+  providers: ReadonlyMap<string, RuntimeProvider>;
+}
+
+export async function buildSnapshot(
+  config: GatewayConfig,
+  kek: KeyEncryptionKey,
+  generation: string,
+): Promise<Snapshot> {
+  const providers = new Map<string, RuntimeProvider>();
+  for (const [id, p] of Object.entries(config.providers)) {
+    providers.set(id, {
+      id,
+      provider: p.provider,
+      baseURL: p.baseURL,
+      region: p.region,
+      credential: p.credential ? await open(kek, p.credential, id) : undefined,
+    });
+  }
+  return {
+    generation,
+    keys: new Map(config.keys.map((k) => [k.hash, k])),
+    policies: new Map(Object.entries(config.policies)),
+    providers,
+  };
+}
+
+/** Holds the current snapshot; readers take a reference once per request. */
+export class SnapshotHolder {
+  private value: Snapshot | undefined;
+
+  get current(): Snapshot | undefined {
+    return this.value;
+  }
+
+  swap(next: Snapshot): void {
+    this.value = next;
+  }
+}

@@ -1,0 +1,208 @@
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
+import type { Logger } from "../common/log.js";
+import { LABEL_RELAY_KEY } from "../common/names.js";
+import { type Policy, policySchema } from "../common/schemas/policy.js";
+import { type ProviderKey, providerKeySchema } from "../common/schemas/provider-key.js";
+import { relayKeySchema } from "../common/schemas/relay-key.js";
+import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
+import { type CompileResult, compile, objectId } from "./compile.js";
+import { ConfigWriter } from "./config-writer.js";
+import { ensureRelayKeySecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import { StatusWriter } from "./status-writer.js";
+import { accepted, refused, validateObjects } from "./validate-objects.js";
+import { WorkQueue } from "./work-queue.js";
+
+export const CONFIG_KEY = "config";
+const RESYNC_MS = 30_000;
+
+export interface ControllerOptions {
+  namespace: string;
+  configSecretName: string;
+}
+
+const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
+type CustomKind = keyof typeof plurals;
+
+/**
+ * Level-triggered: events only enqueue keys. `RelayKey/ns/name` makes sure that key's
+ * Secret exists; `config` recomputes the whole gateway config and every status from the
+ * caches, writes the config if it changed, then writes the statuses that changed.
+ */
+export class Controller {
+  private caches: OperatorCaches | undefined;
+  private readonly queue: WorkQueue;
+  private readonly statuses: StatusWriter;
+  private readonly configWriter: ConfigWriter;
+  private readonly secretConflicts = new Map<string, string>();
+  private resync: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly log: Logger,
+    kek: KeyEncryptionKey,
+    opts: ControllerOptions,
+  ) {
+    this.queue = new WorkQueue((key) => this.reconcile(key), log);
+    this.statuses = new StatusWriter(kc);
+    this.configWriter = new ConfigWriter(kc, kek, opts.namespace, opts.configSecretName);
+  }
+
+  async start(): Promise<void> {
+    const caches = startCaches(this.kc, this.log, (e) => this.onEvent(e));
+    this.caches = caches;
+    await caches.synced();
+    this.log.info("caches synced");
+    void this.queue.run();
+    this.queue.add(CONFIG_KEY);
+    this.resync = setInterval(() => this.queue.add(CONFIG_KEY), RESYNC_MS);
+  }
+
+  async stop(): Promise<void> {
+    if (this.resync) clearInterval(this.resync);
+    this.queue.stop();
+    await this.caches?.stop();
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private onEvent(e: CacheEvent): void {
+    const ns = e.obj.metadata?.namespace ?? "";
+    if (e.kind === "RelayKey") this.queue.add(`RelayKey/${ns}/${e.obj.metadata?.name ?? ""}`);
+    if (e.kind === "Secret") {
+      const owner = e.obj.metadata?.labels?.[LABEL_RELAY_KEY];
+      // A deleted key Secret is issued again: the RelayKey still exists and needs one.
+      if (owner) this.queue.add(`RelayKey/${ns}/${owner}`);
+    }
+    this.queue.add(CONFIG_KEY);
+  }
+
+  private requireCaches(): OperatorCaches {
+    if (!this.caches) throw new Error("controller not started");
+    return this.caches;
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    if (key === CONFIG_KEY) return this.reconcileConfig();
+    const [, namespace = "", name = ""] = key.split("/");
+    return this.reconcileRelayKey(namespace, name);
+  }
+
+  private async reconcileRelayKey(namespace: string, name: string): Promise<void> {
+    const caches = this.requireCaches();
+    const raw = caches.relayKeys.get(name, namespace);
+    const id = `${namespace}/${name}`;
+    const parsed = relayKeySchema.safeParse(raw);
+    if (!raw || raw.metadata?.deletionTimestamp || !parsed.success) {
+      this.secretConflicts.delete(id);
+      return;
+    }
+    const rk = parsed.data;
+    const result = await ensureRelayKeySecret(
+      this.kc,
+      rk,
+      caches.managedSecrets.get(rk.spec.secretName, namespace),
+    );
+    if (result === "conflict") {
+      this.secretConflicts.set(id, `Secret "${rk.spec.secretName}" exists and is not owned by this RelayKey`);
+    } else this.secretConflicts.delete(id);
+    if (result === "created") this.log.info("relay key issued", { relayKey: id, secret: rk.spec.secretName });
+    this.queue.add(CONFIG_KEY);
+  }
+
+  private async providerCredentials(providerKeys: readonly ProviderKey[]): Promise<Map<string, string>> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const values = new Map<string, string>();
+    for (const pk of providerKeys) {
+      const ref = pk.spec.credentials.secretKeyRef;
+      if (!ref) continue;
+      const namespace = pk.metadata.namespace;
+      try {
+        const secret = await core.readNamespacedSecret({ name: ref.name, namespace });
+        const encoded = secret.data?.[ref.key];
+        if (encoded)
+          values.set(`${namespace}/${ref.name}/${ref.key}`, Buffer.from(encoded, "base64").toString("utf8"));
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return values;
+  }
+
+  private async reconcileConfig(): Promise<void> {
+    const caches = this.requireCaches();
+    const relayKeys = validateObjects(caches.relayKeys.list(), relayKeySchema);
+    const policies = validateObjects(caches.policies.list(), policySchema);
+    const providerKeys = validateObjects(caches.providerKeys.list(), providerKeySchema);
+    const credentials = await this.providerCredentials(providerKeys.valid);
+    const result = compile({
+      relayKeys: relayKeys.valid,
+      policies: policies.valid as Policy[],
+      providerKeys: providerKeys.valid,
+      namespaceLabels: (ns) => caches.namespaces.get(ns)?.metadata?.labels,
+      relayKeyPlaintext: (ns, secretName) => {
+        const owner = relayKeys.valid.find(
+          (r) => r.metadata.namespace === ns && r.spec.secretName === secretName,
+        );
+        return plaintextFromOwnedSecret(caches.managedSecrets.get(secretName, ns), owner?.metadata.uid);
+      },
+      providerCredential: (ns, name, key) => credentials.get(`${ns}/${name}/${key}`),
+    });
+    const outcome = await this.configWriter.write(result.draft);
+    if (outcome === "written") {
+      this.log.info("gateway config written", {
+        keys: result.draft.keys.length,
+        policies: Object.keys(result.draft.policies).length,
+        providers: Object.keys(result.draft.providers).length,
+      });
+    }
+    await this.writeStatuses(result, [
+      ...policies.invalid.map((i) => ({ kind: "Policy" as const, ...i })),
+      ...providerKeys.invalid.map((i) => ({ kind: "ProviderKey" as const, ...i })),
+      ...relayKeys.invalid.map((i) => ({ kind: "RelayKey" as const, ...i })),
+    ]);
+  }
+
+  private async writeStatuses(
+    result: CompileResult,
+    invalid: Array<{ kind: CustomKind; obj: KubernetesObject; message: string }>,
+  ): Promise<void> {
+    const caches = this.requireCaches();
+    const failures: string[] = [];
+    const write = async (
+      kind: CustomKind,
+      obj: KubernetesObject,
+      conds: CompileResult["conditions"] extends Map<string, infer C> ? C : never,
+      extra = {},
+    ) => {
+      try {
+        await this.statuses.write({ kind, plural: plurals[kind], obj }, conds, extra);
+      } catch (err) {
+        failures.push(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}: ${apiErrorMessage(err)}`);
+      }
+    };
+    for (const i of invalid) await write(i.kind, i.obj, refused(i.message));
+    const sources = { RelayKey: caches.relayKeys, Policy: caches.policies, ProviderKey: caches.providerKeys };
+    for (const [key, conds] of result.conditions) {
+      const [kind, namespace = "", name = ""] = key.split("/") as [CustomKind, string, string];
+      const obj = sources[kind].get(name, namespace);
+      if (!obj) continue;
+      const id = `${namespace}/${name}`;
+      const conflict = kind === "RelayKey" ? this.secretConflicts.get(id) : undefined;
+      const finalConds = conflict
+        ? [
+            accepted,
+            ...conds.filter((c) => c.type !== "Ready"),
+            { type: "Ready", status: "False" as const, reason: "SecretConflict", message: conflict },
+          ]
+        : [accepted, ...conds];
+      await write(kind, obj, finalConds, kind === "RelayKey" ? { ...result.relayKeyFacts.get(id) } : {});
+    }
+    // Statuses are retried as a whole; the config above is already consistent.
+    if (failures.length > 0) throw new Error(`status writes failed: ${failures.join("; ")}`);
+    void objectId;
+  }
+}
