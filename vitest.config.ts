@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/*.test.ts"],
+          globalSetup: ["e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // One control plane per file; files run one at a time on 2 cores.

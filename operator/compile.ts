@@ -2,6 +2,7 @@ import type { ConditionInput } from "../common/conditions.js";
 import type { CompiledKey, CompiledPolicy, CompiledProvider } from "../common/config/gateway-config.js";
 import { hashRelayKey, relayKeyFingerprint, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { matchesLabelSelector } from "../common/kube/label-selector.js";
+import { isPrivateNetworkURL } from "../common/net/private-address.js";
 import type { Policy } from "../common/schemas/policy.js";
 import type { ProviderKey } from "../common/schemas/provider-key.js";
 import type { RelayKey } from "../common/schemas/relay-key.js";
@@ -64,6 +65,11 @@ function compileProvider(
     ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
     ...(spec.region ? { region: spec.region } : {}),
   };
+  if (spec.baseURL && !spec.allowPrivateNetwork && isPrivateNetworkURL(spec.baseURL)) {
+    const msg =
+      "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it";
+    return { conds: [resolved(false, "PrivateNetwork", msg), ready(false, "PrivateNetwork", msg)] };
+  }
   const ref = spec.credentials.secretKeyRef;
   if (!ref) {
     return {

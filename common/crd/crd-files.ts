@@ -9,11 +9,14 @@ export const GENERATED_HEADER =
 /** Where generated CRDs live: for `kubectl apply -f crds/` and for the Helm chart. */
 export const CRD_DIRS = ["crds", "charts/kuberelay/crds"] as const;
 
-/** Repo-relative path → file content, for every generated CRD file. */
+/**
+ * Repo-relative path → file content, for every generated CRD file. Written as YAML 1.1 so
+ * that strings such as "off" are quoted: the API server reads YAML 1.1, where off is false.
+ */
 export function renderCrdFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const def of allResources) {
-    const body = GENERATED_HEADER + stringify(buildCrd(def), { lineWidth: 0 });
+    const body = GENERATED_HEADER + stringify(buildCrd(def), { lineWidth: 0, version: "1.1" });
     for (const dir of CRD_DIRS) files.set(`${dir}/${GROUP}_${def.plural}.yaml`, body);
   }
   return files;

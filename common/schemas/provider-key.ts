@@ -76,11 +76,6 @@ export const providerKeySpecSchema = z
         message: "baseURL must use https unless allowPrivateNetwork is true",
       },
       {
-        rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || !isURL(self.baseURL) || !isIP(url(self.baseURL).getHostname()) || (ip(url(self.baseURL).getHostname()).isGlobalUnicast() && !cidr('10.0.0.0/8').containsIP(url(self.baseURL).getHostname()) && !cidr('172.16.0.0/12').containsIP(url(self.baseURL).getHostname()) && !cidr('192.168.0.0/16').containsIP(url(self.baseURL).getHostname()) && !cidr('fc00::/7').containsIP(url(self.baseURL).getHostname()))",
-        message:
-          "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it",
-      },
-      {
         rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",
         message: "baseURL is required for azure-openai and openai-compatible providers",
       },

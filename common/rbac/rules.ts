@@ -1,0 +1,51 @@
+import type { V1PolicyRule } from "@kubernetes/client-node";
+import { GROUP } from "../names.js";
+
+/**
+ * The RBAC each process needs, and nothing more. The chart's roles are generated from
+ * these (npm run generate) and the e2e suite runs every process under them.
+ */
+const customResources = ["relaykeys", "policies", "providerkeys"];
+
+export const operatorClusterRules: V1PolicyRule[] = [
+  { apiGroups: [GROUP], resources: customResources, verbs: ["get", "list", "watch"] },
+  {
+    apiGroups: [GROUP],
+    resources: customResources.map((r) => `${r}/status`),
+    verbs: ["get", "patch", "update"],
+  },
+  // Reads ProviderKey credentials and watches the relay-key Secrets it issued; creates those once.
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create"] },
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
+];
+
+/** In the operator's own namespace: writing the gateway config Secret. */
+export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
+  return [
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      resourceNames: [configSecret],
+      verbs: ["get", "patch", "update"],
+    },
+  ];
+}
+
+/** The gateway reads its config Secret and nothing else (list+watch by name). */
+export function gatewayNamespaceRules(configSecret: string): V1PolicyRule[] {
+  return [
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      resourceNames: [configSecret],
+      verbs: ["get", "list", "watch"],
+    },
+  ];
+}
+
+/** The webhook reads RelayKeys to find their Secret's name; it never reads a Secret. */
+export const webhookClusterRules: V1PolicyRule[] = [
+  { apiGroups: [GROUP], resources: ["relaykeys"], verbs: ["get"] },
+  { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
+];

@@ -1,0 +1,203 @@
+/**
+ * The whole system on a real control plane: CRDs, RBAC, operator, gateways and webhook as
+ * separate processes under their own ServiceAccounts, and the mock provider upstream.
+ * Used by the e2e tests and by `make demo`.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { DEFAULT_CONFIG_SECRET } from "../../common/names.js";
+import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
+import { issueCert } from "./certs.js";
+import { type ControlPlane, startControlPlane } from "./control-plane.js";
+import { type KuberelayProcess, repoRoot, startKuberelay } from "./kuberelay-process.js";
+import { rbacManifests } from "./rbac-manifests.js";
+
+export const SYSTEM_NAMESPACE = "kuberelay-system";
+export const WEBHOOK_CONFIG_NAME = "kuberelay-inject";
+
+export interface GatewayHandle {
+  proc: KuberelayProcess;
+  url: string;
+  metricsUrl: string;
+}
+
+export interface Stack {
+  cp: ControlPlane;
+  mock: MockProvider;
+  /** The upstream credential the mock accepts; it must never reach a caller. */
+  providerSecret: string;
+  operator: KuberelayProcess;
+  gateways: GatewayHandle[];
+  webhook: KuberelayProcess;
+  processes(): KuberelayProcess[];
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  gateways?: number;
+  step?: (message: string) => void;
+}
+
+const toYamlStream = (objects: readonly object[]) => objects.map((o) => JSON.stringify(o)).join("\n---\n");
+
+async function startGateway(
+  cp: ControlPlane,
+  env: Record<string, string>,
+  index: number,
+): Promise<GatewayHandle> {
+  const proc = startKuberelay(
+    `gateway-${index}`,
+    [
+      "gateway",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--metrics-port",
+      "0",
+      "--namespace",
+      SYSTEM_NAMESPACE,
+      "--drain-seconds",
+      "5",
+    ],
+    env,
+    join(cp.logDir, `gateway-${index}.log`),
+  );
+  const line = await proc.waitForLine((l) => l.msg === "listening");
+  return { proc, url: `http://127.0.0.1:${line.port}`, metricsUrl: `http://127.0.0.1:${line.metricsPort}` };
+}
+
+async function registerWebhook(cp: ControlPlane, port: number): Promise<void> {
+  const config = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "MutatingWebhookConfiguration",
+    metadata: { name: WEBHOOK_CONFIG_NAME },
+    webhooks: [
+      {
+        name: "pods.inject.kuberelay.dev",
+        admissionReviewVersions: ["v1"],
+        sideEffects: "None",
+        failurePolicy: "Ignore",
+        timeoutSeconds: 5,
+        reinvocationPolicy: "IfNeeded",
+        clientConfig: {
+          // No kube-proxy here: the API server calls the webhook by URL, not through a Service.
+          url: `https://127.0.0.1:${port}/mutate`,
+          caBundle: Buffer.from(cp.caPem).toString("base64"),
+        },
+        rules: [
+          {
+            apiGroups: [""],
+            apiVersions: ["v1"],
+            operations: ["CREATE"],
+            resources: ["pods"],
+            scope: "Namespaced",
+          },
+        ],
+        namespaceSelector: {
+          matchExpressions: [
+            {
+              key: "kubernetes.io/metadata.name",
+              operator: "NotIn",
+              values: ["kube-system", SYSTEM_NAMESPACE],
+            },
+          ],
+        },
+      },
+    ],
+  };
+  await cp.kubectl(["apply", "-f", "-"], JSON.stringify(config));
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const step = options.step ?? (() => {});
+  step("starting etcd, kube-apiserver and kube-controller-manager");
+  const cp = await startControlPlane();
+  const started: KuberelayProcess[] = [];
+  let mock: MockProvider | undefined;
+  const stop = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+    await mock?.close();
+    await cp.stop();
+  };
+  try {
+    step(`control plane up in ${cp.startupMs} ms at ${cp.server}; applying CRDs and RBAC`);
+    await cp.kubectl(["apply", "-f", join(repoRoot, "crds")]);
+    await cp.kubectl([
+      "wait",
+      "--for=condition=Established",
+      "--timeout=60s",
+      "crd",
+      "-l",
+      "app.kubernetes.io/name=kuberelay",
+    ]);
+    await cp.kubectl(["create", "namespace", SYSTEM_NAMESPACE]);
+    await cp.kubectl(
+      ["apply", "-f", "-"],
+      toYamlStream(rbacManifests(SYSTEM_NAMESPACE, DEFAULT_CONFIG_SECRET)),
+    );
+
+    const providerSecret = `sk-mock-${randomBytes(16).toString("hex")}`;
+    mock = await startMockProvider({ openaiKey: providerSecret });
+    const masterKey = randomBytes(32).toString("base64");
+    const envFor = async (sa: string) => ({
+      KUBECONFIG: await cp.serviceAccountKubeconfig(SYSTEM_NAMESPACE, sa),
+      KUBERELAY_MASTER_KEY: masterKey,
+    });
+
+    step("starting the operator under its ServiceAccount");
+    const operator = startKuberelay(
+      "operator",
+      ["operator", "--namespace", SYSTEM_NAMESPACE],
+      await envFor("kuberelay-operator"),
+      join(cp.logDir, "operator.log"),
+    );
+    started.push(operator);
+    await operator.waitForLine((l) => l.msg === "started");
+
+    const gatewayEnv = await envFor("kuberelay-gateway");
+    const gateways: GatewayHandle[] = [];
+    for (let i = 0; i < (options.gateways ?? 2); i++) {
+      const gw = await startGateway(cp, gatewayEnv, i);
+      started.push(gw.proc);
+      gateways.push(gw);
+    }
+    step(`gateways listening: ${gateways.map((g) => g.url).join(", ")}`);
+
+    const first = gateways[0];
+    if (!first) throw new Error("at least one gateway is needed");
+    const serving = await issueCert(cp.ca, {
+      cn: "kuberelay-webhook",
+      ipAddresses: ["127.0.0.1"],
+      server: true,
+    });
+    const webhookEnv = await envFor("kuberelay-webhook");
+    const webhook = startKuberelay(
+      "webhook",
+      [
+        "webhook",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--tls-cert-file",
+        serving.certPath,
+        "--tls-key-file",
+        serving.keyPath,
+        "--gateway-url",
+        first.url,
+      ],
+      { KUBECONFIG: webhookEnv.KUBECONFIG },
+      join(cp.logDir, "webhook.log"),
+    );
+    started.push(webhook);
+    const listening = await webhook.waitForLine((l) => l.msg === "listening");
+    await registerWebhook(cp, Number(listening.port));
+    step(`webhook serving on https://127.0.0.1:${listening.port}/mutate, registered with the API server`);
+
+    return { cp, mock, providerSecret, operator, gateways, webhook, processes: () => [...started], stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+/** The processes' RBAC for the e2e cluster, from the same rules the chart's roles are generated from. */
+import type { V1PolicyRule } from "@kubernetes/client-node";
+import {
+  gatewayNamespaceRules,
+  operatorClusterRules,
+  operatorNamespaceRules,
+  webhookClusterRules,
+} from "../../common/rbac/rules.js";
+
+type Manifest = Record<string, unknown>;
+
+function clusterRole(name: string, rules: V1PolicyRule[], sa: string, namespace: string): Manifest[] {
+  return [
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name: sa, namespace }],
+    },
+  ];
+}
+
+function role(name: string, rules: V1PolicyRule[], sa: string, namespace: string): Manifest[] {
+  return [
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace }, rules },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name, namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+      subjects: [{ kind: "ServiceAccount", name: sa, namespace }],
+    },
+  ];
+}
+
+export function rbacManifests(namespace: string, configSecret: string): Manifest[] {
+  return [
+    ...clusterRole("kuberelay-operator", operatorClusterRules, "kuberelay-operator", namespace),
+    ...role(
+      "kuberelay-operator-config",
+      operatorNamespaceRules(configSecret),
+      "kuberelay-operator",
+      namespace,
+    ),
+    ...role("kuberelay-gateway", gatewayNamespaceRules(configSecret), "kuberelay-gateway", namespace),
+    ...clusterRole("kuberelay-webhook", webhookClusterRules, "kuberelay-webhook", namespace),
+  ];
+}

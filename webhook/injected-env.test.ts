@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { injectedEnv } from "./injected-env.js";
+
+describe("injectedEnv", () => {
+  it("gives base URLs only without a RelayKey", () => {
+    expect(injectedEnv("http://gw.kuberelay.svc:8787", undefined)).toEqual([
+      { name: "OPENAI_BASE_URL", value: "http://gw.kuberelay.svc:8787/v1" },
+      { name: "ANTHROPIC_BASE_URL", value: "http://gw.kuberelay.svc:8787" },
+    ]);
+  });
+
+  it("trims trailing slashes from the gateway URL", () => {
+    expect(injectedEnv("https://gw.example/prefix//", undefined).map((v) => v.value)).toEqual([
+      "https://gw.example/prefix/v1",
+      "https://gw.example/prefix",
+    ]);
+  });
+
+  it("references the RelayKey Secret for the API keys", () => {
+    const env = injectedEnv("http://gw", { secretName: "team-a-key" });
+    expect(env.slice(2)).toEqual([
+      { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-key", key: "key" } } },
+      { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-key", key: "key" } } },
+    ]);
+  });
+});

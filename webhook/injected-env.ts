@@ -1,0 +1,39 @@
+import { RELAY_KEY_SECRET_KEY } from "../common/names.js";
+
+/** The Secret holding a RelayKey's plaintext; the webhook only ever names it, never reads it. */
+export interface RelayKeyRef {
+  secretName: string;
+}
+
+/** The subset of a Kubernetes EnvVar the webhook writes. */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: { name: string; key: string } };
+}
+
+export const BASE_URL_ENV_NAMES = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"] as const;
+export const KEY_ENV_NAMES = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"] as const;
+
+/** A trailing slash would give `//v1`, which some SDKs keep verbatim in the request path. */
+function trimTrailingSlashes(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/**
+ * The variables a selected container should have, in the order they are appended. The OpenAI SDKs expect the
+ * `/v1` prefix in their base URL; the Anthropic SDKs add it themselves.
+ */
+export function injectedEnv(gatewayUrl: string, relayKey: RelayKeyRef | undefined): EnvVar[] {
+  const base = trimTrailingSlashes(gatewayUrl);
+  const urls: EnvVar[] = [
+    { name: "OPENAI_BASE_URL", value: `${base}/v1` },
+    { name: "ANTHROPIC_BASE_URL", value: base },
+  ];
+  if (relayKey === undefined) return urls;
+  const secretKeyRef = { name: relayKey.secretName, key: RELAY_KEY_SECRET_KEY };
+  return [
+    ...urls,
+    ...KEY_ENV_NAMES.map((name) => ({ name, valueFrom: { secretKeyRef: { ...secretKeyRef } } })),
+  ];
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { mutatePod, wantsInjection } from "./mutate-pod.js";
+import { applyJsonPatch } from "./testing/apply-json-patch.js";
+import { isRecord, isUnknownArray } from "./type-guards.js";
+
+const gatewayUrl = "http://kuberelay-gateway.kuberelay.svc:8787";
+const relayKey = { secretName: "team-a-relay-key" };
+
+function pod(containers: unknown[], annotations: Record<string, string> = { "kuberelay.dev/inject": "true" }) {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { generateName: "app-", namespace: "team-a", annotations },
+    spec: { containers },
+  };
+}
+
+function envOf(document: unknown, index: number): unknown[] {
+  if (!isRecord(document) || !isRecord(document.spec) || !isUnknownArray(document.spec.containers)) return [];
+  const container = document.spec.containers[index];
+  return isRecord(container) && isUnknownArray(container.env) ? container.env : [];
+}
+
+describe("wantsInjection", () => {
+  it("selects only the exact string true", () => {
+    expect(wantsInjection(pod([]))).toBe(true);
+    expect(wantsInjection(pod([], { "kuberelay.dev/inject": "True" }))).toBe(false);
+    expect(wantsInjection(pod([], {}))).toBe(false);
+    expect(wantsInjection({ metadata: {} })).toBe(false);
+    expect(wantsInjection("not a pod")).toBe(false);
+  });
+});
+
+describe("mutatePod", () => {
+  it("creates env when the container has none", () => {
+    const original = pod([{ name: "app", image: "app:1" }]);
+    const { patch, injected } = mutatePod(original, { gatewayUrl, relayKey });
+
+    expect(injected).toEqual(["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]);
+    expect(patch).toContainEqual({
+      op: "add",
+      path: "/spec/containers/0/env",
+      value: [
+        { name: "OPENAI_BASE_URL", value: `${gatewayUrl}/v1` },
+        { name: "ANTHROPIC_BASE_URL", value: gatewayUrl },
+        { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-relay-key", key: "key" } } },
+        { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-relay-key", key: "key" } } },
+      ],
+    });
+    expect(patch).toHaveLength(2);
+  });
+
+  it("appends to an existing env and keeps variables the container defines", () => {
+    const original = pod([
+      {
+        name: "app",
+        env: [
+          { name: "LOG_LEVEL", value: "debug" },
+          { name: "OPENAI_BASE_URL", value: "https://my-own.example/v1" },
+        ],
+      },
+    ]);
+    const { patch, injected } = mutatePod(original, { gatewayUrl, relayKey: undefined });
+
+    expect(injected).toEqual(["ANTHROPIC_BASE_URL"]);
+    expect(patch).toHaveLength(2);
+    expect(patch).toContainEqual({
+      op: "add",
+      path: "/spec/containers/0/env/-",
+      value: { name: "ANTHROPIC_BASE_URL", value: gatewayUrl },
+    });
+    expect(patch).toContainEqual({
+      op: "add",
+      path: "/metadata/annotations/kuberelay.dev~1injected",
+      value: "ANTHROPIC_BASE_URL",
+    });
+    expect(envOf(applyJsonPatch(original, patch), 0)).toContainEqual({
+      name: "OPENAI_BASE_URL",
+      value: "https://my-own.example/v1",
+    });
+  });
+
+  it("injects into every container and lists each name once", () => {
+    const original = pod([{ name: "a", env: [{ name: "OPENAI_BASE_URL", value: "x" }] }, { name: "b" }]);
+    const { patch, injected } = mutatePod(original, { gatewayUrl, relayKey: undefined });
+    const mutated = applyJsonPatch(original, patch);
+
+    expect(injected).toEqual(["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"]);
+    expect(envOf(mutated, 0)).toHaveLength(2);
+    expect(envOf(mutated, 1)).toHaveLength(2);
+  });
+
+  it("is idempotent: its own output yields no operations", () => {
+    const original = pod([{ name: "a" }, { name: "b", env: [{ name: "X", value: "1" }] }]);
+    const first = mutatePod(original, { gatewayUrl, relayKey });
+    const mutated = applyJsonPatch(original, first.patch);
+
+    expect(first.patch.length).toBeGreaterThan(0);
+    expect(mutatePod(mutated, { gatewayUrl, relayKey })).toEqual({ patch: [], injected: [] });
+  });
+
+  it("escapes the annotation key and records what it injected", () => {
+    const { patch } = mutatePod(pod([{ name: "a" }]), { gatewayUrl, relayKey });
+    expect(patch).toContainEqual({
+      op: "add",
+      path: "/metadata/annotations/kuberelay.dev~1injected",
+      value: "OPENAI_BASE_URL,ANTHROPIC_BASE_URL,OPENAI_API_KEY,ANTHROPIC_API_KEY",
+    });
+  });
+
+  it("does nothing to a Pod that is not annotated", () => {
+    expect(mutatePod(pod([{ name: "a" }], {}), { gatewayUrl, relayKey })).toEqual({ patch: [], injected: [] });
+    expect(mutatePod(pod([{ name: "a" }], { "kuberelay.dev/inject": "false" }), { gatewayUrl, relayKey })).toEqual(
+      { patch: [], injected: [] },
+    );
+  });
+
+  it("does nothing when every container already defines every variable", () => {
+    const env = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"].map((name) => ({ name, value: "mine" }));
+    expect(mutatePod(pod([{ name: "a", env }]), { gatewayUrl, relayKey: undefined })).toEqual({
+      patch: [],
+      injected: [],
+    });
+  });
+
+  it("leaves raw fields it does not know untouched and never edits its input", () => {
+    const original = {
+      ...pod([{ name: "a", futureField: { x: [1, 2] }, env: [{ name: "X", valueFrom: { brandNew: {} } }] }]),
+      status: { phase: "Pending" },
+      unknownTopLevel: true,
+    };
+    const snapshot = structuredClone(original);
+    const { patch } = mutatePod(original, { gatewayUrl, relayKey });
+
+    expect(original).toEqual(snapshot);
+    expect(patch.every((operation) => operation.op === "add")).toBe(true);
+    expect(patch.map((operation) => operation.path).sort()).toEqual([
+      "/metadata/annotations/kuberelay.dev~1injected",
+      "/spec/containers/0/env/-",
+      "/spec/containers/0/env/-",
+      "/spec/containers/0/env/-",
+      "/spec/containers/0/env/-",
+    ]);
+    const mutated = applyJsonPatch(original, patch);
+    expect(mutated).toMatchObject({ unknownTopLevel: true, status: { phase: "Pending" } });
+    expect(envOf(mutated, 0)[0]).toEqual({ name: "X", valueFrom: { brandNew: {} } });
+  });
+
+  it("skips a container whose env is not a list", () => {
+    const { injected } = mutatePod(pod([{ name: "a", env: "bogus" }]), { gatewayUrl, relayKey });
+    expect(injected).toEqual([]);
+  });
+});

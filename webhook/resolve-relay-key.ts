@@ -1,0 +1,62 @@
+import { ANNOTATION_RELAY_KEY } from "../common/names.js";
+import { KEY_ENV_NAMES, type RelayKeyRef } from "./injected-env.js";
+import { type RelayKeyLookup, RelayKeyLookupError } from "./relay-key-lookup.js";
+
+/** Below the API server's webhook timeout, so a slow lookup still ends in base URLs rather than no mutation. */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 3_000;
+
+export interface RelayKeyResolution {
+  relayKey: RelayKeyRef | undefined;
+  /** Shown to whoever created the Pod (kubectl prints admission warnings). */
+  warnings: string[];
+  /** For the log only: the underlying failure, when there was one. */
+  error?: unknown;
+}
+
+export interface ResolveRelayKeyInput {
+  lookup: RelayKeyLookup;
+  namespace: string | undefined;
+  /** The value of the Pod's relay-key annotation, if any. */
+  name: unknown;
+  timeoutMs?: number;
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const CONSEQUENCE = `${KEY_ENV_NAMES.join(" and ")} not injected`;
+
+/** Decides which Secret the key variables reference; every way of not finding one admits with a warning. */
+export async function resolveRelayKey(input: ResolveRelayKeyInput): Promise<RelayKeyResolution> {
+  const { lookup, namespace, name } = input;
+  const without = (reason: string, error?: unknown): RelayKeyResolution => ({
+    relayKey: undefined,
+    warnings: [`kuberelay: ${reason}; ${CONSEQUENCE}`],
+    ...(error === undefined ? {} : { error }),
+  });
+  if (name === undefined) return without(`annotation "${ANNOTATION_RELAY_KEY}" not set`);
+  if (typeof name !== "string" || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    return without(`annotation "${ANNOTATION_RELAY_KEY}" is not a valid RelayKey name`);
+  }
+  if (namespace === undefined) return without(`Pod has no namespace to look up RelayKey "${name}" in`);
+  const ref = `"${namespace}/${name}"`;
+  try {
+    const info = await withTimeout(lookup.get(namespace, name), input.timeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS);
+    if (info === undefined) return without(`RelayKey ${ref} not found`);
+    if (!info.ready) return without(`RelayKey ${ref} is not Ready`);
+    return { relayKey: { secretName: info.secretName }, warnings: [] };
+  } catch (error) {
+    const detail = error instanceof RelayKeyLookupError ? error.detail : "lookup failed";
+    return without(`RelayKey ${ref} could not be read (${detail})`, error);
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RelayKeyLookupError(`timed out after ${ms}ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
