@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./e2e/reporters/plain-summary.ts"],
     projects: [
       {
         test: {

@@ -1,0 +1,52 @@
+# kuberelay — the README's two commands are `make demo` and `make test`.
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup build lint typecheck crds crds-check controlplane test test-unit test-e2e demo kind-up kind-down
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+setup: ## install system packages, npm packages and the control-plane binaries (cached)
+	@bash .ci/setup
+
+build: setup ## compile TypeScript to dist/
+	npm run build
+
+lint: setup ## biome lint + format check
+	npm run lint
+
+typecheck: setup ## tsc --noEmit over everything, tests included
+	npm run typecheck
+
+crds: ## regenerate crds/ and the chart's CRDs from the zod schemas
+	npm run crds
+
+crds-check: setup ## fail when a generated file is stale
+	npm run crds -- --check
+
+controlplane: ## build kube-apiserver, kube-controller-manager, kubectl and etcd from Go modules (cached)
+	@bash e2e/controlplane/build.sh
+
+test: setup ## set up and run every check and test: lint, types, generated files, unit, e2e
+	npm run lint
+	npm run typecheck
+	npm run crds -- --check
+	npm test
+
+test-unit: setup ## unit tests only
+	npm run test:unit
+
+test-e2e: setup ## end-to-end tests only (real control plane)
+	npm run test:e2e
+
+demo: setup ## set up and run the local demo on a real control plane
+	npm run build
+	npm run demo
+
+kind-up: ## create a kind cluster (needs Docker) and install the CRDs
+	kind create cluster --name kuberelay --config kind-config.yaml
+	kubectl apply -f crds/
+
+kind-down: ## delete the kind cluster
+	kind delete cluster --name kuberelay
