@@ -49,7 +49,10 @@ describe("parseAdmissionReview", () => {
       { ...review({}), kind: "SomethingElse" },
     ];
     for (const body of cases) {
-      expect(parseAdmissionReview(body)).toMatchObject({ ok: false, uid: "705ab4f5-6393-11e8-b7cc-42010a800002" });
+      expect(parseAdmissionReview(body)).toMatchObject({
+        ok: false,
+        uid: "705ab4f5-6393-11e8-b7cc-42010a800002",
+      });
     }
   });
 });

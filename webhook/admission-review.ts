@@ -41,7 +41,9 @@ export function parseAdmissionReview(body: unknown): ParsedAdmissionReview {
   const { request } = parsed.data;
   const skip = (reason: string): ParsedAdmissionReview => ({ ok: false, uid: request.uid, reason });
   const { group, version, kind } = request.kind;
-  if (group !== "" || version !== "v1" || kind !== "Pod") return skip(`not a Pod: ${group}/${version} ${kind}`);
+  if (group !== "" || version !== "v1" || kind !== "Pod") {
+    return skip(`not a Pod: ${group}/${version} ${kind}`);
+  }
   if (request.subResource) return skip(`subresource ${request.subResource}`);
   if (request.operation !== "CREATE") return skip(`operation ${request.operation}`);
   return {

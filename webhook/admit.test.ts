@@ -24,7 +24,11 @@ describe("admit", () => {
     const mutated = applyJsonPatch(podOf(review), decodePatch(answer.response.patch));
     expect(mutated).toMatchObject({
       metadata: { annotations: { "kuberelay.dev/injected": expect.stringContaining("OPENAI_API_KEY") } },
-      spec: { containers: [{ env: expect.arrayContaining([{ name: "OPENAI_BASE_URL", value: `${GATEWAY_URL}/v1` }]) }] },
+      spec: {
+        containers: [
+          { env: expect.arrayContaining([{ name: "OPENAI_BASE_URL", value: `${GATEWAY_URL}/v1` }]) },
+        ],
+      },
     });
     expect(summary).toMatchObject({ namespace: "team-a", pod: "chat-7d9f-", warnings: [] });
     expect(summary.injected).toHaveLength(4);
@@ -65,10 +69,12 @@ describe("admit", () => {
   });
 
   it("admits unchanged when the Pod needs nothing", async () => {
-    const env = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"].map((name) => ({
-      name,
-      value: "mine",
-    }));
+    const env = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"].map(
+      (name) => ({
+        name,
+        value: "mine",
+      }),
+    );
     const review = podCreateReview(
       { "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": "chat" },
       { containers: [{ name: "app", env }] },

@@ -1,5 +1,9 @@
 import { ANNOTATION_RELAY_KEY } from "../common/names.js";
-import { type AdmissionReviewResponse, buildAdmissionResponse, parseAdmissionReview } from "./admission-review.js";
+import {
+  type AdmissionReviewResponse,
+  buildAdmissionResponse,
+  parseAdmissionReview,
+} from "./admission-review.js";
 import { mutatePod, podAnnotations, wantsInjection } from "./mutate-pod.js";
 import type { RelayKeyLookup } from "./relay-key-lookup.js";
 import { resolveRelayKey } from "./resolve-relay-key.js";
@@ -53,8 +57,14 @@ export async function admit(body: unknown, options: AdmitOptions): Promise<Admis
   const { warnings } = resolution;
   const error = resolution.error === undefined ? {} : { error: resolution.error };
   try {
-    const { patch, injected } = mutatePod(pod, { gatewayUrl: options.gatewayUrl, relayKey: resolution.relayKey });
-    return { review: buildAdmissionResponse(uid, { patch, warnings }), summary: { ...base, injected, warnings, ...error } };
+    const { patch, injected } = mutatePod(pod, {
+      gatewayUrl: options.gatewayUrl,
+      relayKey: resolution.relayKey,
+    });
+    return {
+      review: buildAdmissionResponse(uid, { patch, warnings }),
+      summary: { ...base, injected, warnings, ...error },
+    };
   } catch (mutationError) {
     // A bug in the mutation must not block Pods: admit unchanged and let the log tell.
     return {

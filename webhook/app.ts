@@ -46,8 +46,13 @@ export function createWebhookApp(options: WebhookAppOptions): Express {
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = httpStatusOf(err);
+    if (status === 500) {
+      logger.error("request failed", { status, error: err });
+      res.status(500).json({ error: "internal error" });
+      return;
+    }
     logger.warn("request refused", { status, error: err });
-    res.status(status).json({ error: status === 500 ? "internal error" : messageOf(err) });
+    res.status(status).json({ error: messageOf(err) });
   });
 
   return app;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,16 @@ afterAll(async () => {
 });
 
 function flags(port = "0"): string[] {
-  return ["--port", port, "--host", "127.0.0.1", "--tls-cert-file", cert.certFile, "--tls-key-file", cert.keyFile];
+  return [
+    "--port",
+    port,
+    "--host",
+    "127.0.0.1",
+    "--tls-cert-file",
+    cert.certFile,
+    "--tls-key-file",
+    cert.keyFile,
+  ];
 }
 
 function listeningPort(lines: Record<string, unknown>[]): number | undefined {
@@ -69,9 +78,9 @@ describe("runWebhook in process", () => {
 
   it("fails clearly when the TLS files are missing", async () => {
     const args = ["--tls-cert-file", join(dir, "missing.crt"), "--tls-key-file", join(dir, "missing.key")];
-    await expect(runWebhook([...args, "--gateway-url", "http://gw"], { lookup: fakeLookup({}) })).rejects.toThrow(
-      /missing\.crt/,
-    );
+    await expect(
+      runWebhook([...args, "--gateway-url", "http://gw"], { lookup: fakeLookup({}) }),
+    ).rejects.toThrow(/missing\.crt/);
   });
 });
 
@@ -95,7 +104,9 @@ async function fakeApiServer(): Promise<{ server: Server; url: string; paths: st
     }
     res.statusCode = 404;
     res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
+    res.end(
+      JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

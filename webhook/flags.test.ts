@@ -19,15 +19,20 @@ describe("parseWebhookFlags", () => {
 
   it("reads the gateway URL from the environment, the flag winning", () => {
     const env = { KUBERELAY_GATEWAY_URL: "https://from-env.example/relay" };
-    expect(parseWebhookFlags(tls, env)).toMatchObject({ config: { gatewayUrl: "https://from-env.example/relay" } });
+    expect(parseWebhookFlags(tls, env)).toMatchObject({
+      config: { gatewayUrl: "https://from-env.example/relay" },
+    });
     expect(parseWebhookFlags([...tls, "--gateway-url", "http://flag"], env)).toMatchObject({
       config: { gatewayUrl: "http://flag" },
     });
   });
 
   it("accepts port 0 and a host", () => {
-    expect(parseWebhookFlags([...tls, "--port", "0", "--host", "127.0.0.1"], { KUBERELAY_GATEWAY_URL: "http://g" }))
-      .toMatchObject({ config: { port: 0, host: "127.0.0.1" } });
+    expect(
+      parseWebhookFlags([...tls, "--port", "0", "--host", "127.0.0.1"], {
+        KUBERELAY_GATEWAY_URL: "http://g",
+      }),
+    ).toMatchObject({ config: { port: 0, host: "127.0.0.1" } });
   });
 
   it("answers --help without requiring anything", () => {

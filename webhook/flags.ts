@@ -74,7 +74,9 @@ function required(value: string | undefined, flag: string): string {
 
 function parsePort(value: string): number {
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(port) || port > 65_535) throw new UsageError(`--port must be 0-65535, got "${value}"`);
+  if (!Number.isInteger(port) || port > 65_535) {
+    throw new UsageError(`--port must be 0-65535, got "${value}"`);
+  }
   return port;
 }
 

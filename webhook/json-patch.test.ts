@@ -12,7 +12,13 @@ describe("diffAdditions", () => {
     const after = {
       spec: {
         containers: [
-          { name: "a", env: [{ name: "X", value: "1" }, { name: "Y", value: "2" }] },
+          {
+            name: "a",
+            env: [
+              { name: "X", value: "1" },
+              { name: "Y", value: "2" },
+            ],
+          },
           { name: "b", env: [{ name: "Y", value: "2" }] },
         ],
       },

@@ -6,7 +6,10 @@ import { isRecord, isUnknownArray } from "./type-guards.js";
 const gatewayUrl = "http://kuberelay-gateway.kuberelay.svc:8787";
 const relayKey = { secretName: "team-a-relay-key" };
 
-function pod(containers: unknown[], annotations: Record<string, string> = { "kuberelay.dev/inject": "true" }) {
+function pod(
+  containers: unknown[],
+  annotations: Record<string, string> = { "kuberelay.dev/inject": "true" },
+) {
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -36,7 +39,12 @@ describe("mutatePod", () => {
     const original = pod([{ name: "app", image: "app:1" }]);
     const { patch, injected } = mutatePod(original, { gatewayUrl, relayKey });
 
-    expect(injected).toEqual(["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]);
+    expect(injected).toEqual([
+      "OPENAI_BASE_URL",
+      "ANTHROPIC_BASE_URL",
+      "OPENAI_API_KEY",
+      "ANTHROPIC_API_KEY",
+    ]);
     expect(patch).toContainEqual({
       op: "add",
       path: "/spec/containers/0/env",
@@ -109,10 +117,13 @@ describe("mutatePod", () => {
   });
 
   it("does nothing to a Pod that is not annotated", () => {
-    expect(mutatePod(pod([{ name: "a" }], {}), { gatewayUrl, relayKey })).toEqual({ patch: [], injected: [] });
-    expect(mutatePod(pod([{ name: "a" }], { "kuberelay.dev/inject": "false" }), { gatewayUrl, relayKey })).toEqual(
-      { patch: [], injected: [] },
-    );
+    expect(mutatePod(pod([{ name: "a" }], {}), { gatewayUrl, relayKey })).toEqual({
+      patch: [],
+      injected: [],
+    });
+    expect(
+      mutatePod(pod([{ name: "a" }], { "kuberelay.dev/inject": "false" }), { gatewayUrl, relayKey }),
+    ).toEqual({ patch: [], injected: [] });
   });
 
   it("does nothing when every container already defines every variable", () => {

@@ -68,6 +68,8 @@ describe("createKubernetesRelayKeyLookup", () => {
       detail: "HTTP 403",
     });
     const down = fakeApi(() => Promise.reject(new Error("ECONNREFUSED")));
-    await expect(createKubernetesRelayKeyLookup(down).get("a", "k")).rejects.toBeInstanceOf(RelayKeyLookupError);
+    await expect(createKubernetesRelayKeyLookup(down).get("a", "k")).rejects.toBeInstanceOf(
+      RelayKeyLookupError,
+    );
   });
 });

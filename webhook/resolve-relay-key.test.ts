@@ -3,7 +3,9 @@ import type { RelayKeyInfo, RelayKeyLookup } from "./relay-key-lookup.js";
 import { RelayKeyLookupError } from "./relay-key-lookup.js";
 import { resolveRelayKey } from "./resolve-relay-key.js";
 
-function lookupOf(get: (namespace: string, name: string) => Promise<RelayKeyInfo | undefined>): RelayKeyLookup {
+function lookupOf(
+  get: (namespace: string, name: string) => Promise<RelayKeyInfo | undefined>,
+): RelayKeyLookup {
   return { get };
 }
 
@@ -34,7 +36,11 @@ describe("resolveRelayKey", () => {
   });
 
   it("warns when the RelayKey does not exist", async () => {
-    const result = await resolveRelayKey({ lookup: lookupOf(async () => undefined), namespace: "ns", name: "k" });
+    const result = await resolveRelayKey({
+      lookup: lookupOf(async () => undefined),
+      namespace: "ns",
+      name: "k",
+    });
     expect(result).toEqual({
       relayKey: undefined,
       warnings: ['kuberelay: RelayKey "ns/k" not found; OPENAI_API_KEY and ANTHROPIC_API_KEY not injected'],

@@ -83,7 +83,10 @@ describe("webhook server", () => {
               { name: "OPENAI_BASE_URL", value: `${GATEWAY_URL}/v1` },
               { name: "ANTHROPIC_BASE_URL", value: GATEWAY_URL },
               { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "chat-relay-key", key: "key" } } },
-              { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "chat-relay-key", key: "key" } } },
+              {
+                name: "ANTHROPIC_API_KEY",
+                valueFrom: { secretKeyRef: { name: "chat-relay-key", key: "key" } },
+              },
             ],
           },
         ],

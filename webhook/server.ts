@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:https";
 import type { RequestListener } from "node:http";
+import { createServer, type Server } from "node:https";
 import type { SecureContextOptions } from "node:tls";
 import type { Logger } from "../common/log.js";
 import { gracefulCloser } from "./graceful-close.js";
@@ -74,6 +74,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 function boundPort(server: Server): number {
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("HTTPS server is not bound to a TCP port");
+  if (address === null || typeof address === "string") {
+    throw new Error("HTTPS server is not bound to a TCP port");
+  }
   return address.port;
 }

@@ -1,12 +1,12 @@
+import { X509Certificate } from "node:crypto";
 import { copyFile, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { X509Certificate } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureLogger } from "./testing/capture-logger.js";
 import { generateSelfSignedCert } from "./testing/self-signed-cert.js";
 import { waitFor } from "./testing/wait-for.js";
-import { readTlsSnapshot, type TlsMaterial, TlsLoadError, watchTlsFiles } from "./tls-files.js";
+import { readTlsSnapshot, TlsLoadError, type TlsMaterial, watchTlsFiles } from "./tls-files.js";
 
 let dir = "";
 beforeEach(async () => {
@@ -21,7 +21,10 @@ function serial(material: TlsMaterial): string {
 }
 
 /** Replace by rename, as a Secret volume update does. */
-async function replace(from: { certFile: string; keyFile: string }, to: { certFile: string; keyFile: string }) {
+async function replace(
+  from: { certFile: string; keyFile: string },
+  to: { certFile: string; keyFile: string },
+) {
   await copyFile(from.certFile, `${to.certFile}.tmp`);
   await copyFile(from.keyFile, `${to.keyFile}.tmp`);
   await rename(`${to.keyFile}.tmp`, to.keyFile);
@@ -39,13 +42,15 @@ describe("readTlsSnapshot", () => {
   it("refuses a key that does not match the certificate", async () => {
     const a = await generateSelfSignedCert(dir, "a");
     const b = await generateSelfSignedCert(dir, "b");
-    await expect(readTlsSnapshot({ certFile: a.certFile, keyFile: b.keyFile })).rejects.toBeInstanceOf(TlsLoadError);
+    await expect(readTlsSnapshot({ certFile: a.certFile, keyFile: b.keyFile })).rejects.toBeInstanceOf(
+      TlsLoadError,
+    );
   });
 
   it("names missing files", async () => {
-    await expect(readTlsSnapshot({ certFile: join(dir, "nope.crt"), keyFile: join(dir, "nope.key") })).rejects.toThrow(
-      /nope\.crt/,
-    );
+    await expect(
+      readTlsSnapshot({ certFile: join(dir, "nope.crt"), keyFile: join(dir, "nope.key") }),
+    ).rejects.toThrow(/nope\.crt/);
   });
 });
 

@@ -33,7 +33,9 @@ export async function readTlsSnapshot(files: TlsFiles): Promise<TlsSnapshot> {
     // Catches a half-written file or a key that does not match the certificate before it is served.
     createSecureContext({ cert, key });
   } catch (cause) {
-    throw new TlsLoadError(`TLS certificate ${files.certFile} and key ${files.keyFile} are not usable`, { cause });
+    throw new TlsLoadError(`TLS certificate ${files.certFile} and key ${files.keyFile} are not usable`, {
+      cause,
+    });
   }
   return { material: { cert, key }, stamp };
 }

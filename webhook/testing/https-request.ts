@@ -21,7 +21,8 @@ export function httpsRequest(
       url,
       { method: options.method ?? "GET", ca: options.ca, agent: false, headers: options.headers },
       (res) => {
-        const fingerprint = res.socket instanceof TLSSocket ? res.socket.getPeerCertificate().fingerprint256 : "";
+        const fingerprint =
+          res.socket instanceof TLSSocket ? res.socket.getPeerCertificate().fingerprint256 : "";
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () =>
