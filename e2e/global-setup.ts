@@ -1,6 +1,6 @@
 /**
  * Before any e2e file: build dist/ (the tests run the same compiled entrypoint as the image)
- * and make sure the control-plane binaries exist, so a cold Go build is paid here, once,
+ * and make sure the control-plane and helm binaries exist, so a cold Go build is paid here, once,
  * outside any test's timeout.
  */
 import { execFileSync } from "node:child_process";

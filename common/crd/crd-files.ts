@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { CHART_RBAC_PATH, renderChartRbac } from "../generate/chart-rbac.js";
 import { GROUP } from "../names.js";
 import { allResources } from "../schemas/all-resources.js";
 import { buildCrd } from "./build-crd.js";
@@ -19,5 +20,6 @@ export function renderCrdFiles(): Map<string, string> {
     const body = GENERATED_HEADER + stringify(buildCrd(def), { lineWidth: 0, version: "1.1" });
     for (const dir of CRD_DIRS) files.set(`${dir}/${GROUP}_${def.plural}.yaml`, body);
   }
+  files.set(CHART_RBAC_PATH, renderChartRbac());
   return files;
 }

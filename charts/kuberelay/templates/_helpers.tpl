@@ -1,0 +1,185 @@
+{{/*
+Chart name, truncated to the 63 characters a label value may hold.
+*/}}
+{{- define "kuberelay.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Prefix of every object's name: <release>-<chart>, or the release name alone when it
+already contains the chart name. Truncated so that the longest suffix the chart adds
+("-webhook-tls", "-gateway-config") still fits a 63-character name.
+*/}}
+{{- define "kuberelay.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 47 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 47 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 47 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "kuberelay.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels on every object.
+*/}}
+{{- define "kuberelay.labels" -}}
+helm.sh/chart: {{ include "kuberelay.chart" . }}
+{{ include "kuberelay.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: kuberelay
+{{- end }}
+
+{{/*
+Labels that identify the release; selectors add app.kubernetes.io/component.
+*/}}
+{{- define "kuberelay.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kuberelay.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Labels of one component's objects. Call with (dict "ctx" $ "component" "gateway").
+*/}}
+{{- define "kuberelay.componentLabels" -}}
+{{ include "kuberelay.labels" .ctx }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/*
+Selector of one component's pods. Call with (dict "ctx" $ "component" "gateway").
+*/}}
+{{- define "kuberelay.componentSelectorLabels" -}}
+{{ include "kuberelay.selectorLabels" .ctx }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "kuberelay.image" -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag }}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository $tag }}
+{{- end }}
+{{- end }}
+
+{{/*
+The compiled gateway config Secret: written by the operator, read by the gateways.
+*/}}
+{{- define "kuberelay.configSecretName" -}}
+{{- default (printf "%s-gateway-config" (include "kuberelay.fullname" .)) .Values.configSecretName }}
+{{- end }}
+
+{{- define "kuberelay.masterKeySecretName" -}}
+{{- default (printf "%s-master-key" (include "kuberelay.fullname" .)) .Values.masterKey.existingSecret }}
+{{- end }}
+
+{{/*
+The webhook's serving certificate. cert-manager's Secret has its own name, so that
+switching webhook.certManager.enabled never makes Helm and cert-manager fight over one Secret.
+*/}}
+{{- define "kuberelay.webhookTlsSecretName" -}}
+{{- if .Values.webhook.certManager.enabled }}
+{{- printf "%s-webhook-cert" (include "kuberelay.fullname" .) }}
+{{- else }}
+{{- printf "%s-webhook-tls" (include "kuberelay.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "kuberelay.gatewayServiceName" -}}
+{{- printf "%s-gateway" (include "kuberelay.fullname" .) }}
+{{- end }}
+
+{{- define "kuberelay.webhookServiceName" -}}
+{{- printf "%s-webhook" (include "kuberelay.fullname" .) }}
+{{- end }}
+
+{{- define "kuberelay.gatewayUrl" -}}
+{{- default (printf "http://%s.%s.svc:%v" (include "kuberelay.gatewayServiceName" .) .Release.Namespace .Values.gateway.port) .Values.webhook.gatewayUrl }}
+{{- end }}
+
+{{/*
+Environment every component gets: its own namespace (downward API) and the log level.
+*/}}
+{{- define "kuberelay.commonEnv" -}}
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: KUBERELAY_LOG_LEVEL
+  value: {{ .Values.logLevel | quote }}
+{{- end }}
+
+{{/*
+The key-encryption key, for the operator (encrypts) and the gateways (decrypt).
+*/}}
+{{- define "kuberelay.masterKeyEnv" -}}
+- name: KUBERELAY_MASTER_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "kuberelay.masterKeySecretName" . }}
+      key: {{ .Values.masterKey.secretKey }}
+{{- end }}
+
+{{/*
+Pod-level fields shared by every component. Call with (dict "ctx" $ "component" "gateway" "values" .Values.gateway).
+*/}}
+{{- define "kuberelay.podSpecCommon" -}}
+{{- $ctx := .ctx -}}
+serviceAccountName: {{ include "kuberelay.fullname" $ctx }}-{{ .component }}
+securityContext:
+  {{- toYaml $ctx.Values.podSecurityContext | nindent 2 }}
+{{- with $ctx.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+topologySpreadConstraints:
+{{- if .values.topologySpreadConstraints }}
+  {{- toYaml .values.topologySpreadConstraints | nindent 2 }}
+{{- else }}
+  - maxSkew: 1
+    topologyKey: kubernetes.io/hostname
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        {{- include "kuberelay.componentSelectorLabels" (dict "ctx" $ctx "component" .component) | nindent 8 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Pod metadata shared by every component. Call like kuberelay.podSpecCommon.
+*/}}
+{{- define "kuberelay.podMetadata" -}}
+labels:
+  {{- include "kuberelay.componentSelectorLabels" (dict "ctx" .ctx "component" .component) | nindent 2 }}
+  {{- with .ctx.Values.podLabels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- with .ctx.Values.podAnnotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { CHART_RBAC_HEADER, renderChartRbac } from "./chart-rbac.js";
+
+// Staleness of the committed file is checked with the other generated files (common/crd/crd-files.test.ts).
+describe("generated chart RBAC", () => {
+  const rendered = renderChartRbac();
+
+  it("carries the generated-file header", () => {
+    expect(rendered.startsWith(CHART_RBAC_HEADER)).toBe(true);
+  });
+
+  it("names the config Secret through the chart helper, never a fixed name", () => {
+    expect(rendered).not.toContain("__KUBERELAY_CONFIG_SECRET__");
+    const names = rendered.match(/resourceNames:\n\s+- .*/g) ?? [];
+    expect(names).toHaveLength(2);
+    for (const n of names) expect(n).toContain('{{ include "kuberelay.configSecretName" . | quote }}');
+  });
+
+  it("aggregates into the built-in roles without granting ProviderKey writes", () => {
+    expect(rendered).toContain('rbac.authorization.k8s.io/aggregate-to-edit: "true"');
+    expect(rendered).toContain('rbac.authorization.k8s.io/aggregate-to-view: "true"');
+    const edit = rendered.slice(rendered.indexOf("}}-edit"), rendered.indexOf("}}-view"));
+    expect(edit).toContain("relaykeys");
+    expect(edit).not.toContain("providerkeys");
+  });
+});

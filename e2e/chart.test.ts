@@ -1,0 +1,522 @@
+/**
+ * The Helm chart: lints, renders with the values that matter, meets the restricted Pod Security
+ * Standard, and is accepted by a real kube-apiserver (server-side dry run), whose RBAC then grants
+ * exactly what the chart says.
+ */
+import { X509Certificate } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type {
+  V1ClusterRoleBinding,
+  V1Container,
+  V1Deployment,
+  V1MutatingWebhookConfiguration,
+  V1PodDisruptionBudget,
+  V1Role,
+  V1RoleBinding,
+  V1Secret,
+  V1Service,
+} from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
+import { CommandError, runCommand } from "./harness/run-command.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const chart = join(root, "charts", "kuberelay");
+const crdDir = join(chart, "crds");
+const buildScript = join(root, "e2e", "helm", "build.sh");
+
+const release = "kuberelay";
+const namespace = "kuberelay-system";
+const configSecret = "kuberelay-gateway-config";
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+}
+
+/** Runs build.sh (instant when its cache is warm); its last stdout line is the bin directory. */
+async function helmBinary(): Promise<string> {
+  const { stdout } = await runCommand("bash", [buildScript], { stderr: "inherit" });
+  const dir = stdout.trim().split("\n").at(-1)?.trim() ?? "";
+  if (dir === "") throw new Error(`${buildScript} printed no bin directory`);
+  return join(dir, "helm");
+}
+
+let helmPath = "";
+let helmHome = "";
+
+/** helm with its config, cache and data dirs in a temp dir: nothing read from or left in ~. */
+async function helm(args: readonly string[]): Promise<string> {
+  const env = {
+    ...process.env,
+    HELM_CONFIG_HOME: join(helmHome, "config"),
+    HELM_CACHE_HOME: join(helmHome, "cache"),
+    HELM_DATA_HOME: join(helmHome, "data"),
+  };
+  const { stdout } = await runCommand(helmPath, args, { env, cwd: root });
+  return stdout;
+}
+
+async function render(...sets: string[]): Promise<{ text: string; objects: Manifest[] }> {
+  const text = await helm([
+    "template",
+    release,
+    chart,
+    "--namespace",
+    namespace,
+    ...sets.flatMap((s) => ["--set", s]),
+  ]);
+  const objects: Manifest[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    expect(doc.errors, `rendered YAML does not parse: ${doc.errors.join("; ")}`).toEqual([]);
+    const value: unknown = doc.toJS();
+    if (value !== null && value !== undefined) objects.push(value as Manifest);
+  }
+  return { text, objects };
+}
+
+function ofKind<T>(objects: readonly Manifest[], kind: string): T[] {
+  return objects.filter((o) => o.kind === kind) as T[];
+}
+
+function one<T>(objects: readonly Manifest[], kind: string, name: string): T {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (found === undefined) throw new Error(`no ${kind} ${name} rendered`);
+  return found as T;
+}
+
+function decode(secret: V1Secret, key: string): Buffer {
+  const value = secret.data?.[key];
+  if (value === undefined) throw new Error(`Secret ${secret.metadata?.name} has no ${key}`);
+  return Buffer.from(value, "base64");
+}
+
+function containersOf(d: V1Deployment): V1Container[] {
+  const spec = d.spec?.template.spec;
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+}
+
+/** The "restricted" Pod Security Standard, field by field. */
+function expectRestricted(d: V1Deployment): void {
+  const name = d.metadata?.name;
+  const pod = d.spec?.template.spec;
+  expect(pod, `${name} has a pod spec`).toBeDefined();
+  expect(pod?.hostNetwork ?? false, `${name} hostNetwork`).toBe(false);
+  expect(pod?.hostPID ?? false, `${name} hostPID`).toBe(false);
+  expect(pod?.hostIPC ?? false, `${name} hostIPC`).toBe(false);
+  for (const v of pod?.volumes ?? [])
+    expect(v.hostPath, `${name} volume ${v.name} is a hostPath`).toBeUndefined();
+  expect(pod?.securityContext?.runAsNonRoot, `${name} pod runAsNonRoot`).toBe(true);
+  expect(pod?.securityContext?.seccompProfile?.type, `${name} pod seccomp`).toBe("RuntimeDefault");
+  expect(pod?.securityContext?.runAsUser, `${name} pod runAsUser`).not.toBe(0);
+  for (const c of containersOf(d)) {
+    const where = `${name}/${c.name}`;
+    const sc = c.securityContext;
+    expect(sc?.runAsNonRoot ?? pod?.securityContext?.runAsNonRoot, `${where} runAsNonRoot`).toBe(true);
+    expect(sc?.readOnlyRootFilesystem, `${where} readOnlyRootFilesystem`).toBe(true);
+    expect(sc?.allowPrivilegeEscalation, `${where} allowPrivilegeEscalation`).toBe(false);
+    expect(sc?.privileged ?? false, `${where} privileged`).toBe(false);
+    expect(sc?.capabilities?.drop, `${where} drops ALL capabilities`).toEqual(["ALL"]);
+    expect(sc?.capabilities?.add ?? [], `${where} adds no capability`).toEqual([]);
+    expect(sc?.seccompProfile?.type ?? pod?.securityContext?.seccompProfile?.type, `${where} seccomp`).toBe(
+      "RuntimeDefault",
+    );
+    expect(c.resources?.requests?.cpu, `${where} requests cpu`).toBeDefined();
+    expect(c.resources?.requests?.memory, `${where} requests memory`).toBeDefined();
+    expect(c.resources?.limits?.memory, `${where} limits memory`).toBeDefined();
+    for (const p of c.ports ?? []) expect(p.hostPort, `${where} hostPort`).toBeUndefined();
+  }
+}
+
+function env(c: V1Container, name: string) {
+  return c.env?.find((e) => e.name === name);
+}
+
+function firstContainer(d: V1Deployment): V1Container {
+  const c = d.spec?.template.spec?.containers[0];
+  if (c === undefined) throw new Error(`${d.metadata?.name} has no container`);
+  return c;
+}
+
+beforeAll(async () => {
+  helmHome = await mkdtemp(join(tmpdir(), "kuberelay-helm-"));
+  helmPath = await helmBinary();
+}, 1_800_000); // a cold build compiles helm from source: minutes on 2 cores
+
+afterAll(async () => {
+  if (helmHome !== "") await rm(helmHome, { recursive: true, force: true });
+});
+
+describe("helm chart", () => {
+  it("passes helm lint with default and cert-manager values", async () => {
+    await helm(["lint", "--strict", chart]);
+    await helm(["lint", "--strict", chart, "--set", "webhook.certManager.enabled=true"]);
+  });
+
+  it("refuses a failurePolicy other than Ignore or Fail", async () => {
+    const err = await render("webhook.failurePolicy=Sometimes").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err instanceof CommandError ? err.stderr : "").toContain(
+      "webhook.failurePolicy must be Ignore or Fail",
+    );
+  });
+
+  describe("with default values", () => {
+    let objects: Manifest[] = [];
+    beforeAll(async () => {
+      ({ objects } = await render());
+    });
+
+    it("renders the three components with their Services, PDBs and ServiceAccounts", () => {
+      const names = (kind: string) =>
+        objects
+          .filter((o) => o.kind === kind)
+          .map((o) => o.metadata.name)
+          .sort();
+      expect(names("Deployment")).toEqual(["kuberelay-gateway", "kuberelay-operator", "kuberelay-webhook"]);
+      expect(names("ServiceAccount")).toEqual([
+        "kuberelay-gateway",
+        "kuberelay-operator",
+        "kuberelay-webhook",
+      ]);
+      expect(names("PodDisruptionBudget")).toEqual(["kuberelay-gateway", "kuberelay-webhook"]);
+      expect(names("MutatingWebhookConfiguration")).toEqual(["kuberelay"]);
+      // One operator until leader election lands; the stateless processes run two.
+      const replicas = Object.fromEntries(
+        ofKind<V1Deployment>(objects, "Deployment").map((d) => [d.metadata?.name, d.spec?.replicas]),
+      );
+      expect(replicas).toEqual({ "kuberelay-gateway": 2, "kuberelay-operator": 1, "kuberelay-webhook": 2 });
+      for (const o of objects.filter(
+        (o) => !o.kind.startsWith("Cluster") && o.kind !== "MutatingWebhookConfiguration",
+      )) {
+        expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(namespace);
+      }
+
+      const gateway = one<V1Service>(objects, "Service", "kuberelay-gateway");
+      expect(gateway.spec?.ports?.map((p) => [p.name, p.port, p.targetPort])).toEqual([
+        ["http", 8787, "http"],
+        ["metrics", 9090, "metrics"],
+      ]);
+      const webhook = one<V1Service>(objects, "Service", "kuberelay-webhook");
+      expect(webhook.spec?.ports?.map((p) => [p.name, p.port, p.targetPort])).toEqual([
+        ["https", 443, "https"],
+      ]);
+      const pdb = one<V1PodDisruptionBudget>(objects, "PodDisruptionBudget", "kuberelay-webhook");
+      expect(pdb.spec?.selector?.matchLabels).toMatchObject({ "app.kubernetes.io/component": "webhook" });
+    });
+
+    it("runs every pod under the restricted Pod Security Standard", () => {
+      const deployments = ofKind<V1Deployment>(objects, "Deployment");
+      expect(deployments).toHaveLength(3);
+      for (const d of deployments) expectRestricted(d);
+    });
+
+    it("passes each process its subcommand, namespace, config Secret and master key", () => {
+      for (const component of ["operator", "gateway", "webhook"]) {
+        const d = one<V1Deployment>(objects, "Deployment", `kuberelay-${component}`);
+        const c = firstContainer(d);
+        expect(c.image).toBe(`ghcr.io/kuberelay/kuberelay:${chartAppVersion(objects)}`);
+        expect(c.command).toBeUndefined();
+        expect(c.args?.[0]).toBe(component);
+        expect(env(c, "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath).toBe("metadata.namespace");
+        expect(d.spec?.template.spec?.serviceAccountName).toBe(`kuberelay-${component}`);
+        const masterKey = env(c, "KUBERELAY_MASTER_KEY")?.valueFrom?.secretKeyRef;
+        if (component === "webhook") expect(masterKey).toBeUndefined();
+        else {
+          expect(masterKey).toEqual({ name: "kuberelay-master-key", key: "master-key" });
+          expect(c.args).toContain(`--config-secret=${configSecret}`);
+          expect(c.args).toContain(`--namespace=${namespace}`);
+        }
+      }
+      const webhook = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-webhook"));
+      expect(webhook.args).toContain(`--gateway-url=http://kuberelay-gateway.${namespace}.svc:8787`);
+    });
+
+    it("probes the gateway on its metrics port and the webhook over https", () => {
+      const gateway = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-gateway"));
+      expect(gateway.readinessProbe?.httpGet).toMatchObject({ path: "/readyz", port: "metrics" });
+      expect(gateway.livenessProbe?.httpGet).toMatchObject({ path: "/healthz", port: "metrics" });
+      expect(gateway.ports?.map((p) => [p.name, p.containerPort])).toEqual([
+        ["http", 8787],
+        ["metrics", 9090],
+      ]);
+      expect(gateway.args).toContain("--drain-seconds=30");
+      const grace = one<V1Deployment>(objects, "Deployment", "kuberelay-gateway").spec?.template.spec
+        ?.terminationGracePeriodSeconds;
+      expect(grace).toBeGreaterThan(30);
+      const webhook = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-webhook"));
+      for (const probe of [webhook.readinessProbe, webhook.livenessProbe]) {
+        expect(probe?.httpGet).toMatchObject({ path: "/healthz", port: "https", scheme: "HTTPS" });
+      }
+      expect(webhook.ports?.map((p) => [p.name, p.containerPort])).toEqual([["https", 8443]]);
+    });
+
+    it("generates a 32-byte master key", () => {
+      const secret = one<V1Secret>(objects, "Secret", "kuberelay-master-key");
+      const key = decode(secret, "master-key").toString("utf8");
+      expect(Buffer.from(key, "base64")).toHaveLength(32);
+    });
+
+    it("configures the webhook as specified, with a caBundle that signs a valid serving certificate", () => {
+      const mwc = one<V1MutatingWebhookConfiguration>(objects, "MutatingWebhookConfiguration", "kuberelay");
+      expect(mwc.metadata?.annotations?.["cert-manager.io/inject-ca-from"]).toBeUndefined();
+      expect(mwc.webhooks).toHaveLength(1);
+      const [hook] = mwc.webhooks ?? [];
+      expect(hook).toMatchObject({
+        failurePolicy: "Ignore",
+        timeoutSeconds: 5,
+        sideEffects: "None",
+        admissionReviewVersions: ["v1"],
+        reinvocationPolicy: "IfNeeded",
+        clientConfig: { service: { name: "kuberelay-webhook", namespace, path: "/mutate", port: 443 } },
+        rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }],
+      });
+      expect(hook?.objectSelector).toBeUndefined();
+      expect(hook?.namespaceSelector?.matchExpressions).toEqual([
+        { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", namespace] },
+      ]);
+      expect(hook?.matchConditions?.[0]?.expression).toContain("kubernetes.io/config.mirror");
+
+      const caBundle = hook?.clientConfig.caBundle;
+      expect(caBundle).toBeDefined();
+      const ca = new X509Certificate(Buffer.from(caBundle ?? "", "base64"));
+      expect(ca.ca).toBe(true);
+      const tls = one<V1Secret>(objects, "Secret", "kuberelay-webhook-tls");
+      expect(tls.type).toBe("kubernetes.io/tls");
+      expect(decode(tls, "ca.crt").toString("base64")).toBe(caBundle);
+      const serving = new X509Certificate(decode(tls, "tls.crt"));
+      expect(serving.verify(ca.publicKey)).toBe(true);
+      expect(serving.checkHost(`kuberelay-webhook.${namespace}.svc`)).toBe(
+        `kuberelay-webhook.${namespace}.svc`,
+      );
+      const webhook = one<V1Deployment>(objects, "Deployment", "kuberelay-webhook");
+      const volume = webhook.spec?.template.spec?.volumes?.find((v) => v.name === "tls");
+      expect(volume?.secret?.secretName).toBe("kuberelay-webhook-tls");
+    });
+
+    it("lets the gateway read only its config Secret", () => {
+      const role = one<V1Role>(objects, "Role", "kuberelay-gateway");
+      expect(role.rules).toEqual([
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: [configSecret],
+          verbs: ["get", "list", "watch"],
+        },
+      ]);
+      const binding = one<V1RoleBinding>(objects, "RoleBinding", "kuberelay-gateway");
+      expect(binding.roleRef).toEqual({
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "Role",
+        name: "kuberelay-gateway",
+      });
+      expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "kuberelay-gateway", namespace }]);
+      // No other binding names the gateway's ServiceAccount.
+      const bindings = [
+        ...ofKind<V1RoleBinding>(objects, "RoleBinding"),
+        ...ofKind<V1ClusterRoleBinding>(objects, "ClusterRoleBinding"),
+      ];
+      const gatewayBindings = bindings.filter((b) => b.subjects?.some((s) => s.name === "kuberelay-gateway"));
+      expect(gatewayBindings.map((b) => b.metadata?.name)).toEqual(["kuberelay-gateway"]);
+    });
+  });
+
+  describe("with cert-manager and failurePolicy Fail", () => {
+    let objects: Manifest[] = [];
+    beforeAll(async () => {
+      ({ objects } = await render("webhook.certManager.enabled=true", "webhook.failurePolicy=Fail"));
+    });
+
+    it("asks cert-manager for the certificate and its CA injection instead of a caBundle", () => {
+      const mwc = one<V1MutatingWebhookConfiguration>(objects, "MutatingWebhookConfiguration", "kuberelay");
+      expect(mwc.metadata?.annotations?.["cert-manager.io/inject-ca-from"]).toBe(
+        `${namespace}/kuberelay-webhook`,
+      );
+      const [hook] = mwc.webhooks ?? [];
+      expect(hook).toMatchObject({ failurePolicy: "Fail", timeoutSeconds: 5, sideEffects: "None" });
+      expect(hook?.clientConfig.caBundle).toBeUndefined();
+
+      const certificate = objects.find(
+        (o) => o.kind === "Certificate" && o.metadata.name === "kuberelay-webhook",
+      );
+      expect(certificate?.apiVersion).toBe("cert-manager.io/v1");
+      expect(certificate).toMatchObject({
+        metadata: { namespace },
+        spec: {
+          secretName: "kuberelay-webhook-cert",
+          dnsNames: expect.arrayContaining([`kuberelay-webhook.${namespace}.svc`]),
+          issuerRef: { name: "kuberelay-webhook-selfsigned", kind: "Issuer" },
+        },
+      });
+      expect(
+        objects.some((o) => o.kind === "Issuer" && o.metadata.name === "kuberelay-webhook-selfsigned"),
+      ).toBe(true);
+      expect(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name)).toEqual([
+        "kuberelay-master-key",
+      ]);
+      const webhook = one<V1Deployment>(objects, "Deployment", "kuberelay-webhook");
+      const volume = webhook.spec?.template.spec?.volumes?.find((v) => v.name === "tls");
+      expect(volume?.secret?.secretName).toBe("kuberelay-webhook-cert");
+      for (const d of ofKind<V1Deployment>(objects, "Deployment")) expectRestricted(d);
+    });
+  });
+
+  it("uses an existing master key Secret instead of generating one", async () => {
+    const { objects } = await render("masterKey.existingSecret=platform-kek", "masterKey.secretKey=kek");
+    expect(objects.some((o) => o.kind === "Secret" && o.metadata.name.includes("master-key"))).toBe(false);
+    for (const name of ["kuberelay-operator", "kuberelay-gateway"]) {
+      const c = firstContainer(one<V1Deployment>(objects, "Deployment", name));
+      expect(env(c, "KUBERELAY_MASTER_KEY")?.valueFrom?.secretKeyRef).toEqual({
+        name: "platform-kek",
+        key: "kek",
+      });
+    }
+  });
+
+  describe("against a real API server", () => {
+    let cp: ControlPlane | undefined;
+    const plane = (): ControlPlane => {
+      if (cp === undefined) throw new Error("control plane did not start");
+      return cp;
+    };
+    let rendered = "";
+
+    beforeAll(async () => {
+      cp = await startControlPlane();
+      ({ text: rendered } = await render());
+    });
+
+    afterAll(async () => {
+      await cp?.stop();
+    });
+
+    it("accepts the CRDs and the rendered chart (server-side dry run)", async () => {
+      const { kubectl } = plane();
+      await kubectl(["apply", "--server-side", "-f", crdDir]);
+      await kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd", "--all"]);
+      await kubectl(["create", "namespace", namespace]);
+      const { stdout } = await kubectl(["apply", "--dry-run=server", "-f", "-"], rendered);
+      for (const line of [
+        "deployment.apps/kuberelay-operator created (server dry run)",
+        "deployment.apps/kuberelay-gateway created (server dry run)",
+        "deployment.apps/kuberelay-webhook created (server dry run)",
+        "mutatingwebhookconfiguration.admissionregistration.k8s.io/kuberelay created (server dry run)",
+        "poddisruptionbudget.policy/kuberelay-webhook created (server dry run)",
+        "clusterrole.rbac.authorization.k8s.io/kuberelay-edit created (server dry run)",
+      ]) {
+        expect(stdout).toContain(line);
+      }
+    });
+
+    it("installs and upgrades with helm, keeping the generated master key and webhook certificate", async () => {
+      const { kubectl, kubeconfigPath } = plane();
+      const kube = ["--kubeconfig", kubeconfigPath, "--namespace", namespace];
+      const secrets = async () => {
+        const read = async (name: string) =>
+          (
+            JSON.parse(
+              (await kubectl(["get", "secret", name, "-n", namespace, "-o", "json"])).stdout,
+            ) as V1Secret
+          ).data;
+        const { stdout } = await kubectl(["get", "mutatingwebhookconfiguration", "kuberelay", "-o", "json"]);
+        const mwc = JSON.parse(stdout) as V1MutatingWebhookConfiguration;
+        return {
+          masterKey: await read("kuberelay-master-key"),
+          tls: await read("kuberelay-webhook-tls"),
+          caBundle: mwc.webhooks?.[0]?.clientConfig.caBundle,
+        };
+      };
+      await helm(["install", release, chart, ...kube]);
+      const installed = await secrets();
+      expect(installed.caBundle).toBe(installed.tls?.["ca.crt"]);
+      await helm(["upgrade", release, chart, ...kube, "--set", "logLevel=debug"]);
+      const upgraded = await secrets();
+      expect(upgraded).toEqual(installed);
+      const { stdout } = await kubectl([
+        "get",
+        "deployment",
+        "kuberelay-gateway",
+        "-n",
+        namespace,
+        "-o",
+        "json",
+      ]);
+      const gateway = firstContainer(JSON.parse(stdout) as V1Deployment);
+      expect(env(gateway, "KUBERELAY_LOG_LEVEL")?.value).toBe("debug");
+    });
+
+    it("grants the installed RBAC: least privilege for each process and the aggregated roles", async () => {
+      const { kubectl } = plane();
+      const can = async (as: string, verb: string, resource: string, ns: string, ...more: string[]) => {
+        const result = await kubectl(["auth", "can-i", verb, resource, "-n", ns, `--as=${as}`, ...more]).then(
+          (r) => r.stdout,
+          (e: unknown) => (e instanceof CommandError ? e.stdout : Promise.reject(e)),
+        );
+        return result.trim() === "yes";
+      };
+      const sa = (name: string) => `system:serviceaccount:${namespace}:kuberelay-${name}`;
+      expect(await can(sa("gateway"), "watch", `secrets/${configSecret}`, namespace)).toBe(true);
+      expect(await can(sa("gateway"), "get", "secrets/kuberelay-master-key", namespace)).toBe(false);
+      expect(await can(sa("gateway"), "list", "secrets", "default")).toBe(false);
+      expect(await can(sa("operator"), "update", `secrets/${configSecret}`, namespace)).toBe(true);
+      expect(
+        await can(sa("operator"), "patch", "relaykeys.kuberelay.dev", "team-a", "--subresource=status"),
+      ).toBe(true);
+      expect(await can(sa("operator"), "patch", "relaykeys.kuberelay.dev", "team-a")).toBe(false);
+      expect(await can(sa("webhook"), "get", "relaykeys.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can(sa("webhook"), "get", "secrets", "team-a")).toBe(false);
+
+      // A team member with the built-in edit role in their namespace (aggregated by the controller manager).
+      await kubectl(["create", "namespace", "team-a"]);
+      await kubectl([
+        "create",
+        "rolebinding",
+        "dev-edit",
+        "-n",
+        "team-a",
+        "--clusterrole=edit",
+        "--user=dev",
+      ]);
+      await kubectl([
+        "create",
+        "rolebinding",
+        "auditor-view",
+        "-n",
+        "team-a",
+        "--clusterrole=view",
+        "--user=auditor",
+      ]);
+      const deadline = Date.now() + 30_000;
+      while (!(await can("dev", "create", "relaykeys.kuberelay.dev", "team-a")) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(await can("dev", "create", "relaykeys.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can("dev", "delete", "policies.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can("dev", "get", "providerkeys.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can("dev", "create", "providerkeys.kuberelay.dev", "team-a")).toBe(false);
+      expect(await can("auditor", "list", "providerkeys.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can("auditor", "create", "relaykeys.kuberelay.dev", "team-a")).toBe(false);
+    });
+  });
+});
+
+function chartAppVersion(objects: readonly Manifest[]): string {
+  const version = objects.find((o) => o.kind === "Deployment")?.metadata.labels?.[
+    "app.kubernetes.io/version"
+  ];
+  if (version === undefined) throw new Error("no app.kubernetes.io/version label");
+  return version;
+}
