@@ -1,88 +1,58 @@
-import { randomBytes } from "node:crypto";
-import express, { type NextFunction, type Request, type Response } from "express";
-import type { Logger } from "../common/log.js";
+import express, { type Request, type Response } from "express";
 import { GatewayError } from "./errors.js";
-import { chatCompletions } from "./handlers/chat-completions.js";
-import { codeClass, type GatewayMetrics } from "./metrics.js";
-import type { SnapshotHolder } from "./snapshot.js";
+import { listModels } from "./models-list.js";
+import { handleInference, type InferenceDeps } from "./pipeline/handle-inference.js";
+import type { Operation } from "./pipeline/types.js";
+import { anthropicReader, anthropicSurface } from "./surfaces/anthropic.js";
+import { azureReader, azureSurface } from "./surfaces/azure.js";
+import { openaiReader, openaiSurface } from "./surfaces/openai.js";
+import type { RequestReader, Surface } from "./surfaces/surface.js";
 
-export interface AppDeps {
-  snapshots: SnapshotHolder;
-  log: Logger;
-  metrics: GatewayMetrics;
-  maxBodyBytes?: number;
-}
+/** Bodies are read raw (to enforce each key's size limit after authentication); this caps them all. */
+const HARD_BODY_LIMIT = 64 * 1024 * 1024;
 
-const notReady = () =>
-  new GatewayError(503, "api_error", "the gateway has not loaded its config yet", "not_ready");
-
-function sendError(res: Response, err: unknown): void {
-  const e =
-    err instanceof GatewayError
-      ? err
-      : new GatewayError(500, "api_error", "The gateway failed to handle the request.", "internal_error");
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.status(e.status).json(e.toOpenAI());
-}
-
-/** Maps express's body-parser failures to OpenAI-shaped 400 / 413 errors. */
-function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  const type = (err as { type?: unknown }).type;
-  if (type === "entity.too.large") {
-    sendError(
-      res,
-      new GatewayError(413, "invalid_request_error", "The request body is too large.", "request_too_large"),
-    );
-  } else if (type === "entity.parse.failed") {
-    sendError(
-      res,
-      new GatewayError(
-        400,
-        "invalid_request_error",
-        "We could not parse the JSON body of your request.",
-        null,
-      ),
-    );
-  } else next(err);
-}
-
-/** The inference port's app: caller surfaces only. */
-export function createGatewayApp(deps: AppDeps): express.Express {
+/** The inference port's app: every caller surface, nothing else. */
+export function createGatewayApp(deps: InferenceDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use(express.json({ limit: deps.maxBodyBytes ?? 10 * 1024 * 1024, type: () => true }));
-  app.use(bodyErrors);
+  app.use(express.raw({ type: () => true, limit: HARD_BODY_LIMIT }));
 
-  app.post("/v1/chat/completions", async (req, res) => {
-    const requestId = `req_${randomBytes(12).toString("hex")}`;
-    res.setHeader("x-kuberelay-request-id", requestId);
-    const started = process.hrtime.bigint();
-    const fields: Record<string, unknown> = {
-      requestId,
-      surface: "openai.chat",
-      stream: req.body?.stream === true,
-    };
-    try {
-      const snapshot = deps.snapshots.current;
-      if (!snapshot) throw notReady();
-      await chatCompletions(req, res, { snapshot, log: deps.log, requestId, fields });
-    } catch (err) {
-      if (!(err instanceof GatewayError)) fields.error = err;
-      sendError(res, err);
-    } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics.requests.inc({ surface: "openai.chat", code_class: codeClass(res.statusCode) });
-      deps.metrics.duration.observe({ surface: "openai.chat" }, seconds);
-      deps.log.info("request", { ...fields, status: res.statusCode, durationMs: Math.round(seconds * 1000) });
-    }
+  const route = (surface: Surface, read: RequestReader) => (req: Request, res: Response) =>
+    handleInference(req, res, surface, read, deps);
+  const openai = (op: Operation) => route(openaiSurface, openaiReader(op));
+  const azure = (op: Operation) => route(azureSurface, azureReader(op));
+  const anthropic = (op: Operation) => route(anthropicSurface, anthropicReader(op));
+
+  app.post("/v1/chat/completions", openai("chat"));
+  app.post("/v1/completions", openai("completions"));
+  app.post("/v1/embeddings", openai("embeddings"));
+  app.post("/v1/responses", openai("responses"));
+  app.get("/v1/models", listModels(deps.snapshots));
+  app.post("/v1/messages", anthropic("messages"));
+  app.post("/v1/messages/count_tokens", anthropic("count_tokens"));
+  app.post("/openai/deployments/:deployment/chat/completions", azure("chat"));
+  app.post("/openai/deployments/:deployment/completions", azure("completions"));
+  app.post("/openai/deployments/:deployment/embeddings", azure("embeddings"));
+
+  app.use((req: Request, res: Response) => {
+    const rendered = openaiSurface.renderError(
+      new GatewayError("not_found", `Unknown request URL: ${req.method} ${req.path}.`, {
+        code: "unknown_url",
+      }),
+    );
+    res.status(rendered.status).set(rendered.headers).send(rendered.body);
   });
-
-  app.use((_req, res) => {
-    sendError(res, new GatewayError(404, "invalid_request_error", "Unknown request URL.", "unknown_url"));
+  // Body-reader failures (over the hard cap, aborted uploads) happen before any route.
+  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    const tooLarge = (err as { type?: unknown }).type === "entity.too.large";
+    const e = tooLarge
+      ? new GatewayError("request_too_large", "The request body is too large.", { code: "request_too_large" })
+      : badBody();
+    const rendered = openaiSurface.renderError(e);
+    res.status(rendered.status).set(rendered.headers).send(rendered.body);
   });
   return app;
 }
+
+const badBody = () => new GatewayError("invalid_request", "The request body could not be read.");

@@ -10,6 +10,7 @@ import { createGatewayApp } from "./app.js";
 import { watchConfigSecret } from "./config-source.js";
 import { createGatewayMetrics } from "./metrics.js";
 import { createOpsApp } from "./ops-app.js";
+import type { InferenceDeps } from "./pipeline/handle-inference.js";
 import { SnapshotHolder } from "./snapshot.js";
 
 export const gatewayUsage = `kuberelay gateway [flags]
@@ -48,7 +49,17 @@ export async function runGateway(args: string[]): Promise<void> {
     log,
   );
 
-  const api = await listen(createGatewayApp({ snapshots, log, metrics }), Number(values.port), values.host);
+  const deps: InferenceDeps = {
+    snapshots,
+    log,
+    metrics,
+    limiter: undefined,
+    price: () => undefined,
+    defaultMaxBodyBytes: 10 * 1024 * 1024,
+    maxAttempts: 3,
+    defaultTimeoutMs: 600_000,
+  };
+  const api = await listen(createGatewayApp(deps), Number(values.port), values.host);
   const ops = await listen(createOpsApp(metrics, snapshots), Number(values["metrics-port"]), values.host);
   log.info("listening", {
     port: api.port,

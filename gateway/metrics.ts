@@ -19,6 +19,37 @@ export function createGatewayMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
+    upstreamDuration: new Histogram({
+      name: "kuberelay_gateway_upstream_duration_seconds",
+      help: "Upstream time to response headers; compare with request duration to see the gateway's own overhead.",
+      labelNames: ["provider"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    upstreamRetries: new Counter({
+      name: "kuberelay_gateway_upstream_retries_total",
+      help: "Attempts that failed over to the next target, by reason (status, timeout, connect error).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    requestsLimited: new Counter({
+      name: "kuberelay_gateway_requests_limited_total",
+      help: "Requests refused by a limit or budget.",
+      labelNames: ["surface"] as const,
+      registers: [registry],
+    }),
+    tokens: new Counter({
+      name: "kuberelay_gateway_tokens_total",
+      help: "Tokens used, by provider type and direction.",
+      labelNames: ["provider", "direction"] as const,
+      registers: [registry],
+    }),
+    costUsd: new Counter({
+      name: "kuberelay_gateway_cost_usd_total",
+      help: "Cost in USD from the pricing table, by provider type.",
+      labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
     configReloads: new Counter({
       name: "kuberelay_gateway_config_reloads_total",
       help: "Config loads, by outcome (applied or refused; a refused config leaves the last good one serving).",
@@ -33,5 +64,3 @@ export function createGatewayMetrics() {
   };
 }
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
-
-export const codeClass = (status: number) => `${Math.floor(status / 100)}xx`;

@@ -1,4 +1,9 @@
-import type { CompiledKey, CompiledPolicy, GatewayConfig } from "../common/config/gateway-config.js";
+import type {
+  CompiledKey,
+  CompiledPolicy,
+  CompiledProvider,
+  GatewayConfig,
+} from "../common/config/gateway-config.js";
 import { type KeyEncryptionKey, open } from "../common/crypto/envelope.js";
 import type { ProviderName } from "../common/schemas/provider-key.js";
 
@@ -9,6 +14,7 @@ export interface RuntimeProvider {
   region: string | undefined;
   /** Plaintext provider credential: lives only in this process's memory. */
   credential: string | undefined;
+  pricing?: CompiledProvider["pricing"];
 }
 
 /** An immutable, fully resolved view of one config generation; swapped whole. */
@@ -32,6 +38,7 @@ export async function buildSnapshot(
       baseURL: p.baseURL,
       region: p.region,
       credential: p.credential ? await open(kek, p.credential, id) : undefined,
+      pricing: p.pricing,
     });
   }
   return {

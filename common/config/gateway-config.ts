@@ -33,6 +33,9 @@ export type CompiledRoute = z.infer<typeof compiledRouteSchema>;
 const compiledPolicySchema = z.object({
   routes: z.array(compiledRouteSchema),
   limits: limitsSchema.optional(),
+  budget: z.object({ usdPerDay: z.number().optional(), usdPerMonth: z.number().optional() }).optional(),
+  /** When the shared limit store is unreachable: admit (true, the default) or refuse. */
+  failOpen: z.boolean().optional(),
 });
 export type CompiledPolicy = z.infer<typeof compiledPolicySchema>;
 
@@ -41,6 +44,9 @@ const compiledProviderSchema = z.object({
   baseURL: z.string().optional(),
   region: z.string().optional(),
   credential: envelopeSchema.optional(),
+  pricing: z
+    .record(z.string(), z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }))
+    .optional(),
 });
 export type CompiledProvider = z.infer<typeof compiledProviderSchema>;
 

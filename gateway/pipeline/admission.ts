@@ -1,0 +1,39 @@
+import type { Limits } from "../../common/schemas/shared-types.js";
+
+/**
+ * What the pipeline needs from the limiter (gateway/limits): admit a request against every
+ * scope it belongs to, and settle its usage when it ends.
+ */
+export interface AdmissionScope {
+  id: string;
+  limits?: Pick<Limits, "requestsPerMinute" | "tokensPerMinute" | "requestsPerDay" | "maxConcurrentRequests">;
+  budget?: { usdPerDay?: number; usdPerMonth?: number };
+}
+
+export type AdmissionResult =
+  | {
+      allowed: true;
+      headers: Record<string, string>;
+      finish(usage: { inputTokens: number; outputTokens: number; costUsd: number }): Promise<void>;
+    }
+  | {
+      allowed: false;
+      reason: string;
+      scope: string;
+      retryAfterSeconds: number;
+      headers: Record<string, string>;
+      message: string;
+    };
+
+export interface AdmissionGate {
+  admit(req: { scopes: AdmissionScope[]; failOpen: boolean }): Promise<AdmissionResult>;
+}
+
+/** Prices usage in USD; undefined when the model has no known price. */
+export type PriceUsage = (args: {
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  overrides?: Record<string, { inputPerMillionTokens: number; outputPerMillionTokens: number }>;
+}) => number | undefined;

@@ -1,0 +1,57 @@
+import type { InboundRequest } from "./types.js";
+
+/** Where each operation carries its output-token cap (a dotted path into the body). */
+const fieldsOf: Partial<Record<InboundRequest["operation"], string[]>> = {
+  chat: ["max_completion_tokens", "max_tokens"],
+  completions: ["max_tokens"],
+  responses: ["max_output_tokens"],
+  messages: ["max_tokens"],
+  invoke: ["max_tokens"],
+  invoke_stream: ["max_tokens"],
+  converse: ["inferenceConfig.maxTokens"],
+  converse_stream: ["inferenceConfig.maxTokens"],
+};
+
+function getPath(body: Record<string, unknown>, path: string): unknown {
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+      body,
+    );
+}
+
+function setPath(body: Record<string, unknown>, path: string, value: number): Record<string, unknown> {
+  const [head, ...rest] = path.split(".");
+  if (!head) return body;
+  if (rest.length === 0) return { ...body, [head]: value };
+  const child = body[head];
+  const obj =
+    child && typeof child === "object" && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
+  return { ...body, [head]: setPath(obj, rest.join("."), value) };
+}
+
+/**
+ * Applies a Policy's maxOutputTokens by clamping: a larger (or missing) cap in the request
+ * is lowered to the limit, so well-behaved SDK calls keep working. Returns the new body and
+ * whether it changed.
+ */
+export function clampOutputTokens(
+  inbound: InboundRequest,
+  limit: number | undefined,
+): { body: Record<string, unknown>; clamped: boolean } {
+  const fields = fieldsOf[inbound.operation];
+  if (!limit || !fields) return { body: inbound.body, clamped: false };
+  const present = fields.filter((f) => typeof getPath(inbound.body, f) === "number");
+  const targets = present.length > 0 ? present : [fields[0] as string];
+  let body = inbound.body;
+  let clamped = false;
+  for (const f of targets) {
+    const current = getPath(body, f);
+    if (typeof current !== "number" || current > limit) {
+      body = setPath(body, f, limit);
+      clamped = true;
+    }
+  }
+  return { body, clamped };
+}

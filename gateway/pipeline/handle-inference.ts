@@ -1,0 +1,258 @@
+import { randomBytes } from "node:crypto";
+import type { Request, Response } from "express";
+import type { CompiledKey, CompiledPolicy } from "../../common/config/gateway-config.js";
+import type { Logger } from "../../common/log.js";
+import { authenticate, callerKey } from "../caller-auth.js";
+import { badRequest, GatewayError, modelNotFound } from "../errors.js";
+import type { GatewayMetrics } from "../metrics.js";
+import { routeFor } from "../route-model.js";
+import type { Snapshot, SnapshotHolder } from "../snapshot.js";
+import type { RequestReader, Surface } from "../surfaces/surface.js";
+import { translatorFor } from "../translators/registry.js";
+import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js";
+import { callUpstream } from "./call-upstream.js";
+import { clampOutputTokens } from "./clamp-output.js";
+import { forwardResponse } from "./forward-response.js";
+import { attemptPlan, orderTargets } from "./select-targets.js";
+import type { InboundRequest, Target, Usage } from "./types.js";
+
+type Priced = { provider: string; model: string; overrides?: NonNullable<Target["provider"]["pricing"]> };
+
+export interface InferenceDeps {
+  snapshots: SnapshotHolder;
+  metrics: GatewayMetrics;
+  log: Logger;
+  limiter: AdmissionGate | undefined;
+  price: PriceUsage;
+  /** Body size accepted when no Policy or key sets maxRequestBodyBytes. */
+  defaultMaxBodyBytes: number;
+  /** Attempts per request across the route's targets (fallback plus retries). */
+  maxAttempts: number;
+  defaultTimeoutMs: number;
+}
+
+const tighter = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
+
+function parseBody(raw: unknown, limit: number): Record<string, unknown> {
+  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+  if (bytes.length > limit) {
+    throw new GatewayError(
+      "request_too_large",
+      `The request body is larger than the ${limit} bytes this key allows.`,
+      {
+        code: "request_too_large",
+      },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw badRequest("We could not parse the JSON body of your request.");
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw badRequest("The request body must be a JSON object.");
+  return parsed as Record<string, unknown>;
+}
+
+function plan(
+  snapshot: Snapshot,
+  policy: CompiledPolicy,
+  inbound: InboundRequest,
+  deps: InferenceDeps,
+): Target[] {
+  const route = routeFor(policy, inbound.model);
+  if (!route) throw modelNotFound(inbound.model);
+  const targets = orderTargets(route.targets).flatMap((t) => {
+    const provider = snapshot.providers.get(t.provider);
+    if (!provider) return [];
+    return [
+      {
+        provider,
+        model: t.model ?? inbound.model,
+        timeoutMs: (t.timeoutSeconds ?? 0) * 1000 || deps.defaultTimeoutMs,
+      },
+    ];
+  });
+  if (targets.length === 0) throw modelNotFound(inbound.model);
+  return attemptPlan(targets, deps.maxAttempts);
+}
+
+async function admit(
+  key: CompiledKey,
+  policy: CompiledPolicy,
+  deps: InferenceDeps,
+): Promise<AdmissionResult | undefined> {
+  if (!deps.limiter) return undefined;
+  const result = await deps.limiter.admit({
+    scopes: [
+      { id: `key:${key.id}`, ...(key.limits ? { limits: key.limits } : {}) },
+      {
+        id: `policy:${key.policy}`,
+        ...(policy.limits ? { limits: policy.limits } : {}),
+        ...(policy.budget ? { budget: policy.budget } : {}),
+      },
+    ],
+    failOpen: policy.failOpen ?? true,
+  });
+  if (!result.allowed) {
+    const unavailable = result.reason === "store_unavailable";
+    throw new GatewayError(unavailable ? "unavailable" : "rate_limit", result.message, {
+      code: unavailable ? "limit_store_unavailable" : "rate_limit_exceeded",
+      headers: { ...result.headers, "retry-after": String(result.retryAfterSeconds) },
+    });
+  }
+  return result;
+}
+
+/**
+ * One inference request, whatever the caller's API: authenticate, read, route, admit,
+ * call upstream with fallback, forward, settle usage. One log line at the end.
+ */
+export async function handleInference(
+  req: Request,
+  res: Response,
+  surface: Surface,
+  read: RequestReader,
+  deps: InferenceDeps,
+) {
+  const started = performance.now();
+  const requestId = `req_${randomBytes(12).toString("hex")}`;
+  res.setHeader("x-kuberelay-request-id", requestId);
+  const fields: Record<string, unknown> = { requestId, surface: surface.name };
+  const caller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) caller.abort();
+  });
+  let admission: AdmissionResult | undefined;
+  let usage: Usage | undefined;
+  let priced: { provider: string; model: string; overrides?: Target["provider"]["pricing"] } | undefined;
+  try {
+    const snapshot = deps.snapshots.current;
+    if (!snapshot)
+      throw new GatewayError("unavailable", "the gateway has not loaded its config yet", {
+        code: "not_ready",
+      });
+    const key = authenticate(snapshot, callerKey(req.headers), new Date());
+    Object.assign(fields, { relayKey: key.id, policy: key.policy });
+    const policy = snapshot.policies.get(key.policy);
+    if (!policy) throw new GatewayError("internal", "the key's Policy is missing from the config");
+    const maxBody =
+      tighter(key.limits?.maxRequestBodyBytes, policy.limits?.maxRequestBodyBytes) ??
+      deps.defaultMaxBodyBytes;
+    const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(req.body, maxBody), req) };
+    Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
+    const attempts = plan(snapshot, policy, inbound, deps);
+    const clamp = clampOutputTokens(
+      inbound,
+      tighter(key.limits?.maxOutputTokens, policy.limits?.maxOutputTokens),
+    );
+    if (clamp.clamped) res.setHeader("x-kuberelay-max-output-tokens", "clamped");
+    const outbound = { ...inbound, body: clamp.body };
+    admission = await admit(key, policy, deps);
+    if (admission?.allowed) for (const [h, v] of Object.entries(admission.headers)) res.setHeader(h, v);
+
+    const upstream = await callUpstream(
+      attempts,
+      (t) => translatorFor(inbound.operation, t.provider.provider).request(outbound, t),
+      {
+        signal: caller.signal,
+        onRetry: (r) =>
+          deps.metrics.upstreamRetries.inc({ reason: r.reason.startsWith("status") ? "status" : r.reason }),
+      },
+    );
+    const provider = upstream.target.provider;
+    Object.assign(fields, {
+      provider: provider.id,
+      upstreamModel: upstream.target.model,
+      attempts: upstream.attempts,
+    });
+    fields.upstreamStatus = upstream.response.status;
+    deps.metrics.upstreamDuration.observe({ provider: provider.provider }, upstream.upstreamMs / 1000);
+    priced = {
+      provider: provider.provider,
+      model: upstream.target.model,
+      ...(provider.pricing ? { overrides: provider.pricing } : {}),
+    };
+    usage = await forwardResponse(upstream, res, {
+      inbound,
+      translator: translatorFor(inbound.operation, provider.provider),
+      secrets: [provider.credential],
+      ownRateLimits: Boolean(admission?.allowed && Object.keys(admission.headers).length > 0),
+      onFirstByte: () => {
+        fields.firstByteMs = Math.round(performance.now() - started);
+      },
+    });
+  } catch (err) {
+    renderFailure(err, res, surface, fields, deps);
+  } finally {
+    await settle({ started, res, surface, fields, deps, admission, usage, priced });
+  }
+}
+
+function renderFailure(
+  err: unknown,
+  res: Response,
+  surface: Surface,
+  fields: Record<string, unknown>,
+  deps: InferenceDeps,
+) {
+  const e =
+    err instanceof GatewayError
+      ? err
+      : new GatewayError("internal", "The gateway failed to handle the request.");
+  if (!(err instanceof GatewayError)) fields.error = err;
+  if (e.kind === "rate_limit") deps.metrics.requestsLimited.inc({ surface: surface.name });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const rendered = surface.renderError(e);
+  res.status(rendered.status).set(rendered.headers).send(rendered.body);
+}
+
+interface Settlement {
+  started: number;
+  res: Response;
+  surface: Surface;
+  fields: Record<string, unknown>;
+  deps: InferenceDeps;
+  admission: AdmissionResult | undefined;
+  usage: Usage | undefined;
+  priced: Priced | undefined;
+}
+
+/** Records usage against limits and budgets, metrics, and the request's one log line. */
+async function settle({
+  started,
+  res,
+  surface,
+  fields,
+  deps,
+  admission,
+  usage,
+  priced,
+}: Settlement): Promise<void> {
+  const costUsd = usage && priced ? (deps.price({ ...priced, ...usage }) ?? 0) : 0;
+  if (admission?.allowed) {
+    const settled = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, costUsd };
+    // Settling must never fail the request: the limiter reports its store errors itself.
+    await admission.finish(settled).catch(() => undefined);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const provider = priced?.provider ?? "none";
+  deps.metrics.requests.inc({ surface: surface.name, code_class: `${Math.floor(res.statusCode / 100)}xx` });
+  deps.metrics.duration.observe({ surface: surface.name }, seconds);
+  if (usage) {
+    deps.metrics.tokens.inc({ provider, direction: "input" }, usage.inputTokens);
+    deps.metrics.tokens.inc({ provider, direction: "output" }, usage.outputTokens);
+    deps.metrics.costUsd.inc({ provider }, costUsd);
+  }
+  deps.log.info("request", {
+    ...fields,
+    status: res.statusCode,
+    durationMs: Math.round(seconds * 1000),
+    ...(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd } : {}),
+  });
+}

@@ -1,0 +1,62 @@
+import type { RuntimeProvider } from "../snapshot.js";
+
+/** The API a caller speaks (and in whose shape it gets its errors). */
+export type SurfaceName = "openai" | "azure" | "anthropic" | "bedrock";
+
+export type Operation =
+  | "chat"
+  | "completions"
+  | "embeddings"
+  | "responses"
+  | "messages"
+  | "count_tokens"
+  | "invoke"
+  | "invoke_stream"
+  | "converse"
+  | "converse_stream";
+
+/** A caller's request after its surface read it: routed by `model`. */
+export interface InboundRequest {
+  surface: SurfaceName;
+  operation: Operation;
+  model: string;
+  stream: boolean;
+  body: Record<string, unknown>;
+  /** Caller headers that carry API semantics upstream (e.g. anthropic-version), never credentials. */
+  passHeaders: Record<string, string>;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface UpstreamCall {
+  url: string;
+  method: "POST" | "GET";
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export interface Target {
+  provider: RuntimeProvider;
+  /** The model name to send upstream (after the route's rewrite). */
+  model: string;
+  timeoutMs: number;
+}
+
+/** Turns upstream stream bytes into caller bytes, event by event, reading usage on the way. */
+export interface StreamTranslator {
+  readonly contentType: string;
+  push(chunk: Uint8Array): Uint8Array[];
+  end(): Uint8Array[];
+  usage(): Usage | undefined;
+}
+
+/** One per (operation, upstream provider) pair: build the call, read the answer. */
+export interface Translator {
+  request(inbound: InboundRequest, target: Target): Promise<UpstreamCall>;
+  /** A complete (non-streaming) 2xx answer: the body for the caller and its usage. */
+  response(bodyText: string, inbound: InboundRequest): { body: string; usage: Usage | undefined };
+  stream(inbound: InboundRequest): StreamTranslator;
+}
