@@ -5,6 +5,7 @@ import { handleInference, type InferenceDeps } from "./pipeline/handle-inference
 import type { Operation } from "./pipeline/types.js";
 import { anthropicReader, anthropicSurface } from "./surfaces/anthropic.js";
 import { azureReader, azureSurface } from "./surfaces/azure.js";
+import { bedrockReader, bedrockSurface } from "./surfaces/bedrock.js";
 import { openaiReader, openaiSurface } from "./surfaces/openai.js";
 import type { RequestReader, Surface } from "./surfaces/surface.js";
 
@@ -23,6 +24,7 @@ export function createGatewayApp(deps: InferenceDeps): express.Express {
   const openai = (op: Operation) => route(openaiSurface, openaiReader(op));
   const azure = (op: Operation) => route(azureSurface, azureReader(op));
   const anthropic = (op: Operation) => route(anthropicSurface, anthropicReader(op));
+  const bedrock = (op: Operation) => route(bedrockSurface, bedrockReader(op));
 
   app.post("/v1/chat/completions", openai("chat"));
   app.post("/v1/completions", openai("completions"));
@@ -31,6 +33,10 @@ export function createGatewayApp(deps: InferenceDeps): express.Express {
   app.get("/v1/models", listModels(deps.snapshots));
   app.post("/v1/messages", anthropic("messages"));
   app.post("/v1/messages/count_tokens", anthropic("count_tokens"));
+  app.post("/model/:modelId/invoke", bedrock("invoke"));
+  app.post("/model/:modelId/invoke-with-response-stream", bedrock("invoke_stream"));
+  app.post("/model/:modelId/converse", bedrock("converse"));
+  app.post("/model/:modelId/converse-stream", bedrock("converse_stream"));
   app.post("/openai/deployments/:deployment/chat/completions", azure("chat"));
   app.post("/openai/deployments/:deployment/completions", azure("completions"));
   app.post("/openai/deployments/:deployment/embeddings", azure("embeddings"));

@@ -3,6 +3,7 @@ import { localMasterKey, parseMasterKey } from "../common/crypto/envelope.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { createLogger } from "../common/log.js";
 import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
+import { listenDualProtocol } from "../common/process/dual-protocol-server.js";
 import { drain, listen } from "../common/process/listen.js";
 import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
@@ -59,7 +60,8 @@ export async function runGateway(args: string[]): Promise<void> {
     maxAttempts: 3,
     defaultTimeoutMs: 600_000,
   };
-  const api = await listen(createGatewayApp(deps), Number(values.port), values.host);
+  // HTTP/1.1 and cleartext HTTP/2 on one port: the Bedrock runtime SDK speaks HTTP/2.
+  const api = await listenDualProtocol(createGatewayApp(deps), Number(values.port), values.host);
   const ops = await listen(createOpsApp(metrics, snapshots), Number(values["metrics-port"]), values.host);
   log.info("listening", {
     port: api.port,
@@ -69,7 +71,7 @@ export async function runGateway(args: string[]): Promise<void> {
   });
 
   onShutdown(log, async () => {
-    await drain(api.server, Number(values["drain-seconds"]) * 1000);
+    await api.drain(Number(values["drain-seconds"]) * 1000);
     await source.stop();
     await drain(ops.server, 1000);
   });

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_SECRET } from "../../common/names.js";
-import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
+import { type MockProvider, type MockProviderOptions, startMockProvider } from "../mock-provider/server.js";
 import { issueCert } from "./certs.js";
 import { type ControlPlane, startControlPlane } from "./control-plane.js";
 import { type KuberelayProcess, repoRoot, startKuberelay } from "./kuberelay-process.js";
@@ -35,6 +35,8 @@ export interface Stack {
 
 export interface StackOptions {
   gateways?: number;
+  /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
+  mock?: Omit<MockProviderOptions, "openaiKey">;
   step?: (message: string) => void;
 }
 
@@ -138,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
 
     const providerSecret = `sk-mock-${randomBytes(16).toString("hex")}`;
-    mock = await startMockProvider({ openaiKey: providerSecret });
+    mock = await startMockProvider({ ...options.mock, openaiKey: providerSecret });
     const masterKey = randomBytes(32).toString("base64");
     const envFor = async (sa: string) => ({
       KUBECONFIG: await cp.serviceAccountKubeconfig(SYSTEM_NAMESPACE, sa),

@@ -23,7 +23,7 @@ export function replyFor(messages: readonly ChatMessage[]): string {
 }
 
 /** Content is a string or an array of parts; only text parts have anything to echo. */
-function textOf(content: unknown): string {
+export function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
@@ -40,8 +40,20 @@ export function splitReply(reply: string): string[] {
   return reply.match(/\s*\S+|\s+$/g) ?? [];
 }
 
+/** The reply as a model out of tokens would leave it, so limits a relay forwards are observable. */
+export interface LimitedReply {
+  text: string;
+  truncated: boolean;
+}
+
+export function limitReply(reply: string, maxTokens: number | undefined): LimitedReply {
+  const pieces = splitReply(reply);
+  if (maxTokens === undefined || pieces.length <= maxTokens) return { text: reply, truncated: false };
+  return { text: pieces.slice(0, maxTokens).join(""), truncated: true };
+}
+
 /** A word counts as a token: not OpenAI's tokenizer, but stable and easy to assert. */
-function countTokens(text: string): number {
+export function countTokens(text: string): number {
   return text.split(/\s+/).filter((word) => word !== "").length;
 }
 
@@ -64,7 +76,7 @@ export function usageFor(messages: readonly ChatMessage[], reply: string): Compl
 }
 
 export function chatCompletion(request: ChatRequest, identity: CompletionIdentity): ChatCompletion {
-  const reply = replyFor(request.messages);
+  const { text: reply, truncated } = limitReply(replyFor(request.messages), request.maxTokens);
   return {
     ...identity,
     object: "chat.completion",
@@ -73,7 +85,7 @@ export function chatCompletion(request: ChatRequest, identity: CompletionIdentit
         index: 0,
         message: { role: "assistant", content: reply, refusal: null, annotations: [] },
         logprobs: null,
-        finish_reason: "stop",
+        finish_reason: truncated ? "length" : "stop",
       },
     ],
     usage: usageFor(request.messages, reply),
@@ -87,7 +99,7 @@ export function chatCompletionChunks(
   request: ChatRequest,
   identity: CompletionIdentity,
 ): ChatCompletionChunk[] {
-  const reply = replyFor(request.messages);
+  const { text: reply, truncated } = limitReply(replyFor(request.messages), request.maxTokens);
   // With include_usage OpenAI puts "usage": null on every chunk but the last.
   const usageField = request.includeUsage ? { usage: null } : {};
   const chunk = (
@@ -105,7 +117,7 @@ export function chatCompletionChunks(
   const chunks = [
     chunk({ role: "assistant", content: "", refusal: null }, null),
     ...splitReply(reply).map((piece) => chunk({ content: piece }, null)),
-    chunk({}, "stop"),
+    chunk({}, truncated ? "length" : "stop"),
   ];
   if (request.includeUsage) {
     chunks.push({

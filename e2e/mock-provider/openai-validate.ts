@@ -1,4 +1,16 @@
 import { type OpenAIErrorBody, openaiError } from "./openai-errors.js";
+import {
+  checkModel,
+  checkStreaming,
+  type Fields,
+  includeUsageOf,
+  invalidBody,
+  invalidType,
+  isAbsent,
+  isRecord,
+  missingParam,
+  readOptionalInt,
+} from "./openai-params.js";
 
 // "function" is deprecated but OpenAI still accepts it, so rejecting it would be stricter than upstream.
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
@@ -14,52 +26,46 @@ export interface ChatRequest {
   messages: ChatMessage[];
   stream: boolean;
   includeUsage: boolean;
+  /** From max_completion_tokens, or the older max_tokens; undefined means no limit. */
+  maxTokens: number | undefined;
 }
 
 export type ChatValidation = { ok: true; request: ChatRequest } | { ok: false; error: OpenAIErrorBody };
 
-type Fields = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Fields =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 const isRole = (value: unknown): value is ChatRole => ROLES.some((role) => role === value);
-
-/** OpenAI treats an explicit null like an omitted optional parameter. */
-const isAbsent = (value: unknown): boolean => value === undefined || value === null;
 
 /** Checks what OpenAI rejects with a 400, in the order it reports them, worded as it words them. */
 export function validateChatRequest(body: unknown): ChatValidation {
-  if (!isRecord(body)) {
-    return fail(
-      openaiError(`Invalid type for request body: expected an object, but got ${describe(body)} instead.`),
-    );
-  }
+  if (!isRecord(body)) return fail(invalidBody(body));
   const modelError = checkModel(body);
   if (modelError) return fail(modelError);
   const parsed = parseMessages(body.messages);
   if ("error" in parsed) return fail(parsed.error);
   const streamError = checkStreaming(body);
   if (streamError) return fail(streamError);
+  const maxTokens = readMaxTokens(body);
+  if ("error" in maxTokens) return fail(maxTokens.error);
   return {
     ok: true,
     request: {
       model: String(body.model),
       messages: parsed.messages,
       stream: body.stream === true,
-      includeUsage: isRecord(body.stream_options) && body.stream_options.include_usage === true,
+      includeUsage: includeUsageOf(body),
+      maxTokens: maxTokens.value,
     },
   };
 }
 
-function fail(error: OpenAIErrorBody): ChatValidation {
-  return { ok: false, error };
+/** Reasoning models only take max_completion_tokens, so it is the one that wins when both are set. */
+function readMaxTokens(body: Fields): { value: number | undefined } | { error: OpenAIErrorBody } {
+  const completionTokens = readOptionalInt(body, "max_completion_tokens", 1);
+  if ("error" in completionTokens || completionTokens.value !== undefined) return completionTokens;
+  return readOptionalInt(body, "max_tokens", 1);
 }
 
-function checkModel(body: Fields): OpenAIErrorBody | undefined {
-  if (isAbsent(body.model)) return openaiError("you must provide a model parameter");
-  if (typeof body.model !== "string") return invalidType("model", "a string", body.model);
-  return undefined;
+function fail(error: OpenAIErrorBody): ChatValidation {
+  return { ok: false, error };
 }
 
 function parseMessages(value: unknown): { messages: ChatMessage[] } | { error: OpenAIErrorBody } {
@@ -102,50 +108,4 @@ function checkMessage(message: unknown, param: string): OpenAIErrorBody | undefi
   }
   if (message.role === "tool" && isAbsent(message.tool_call_id)) return missingParam(`${param}.tool_call_id`);
   return undefined;
-}
-
-function checkStreaming(body: Fields): OpenAIErrorBody | undefined {
-  if (!isAbsent(body.stream) && typeof body.stream !== "boolean") {
-    return invalidType("stream", "a boolean", body.stream);
-  }
-  if (isAbsent(body.stream_options)) return undefined;
-  // A relay that adds include_usage for metering must not add it to non-streaming calls.
-  if (body.stream !== true) {
-    return openaiError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", {
-      param: "stream_options",
-    });
-  }
-  if (!isRecord(body.stream_options)) return invalidType("stream_options", "an object", body.stream_options);
-  const includeUsage = body.stream_options.include_usage;
-  if (!isAbsent(includeUsage) && typeof includeUsage !== "boolean") {
-    return invalidType("stream_options.include_usage", "a boolean", includeUsage);
-  }
-  return undefined;
-}
-
-function missingParam(param: string): OpenAIErrorBody {
-  return openaiError(`Missing required parameter: '${param}'.`, {
-    param,
-    code: "missing_required_parameter",
-  });
-}
-
-function invalidType(param: string, expected: string, value: unknown): OpenAIErrorBody {
-  return openaiError(
-    `Invalid type for '${param}': expected ${expected}, but got ${describe(value)} instead.`,
-    {
-      param,
-      code: "invalid_type",
-    },
-  );
-}
-
-/** JSON type names as OpenAI's messages use them. */
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a decimal";
-  if (typeof value === "string") return "a string";
-  if (typeof value === "boolean") return "a boolean";
-  return "an object";
 }

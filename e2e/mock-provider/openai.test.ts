@@ -109,6 +109,29 @@ describe("chat completions", () => {
     expect(last?.usage?.total_tokens).toBe((last?.usage?.prompt_tokens ?? 0) + 4);
     expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
   });
+
+  it("stops at max_completion_tokens or max_tokens with finish_reason length", async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "a b c d e" }];
+    const limited = await client.chat.completions.create({ model: "m", messages, max_completion_tokens: 2 });
+    expect(limited.choices[0]?.message.content).toBe("echo: a");
+    expect(limited.choices[0]?.finish_reason).toBe("length");
+    expect(limited.usage?.completion_tokens).toBe(2);
+
+    const stream = await client.chat.completions.create({
+      model: "m",
+      messages,
+      max_tokens: 3,
+      stream: true,
+    });
+    const pieces: string[] = [];
+    let finish: string | null | undefined;
+    for await (const chunk of stream) {
+      pieces.push(chunk.choices[0]?.delta.content ?? "");
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(pieces.join("")).toBe("echo: a b");
+    expect(finish).toBe("length");
+  });
 });
 
 describe("errors", () => {

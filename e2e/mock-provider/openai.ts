@@ -2,12 +2,15 @@ import { type Request, type Response, Router } from "express";
 import type { Model } from "openai/resources/models";
 import type { FailureQueue } from "./failures.js";
 import { checkOpenAIAuth } from "./openai-auth.js";
-import { chatCompletion, chatCompletionChunks, newIdentity } from "./openai-completion.js";
-import { errorForStatus, malformedJsonError, openaiError } from "./openai-errors.js";
-import { openaiHeaders, sendOpenAIJson } from "./openai-respond.js";
-import { validateChatRequest } from "./openai-validate.js";
-import { bodyOf } from "./recorder.js";
-import { startSse, writeSseEvents } from "./sse.js";
+import { type OpenAIEndpoint, serveOpenAIEndpoint } from "./openai-endpoint.js";
+import {
+  chatEndpoint,
+  embeddingsEndpoint,
+  responsesEndpoint,
+  textCompletionEndpoint,
+} from "./openai-endpoints.js";
+import { errorForStatus, openaiError } from "./openai-errors.js";
+import { sendOpenAIJson } from "./openai-respond.js";
 
 export interface OpenAIMockOptions {
   apiKey: string;
@@ -22,7 +25,10 @@ const MODELS_CREATED = 1_715_367_049;
 
 export function openaiRouter(options: OpenAIMockOptions): Router {
   const router = Router();
-  router.post("/v1/chat/completions", (req, res) => handleChat(req, res, options));
+  router.post("/v1/chat/completions", serve(chatEndpoint, options));
+  router.post("/v1/completions", serve(textCompletionEndpoint, options));
+  router.post("/v1/embeddings", serve(embeddingsEndpoint, options));
+  router.post("/v1/responses", serve(responsesEndpoint, options));
   router.get("/v1/models", (req, res) => handleListModels(req, res, options));
   router.get("/v1/models/:model", (req, res) => handleGetModel(req, res, options));
   return router;
@@ -46,32 +52,12 @@ function admit(req: Request, res: Response, options: OpenAIMockOptions, startedA
   return true;
 }
 
-async function handleChat(req: Request, res: Response, options: OpenAIMockOptions): Promise<void> {
-  const startedAt = performance.now();
-  if (!admit(req, res, options, startedAt)) return;
-
-  const { json } = bodyOf(req);
-  if (json.kind === "invalid") {
-    sendOpenAIJson(res, 400, malformedJsonError(), startedAt);
-    return;
-  }
-  const validation = validateChatRequest(json.kind === "json" ? json.value : {});
-  if (!validation.ok) {
-    sendOpenAIJson(res, 400, validation.error, startedAt);
-    return;
-  }
-
-  const { request } = validation;
-  const identity = newIdentity(request.model);
-  if (!request.stream) {
-    sendOpenAIJson(res, 200, chatCompletion(request, identity), startedAt);
-    return;
-  }
-
-  startSse(res, openaiHeaders(startedAt));
-  const events = chatCompletionChunks(request, identity).map((chunk) => ({ data: JSON.stringify(chunk) }));
-  const complete = await writeSseEvents(res, [...events, { data: "[DONE]" }], options.chunkDelayMs);
-  if (complete) res.end();
+function serve<Req>(endpoint: OpenAIEndpoint<Req>, options: OpenAIMockOptions) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const startedAt = performance.now();
+    if (!admit(req, res, options, startedAt)) return;
+    await serveOpenAIEndpoint(endpoint, req, res, { startedAt, chunkDelayMs: options.chunkDelayMs });
+  };
 }
 
 function handleListModels(req: Request, res: Response, options: OpenAIMockOptions): void {

@@ -66,7 +66,7 @@ export async function forwardResponse(
       return undefined;
     }
     if (!opts.inbound.stream) {
-      const { body, usage } = opts.translator.response(await upstream.text(), opts.inbound);
+      const { body, usage } = opts.translator.response(await upstream.text(), opts.inbound, upstream.headers);
       res.status(upstream.status).type("application/json").send(body);
       return usage;
     }

@@ -57,6 +57,10 @@ export interface StreamTranslator {
 export interface Translator {
   request(inbound: InboundRequest, target: Target): Promise<UpstreamCall>;
   /** A complete (non-streaming) 2xx answer: the body for the caller and its usage. */
-  response(bodyText: string, inbound: InboundRequest): { body: string; usage: Usage | undefined };
+  response(
+    bodyText: string,
+    inbound: InboundRequest,
+    headers: Headers,
+  ): { body: string; usage: Usage | undefined };
   stream(inbound: InboundRequest): StreamTranslator;
 }

@@ -2,6 +2,8 @@ import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { GatewayError } from "../errors.js";
 import type { Operation, Translator } from "../pipeline/types.js";
 import { anthropicTranslator } from "./anthropic.js";
+import { anthropicToBedrockTranslator } from "./anthropic-bedrock.js";
+import { bedrockTranslator } from "./bedrock.js";
 import { openaiTranslator } from "./openai.js";
 
 type Family = "openai" | "anthropic" | "bedrock";
@@ -40,6 +42,9 @@ export function translatorFor(operation: Operation, provider: ProviderName): Tra
       if (family === "anthropic") return anthropicTranslator;
       throw incompatible(operation, provider);
     case "bedrock":
+      if (family === "bedrock") return bedrockTranslator;
+      if (operation === "messages") return anthropicToBedrockTranslator;
+      throw incompatible(operation, provider);
     case "vertex":
       throw incompatible(operation, provider);
   }

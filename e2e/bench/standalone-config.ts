@@ -1,0 +1,47 @@
+/** Writes a standalone-mode config directory: one provider, one policy, one bring-your-own key. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export function standaloneConfig(
+  dir: string,
+  o: { upstreamURL: string; providerKey: string; relayKey: string },
+): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "kuberelay.yaml"),
+    `apiVersion: v1
+kind: Secret
+metadata: { name: upstream, namespace: bench }
+stringData: { apiKey: "${o.providerKey}" }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: caller, namespace: bench }
+stringData: { key: "${o.relayKey}" }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: ProviderKey
+metadata: { name: mock, namespace: bench }
+spec:
+  provider: openai-compatible
+  baseURL: ${o.upstreamURL}
+  allowPrivateNetwork: true
+  credentials: { secretKeyRef: { name: upstream, key: apiKey } }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: bench, namespace: bench }
+spec:
+  routes:
+    - model: gpt-4o-mini
+      targets: [{ providerKeyRef: { name: mock } }]
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: RelayKey
+metadata: { name: bench, namespace: bench }
+spec:
+  policyRef: { name: bench }
+  secretRef: { name: caller, key: key }
+`,
+  );
+}

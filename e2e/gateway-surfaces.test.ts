@@ -1,0 +1,278 @@
+/**
+ * Every caller surface through the real stack (operator, two gateways, control plane) with
+ * the official clients: OpenAI, Azure OpenAI, Anthropic (to Anthropic and to Claude on
+ * Bedrock) and the Bedrock runtime (SigV4 re-signed, over HTTP/2 as the SDK speaks it).
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+} from "@aws-sdk/client-bedrock-runtime";
+import { AzureOpenAI } from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "./harness/kuberelay-stack.js";
+
+const NS = "surfaces";
+const anthropicKey = "sk-ant-mock-upstream-0123456789abcdef";
+const azureKey = "azure-mock-upstream-0123456789abcdef";
+const aws = {
+  accessKeyId: "AKIAMOCKUPSTREAM0001",
+  secretAccessKey: "mock-secret-access-key-0123456789abcdef",
+  region: "us-east-1",
+};
+const CLAUDE_ON_BEDROCK = "anthropic.claude-3-5-haiku-20241022-v1:0";
+let stack: Stack;
+let relayKey = "";
+const secrets = () => [stack.providerSecret, anthropicKey, azureKey, aws.secretAccessKey];
+
+function manifests(upstream: string): string {
+  const provider = (name: string, provider: string, secret: string, extra = "") => `---
+apiVersion: v1
+kind: Secret
+metadata: { name: ${name}-cred, namespace: ${NS} }
+stringData: { value: '${secret}' }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: ProviderKey
+metadata: { name: ${name}, namespace: ${NS} }
+spec:
+  provider: ${provider}
+  baseURL: ${upstream}
+  allowPrivateNetwork: true
+  credentials: { secretKeyRef: { name: ${name}-cred, key: value } }
+${extra}`;
+  return `apiVersion: v1
+kind: Namespace
+metadata: { name: ${NS} }
+${provider("anthropic", "anthropic", anthropicKey)}
+${provider("azure", "azure-openai", azureKey)}
+${provider("bedrock", "bedrock", JSON.stringify({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey }), "  region: us-east-1")}
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: all, namespace: ${NS} }
+spec:
+  routes:
+    - model: "claude-*"
+      targets: [{ providerKeyRef: { name: anthropic } }]
+    - model: bedrock-claude
+      targets: [{ providerKeyRef: { name: bedrock }, model: "${CLAUDE_ON_BEDROCK}" }]
+    - model: "anthropic.*"
+      targets: [{ providerKeyRef: { name: bedrock } }]
+    - model: chat-prod
+      targets: [{ providerKeyRef: { name: azure } }]
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: RelayKey
+metadata: { name: caller, namespace: ${NS} }
+spec:
+  policyRef: { name: all }
+  secretName: caller-key
+`;
+}
+
+beforeAll(async () => {
+  stack = await startStack({
+    gateways: 2,
+    mock: {
+      anthropicKey,
+      azure: { apiKey: azureKey, deployments: { "chat-prod": "gpt-4o-mini" } },
+      bedrock: aws,
+    },
+  });
+  await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url));
+  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/caller"]);
+  const { stdout } = await stack.cp.kubectl([
+    "get",
+    "secret",
+    "-n",
+    NS,
+    "caller-key",
+    "-o",
+    "jsonpath={.data.key}",
+  ]);
+  relayKey = Buffer.from(stdout, "base64").toString("utf8");
+  // Both gateways have the key once one answers on each.
+  for (const gw of stack.gateways) {
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${relayKey}` } });
+      if (res.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const gateway = () => stack.gateways[1]?.url ?? "";
+
+describe("Anthropic surface", () => {
+  const client = () => new Anthropic({ apiKey: relayKey, baseURL: gateway(), maxRetries: 0 });
+
+  it("creates, streams and counts tokens against Anthropic", async () => {
+    const msg = await client().messages.create({
+      model: "claude-sonnet-4-0",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "hi anthropic" }],
+    });
+    expect(msg.content[0]).toMatchObject({ type: "text", text: "echo: hi anthropic" });
+    const events: string[] = [];
+    const stream = client().messages.stream({
+      model: "claude-sonnet-4-0",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "one two three" }],
+    });
+    for await (const e of stream) events.push(e.type);
+    expect(events[0]).toBe("message_start");
+    expect(events).toContain("content_block_delta");
+    expect((await stream.finalMessage()).content[0]).toMatchObject({ text: "echo: one two three" });
+    const count = await client().messages.countTokens({
+      model: "claude-sonnet-4-0",
+      messages: [{ role: "user", content: "count me" }],
+    });
+    expect(count.input_tokens).toBeGreaterThan(0);
+    const sent = stack.mock.requests.filter((r) => r.path.startsWith("/v1/messages"));
+    for (const r of sent) {
+      expect(r.headers["x-api-key"]).toBe(anthropicKey);
+      expect(JSON.stringify(r.headers)).not.toContain(relayKey);
+    }
+  });
+
+  it("reaches Claude on Bedrock, streamed as Anthropic server-sent events", async () => {
+    const msg = await client().messages.create({
+      model: "bedrock-claude",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "via bedrock" }],
+    });
+    expect(msg.content[0]).toMatchObject({ type: "text", text: "echo: via bedrock" });
+    const stream = client().messages.stream({
+      model: "bedrock-claude",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "streamed via bedrock" }],
+    });
+    const final = await stream.finalMessage();
+    expect(final.content[0]).toMatchObject({ text: "echo: streamed via bedrock" });
+    expect(final.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it("refuses a wrong key with an Anthropic-shaped 401", async () => {
+    const wrong = new Anthropic({ apiKey: "krk_wrong", baseURL: gateway(), maxRetries: 0 });
+    await expect(
+      wrong.messages.create({ model: "claude-x", max_tokens: 8, messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+});
+
+describe("Azure OpenAI surface", () => {
+  it("serves the deployments path with the api-key header", async () => {
+    const azure = new AzureOpenAI({
+      apiKey: relayKey,
+      endpoint: gateway(),
+      apiVersion: "2024-10-21",
+      deployment: "chat-prod",
+      maxRetries: 0,
+    });
+    const r = await azure.chat.completions.create({
+      model: "chat-prod",
+      messages: [{ role: "user", content: "hello azure" }],
+    });
+    expect(r.choices[0]?.message.content).toBe("echo: hello azure");
+    const upstream = stack.mock.requests.filter((q) => q.path.startsWith("/openai/deployments/chat-prod"));
+    expect(upstream.at(-1)?.headers["api-key"]).toBe(azureKey);
+  });
+});
+
+describe("Bedrock runtime surface", () => {
+  const bedrock = () =>
+    new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: gateway(),
+      token: { token: relayKey },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    });
+
+  it("converses, streamed and not, re-signed with SigV4", async () => {
+    const out = await bedrock().send(
+      new ConverseCommand({
+        modelId: CLAUDE_ON_BEDROCK,
+        messages: [{ role: "user", content: [{ text: "hello bedrock" }] }],
+      }),
+    );
+    expect(out.output?.message?.content?.[0]?.text).toBe("echo: hello bedrock");
+    const stream = await bedrock().send(
+      new ConverseStreamCommand({
+        modelId: CLAUDE_ON_BEDROCK,
+        messages: [{ role: "user", content: [{ text: "a b c" }] }],
+      }),
+    );
+    let text = "";
+    let usage = 0;
+    for await (const e of stream.stream ?? []) {
+      text += e.contentBlockDelta?.delta?.text ?? "";
+      usage = e.metadata?.usage?.totalTokens ?? usage;
+    }
+    expect(text).toBe("echo: a b c");
+    expect(usage).toBeGreaterThan(0);
+    const signed = stack.mock.requests.filter((r) => r.path.startsWith("/model/"));
+    for (const r of signed)
+      expect(r.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAMOCKUPSTREAM0001\//);
+  });
+
+  it("invokes, streamed and not", async () => {
+    const body = JSON.stringify({
+      anthropic_version: "bedrock-2023-05-31",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "invoke me" }],
+    });
+    const out = await bedrock().send(
+      new InvokeModelCommand({ modelId: CLAUDE_ON_BEDROCK, body, contentType: "application/json" }),
+    );
+    expect(JSON.parse(Buffer.from(out.body).toString()).content[0].text).toBe("echo: invoke me");
+    const stream = await bedrock().send(
+      new InvokeModelWithResponseStreamCommand({
+        modelId: CLAUDE_ON_BEDROCK,
+        body,
+        contentType: "application/json",
+      }),
+    );
+    const types: string[] = [];
+    for await (const e of stream.body ?? []) {
+      if (e.chunk?.bytes) types.push(JSON.parse(Buffer.from(e.chunk.bytes).toString()).type);
+    }
+    expect(types[0]).toBe("message_start");
+    expect(types.at(-1)).toBe("message_stop");
+  });
+
+  it("refuses a wrong key", async () => {
+    const wrong = new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: gateway(),
+      token: { token: "krk_wrong" },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    });
+    const err = await wrong
+      .send(
+        new ConverseCommand({
+          modelId: CLAUDE_ON_BEDROCK,
+          messages: [{ role: "user", content: [{ text: "x" }] }],
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(401);
+  });
+});
+
+describe("secrets", () => {
+  it("never show up in any process output", () => {
+    for (const p of stack.processes()) {
+      for (const s of [...secrets(), relayKey]) expect(p.output()).not.toContain(s);
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { msUntilNextUtcDay, msUntilNextUtcMonth, utcDayKey, utcMonthKey } from "./calendar.js";
+
+describe("UTC calendar", () => {
+  const lastHourOfYear = Date.UTC(2026, 11, 31, 23, 0, 0);
+
+  it("names days and months in UTC", () => {
+    expect(utcDayKey(lastHourOfYear)).toBe("20261231");
+    expect(utcMonthKey(lastHourOfYear)).toBe("202612");
+  });
+
+  it("counts to the next UTC midnight and first of the month, across a year end", () => {
+    expect(msUntilNextUtcDay(lastHourOfYear)).toBe(3_600_000);
+    expect(msUntilNextUtcMonth(lastHourOfYear)).toBe(3_600_000);
+    expect(msUntilNextUtcMonth(Date.UTC(2028, 1, 28, 0, 0, 0))).toBe(2 * 86_400_000);
+  });
+});

@@ -1,0 +1,48 @@
+import { gatedLimiter } from "./gated-limiter.js";
+import type { Limiter } from "./limiter.js";
+import type { LimiterMetrics } from "./limiter-metrics.js";
+import { MemoryStore } from "./memory-store.js";
+import { connectRedis, settled } from "./redis-connection.js";
+import { DEFAULT_KEY_PREFIX } from "./redis-keys.js";
+import { RedisStore } from "./redis-store.js";
+
+export interface LimiterOptions {
+  /** Shared counters for all replicas; without it counters live in this process (one replica only). */
+  redisUrl?: string;
+  /** Prefix of every Redis key; default "kuberelay:limits:". */
+  keyPrefix?: string;
+  /** Told about every failed store operation; the answer is then fail-open or store_unavailable. */
+  onStoreError?: (err: unknown) => void;
+  metrics?: LimiterMetrics;
+  /** How long a concurrency lease lives if `finish` never comes (a gateway died); default 10 min. */
+  leaseTtlMs?: number;
+  /** Per Redis command; default 250 ms. */
+  commandTimeoutMs?: number;
+  /** How long creation waits for a first Redis connection before serving anyway; default 1 s. */
+  connectWaitMs?: number;
+  /** Epoch ms; tests move time without sleeping. */
+  clock?: () => number;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
+
+/**
+ * A limiter backed by Redis when `redisUrl` is set, else by memory. Resolves once Redis has
+ * connected, refused, or `connectWaitMs` passed; it never fails for an unreachable Redis — that is
+ * reported per admission, and the client keeps reconnecting.
+ */
+export async function createLimiter(options: LimiterOptions = {}): Promise<Limiter> {
+  const { metrics, onStoreError, clock = Date.now, leaseTtlMs = DEFAULT_LEASE_TTL_MS } = options;
+  const gate = { clock, metrics, onStoreError };
+  if (options.redisUrl === undefined) {
+    metrics?.storeUp.set(1);
+    return gatedLimiter(new MemoryStore(leaseTtlMs), gate);
+  }
+  metrics?.storeUp.set(0);
+  const redis = connectRedis(options.redisUrl, {
+    commandTimeoutMs: options.commandTimeoutMs ?? 250,
+    onStatus: (up) => metrics?.storeUp.set(up ? 1 : 0),
+  });
+  await settled(redis, options.connectWaitMs ?? 1_000);
+  return gatedLimiter(new RedisStore(redis, options.keyPrefix ?? DEFAULT_KEY_PREFIX, leaseTtlMs), gate);
+}

@@ -1,0 +1,24 @@
+import type { RefusalReason, Scope, Usage } from "./limiter.js";
+import type { ScopeUsage } from "./scope-usage.js";
+import type { Timing } from "./timing.js";
+
+export interface StoreVerdict {
+  admitted: boolean;
+  /** Usage of each scope (same order) as found before this admission was counted. */
+  usages: ScopeUsage[];
+  /** The store's own first refusal, for when the gateway's explanation finds none (it should not happen). */
+  refusedBy?: { scope: string; reason: RefusalReason };
+}
+
+/** Where counters live: one implementation in memory, one in Redis. Both throw when they cannot answer. */
+export interface LimitStore {
+  readonly backend: "redis" | "memory";
+  /**
+   * Checks every scope and, only when all pass, counts the request and takes a concurrency lease
+   * under `leaseId` — all at once, so concurrent admissions cannot both take the last slot.
+   */
+  admit(scopes: readonly Scope[], t: Timing, leaseId: string): Promise<StoreVerdict>;
+  /** Releases the lease and records tokens and cost (finite, non-negative, whole tokens) at `t`. */
+  finish(scopes: readonly Scope[], t: Timing, leaseId: string, usage: Usage): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,322 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { Registry } from "prom-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createLimiter, type LimiterOptions } from "./create-limiter.js";
+import type { Admission, AdmitRequest, Allowance, Limiter, Refusal, Scope } from "./limiter.js";
+import { limiterMetrics } from "./limiter-metrics.js";
+import { MINUTE_MS } from "./sliding-window.js";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Time the test controls, starting one second into a fresh minute so windows are predictable. */
+function fakeClock(start = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS + 1_000) {
+  const clock = {
+    now: start,
+    advance: (ms: number) => (clock.now += ms),
+    set: (ms: number) => (clock.now = ms),
+  };
+  return clock;
+}
+
+let admin: Redis;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  // A missing Redis fails these tests: they are the proof that limits hold across replicas.
+  admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  for (const prefix of prefixes) {
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+  }
+  await admin.quit();
+});
+
+const backends = {
+  memory: (options: LimiterOptions) => createLimiter(options),
+  redis: (options: LimiterOptions & { keyPrefix: string }) =>
+    createLimiter({ ...options, redisUrl: REDIS_URL }),
+};
+
+describe.each(Object.entries(backends))("%s limiter", (backend, make) => {
+  const open: Limiter[] = [];
+  let prefix = "";
+
+  async function limiter(options: Omit<LimiterOptions, "keyPrefix"> = {}): Promise<Limiter> {
+    const made = await make({ ...options, keyPrefix: prefix });
+    open.push(made);
+    return made;
+  }
+
+  beforeAll(() => {
+    prefix = `kuberelay-test:${randomUUID()}:`;
+    prefixes.push(prefix);
+  });
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((l) => l.close()));
+  });
+
+  const uniq = (name: string) => `${name}:${randomUUID()}`;
+  const admitMany = (l: Limiter, n: number, req: AdmitRequest) =>
+    Promise.all(Array.from({ length: n }, () => l.admit(req)));
+
+  it("reports its backend", async () => {
+    expect((await limiter()).backend).toBe(backend);
+  });
+
+  it("admits exactly N per minute, then refuses with retry-after", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const req = { scopes: [{ id: uniq("key:ns/rpm"), limits: { requestsPerMinute: 5 } }], failOpen: false };
+    const admitted: Admission[] = [];
+    for (let i = 0; i < 5; i++) admitted.push(await l.admit(req));
+    expect(admitted.every((a) => a.allowed)).toBe(true);
+    expect(admitted.map((a) => a.headers["x-ratelimit-remaining-requests"])).toEqual([
+      "4",
+      "3",
+      "2",
+      "1",
+      "0",
+    ]);
+    expect(admitted[0]?.headers["x-ratelimit-limit-requests"]).toBe("5");
+
+    const refused = refusal(await l.admit(req));
+    expect(refused.reason).toBe("requests_per_minute");
+    expect(refused.scope).toBe(req.scopes[0]?.id);
+    // 59 s left in this window, then 1/5 of the next one before a fifth of the count has decayed.
+    expect(refused.retryAfterSeconds).toBe(59 + 12);
+    expect(refused.headers["retry-after"]).toBe("71");
+    expect(refused.headers["x-ratelimit-remaining-requests"]).toBe("0");
+    expect(refused.message).toContain("requests per minute");
+
+    clock.advance(refused.retryAfterSeconds * 1000);
+    expect((await l.admit(req)).allowed).toBe(true);
+  });
+
+  it("admits the limit under concurrent admissions, never more", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const results = await admitMany(l, 40, {
+      scopes: [{ id: uniq("key:ns/burst"), limits: { requestsPerMinute: 25 } }],
+      failOpen: false,
+    });
+    expect(results.filter((a) => a.allowed)).toHaveLength(25);
+  });
+
+  it("applies key and policy limits together; a refusal in one consumes nothing in the other", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const policy: Scope = { id: uniq("policy:ns/p"), limits: { requestsPerMinute: 3 } };
+    const keyA: Scope = { id: uniq("key:ns/a"), limits: { requestsPerMinute: 2 } };
+    const keyB: Scope = { id: uniq("key:ns/b"), limits: { requestsPerMinute: 10 } };
+    const viaA = { scopes: [keyA, policy], failOpen: false };
+    const viaB = { scopes: [keyB, policy], failOpen: false };
+
+    expect((await l.admit(viaA)).allowed).toBe(true);
+    expect((await l.admit(viaA)).allowed).toBe(true);
+    const byKey = refusal(await l.admit(viaA));
+    expect([byKey.reason, byKey.scope]).toEqual(["requests_per_minute", keyA.id]);
+
+    // The policy still has exactly one request left: the key's refusal did not count against it.
+    expect((await l.admit(viaB)).allowed).toBe(true);
+    const byPolicy = refusal(await l.admit(viaB));
+    expect([byPolicy.reason, byPolicy.scope]).toEqual(["requests_per_minute", policy.id]);
+
+    // And key B was charged once, not for the policy's refusal: nine more fit on its own.
+    const alone = await admitMany(l, 10, { scopes: [keyB], failOpen: false });
+    expect(alone.filter((a) => a.allowed)).toHaveLength(9);
+  });
+
+  it("headers describe the tightest scope", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const scopes: Scope[] = [
+      { id: uniq("key:ns/wide"), limits: { requestsPerMinute: 100, tokensPerMinute: 50_000 } },
+      { id: uniq("policy:ns/narrow"), limits: { requestsPerMinute: 10, tokensPerMinute: 9_000 } },
+    ];
+    const a = allowed(await l.admit({ scopes, failOpen: false }));
+    expect(a.headers).toEqual({
+      "x-ratelimit-limit-requests": "10",
+      "x-ratelimit-remaining-requests": "9",
+      "x-ratelimit-reset-requests": "1m59s",
+      "x-ratelimit-limit-tokens": "9000",
+      "x-ratelimit-remaining-tokens": "9000",
+      "x-ratelimit-reset-tokens": "0s",
+    });
+  });
+
+  it("refuses by tokens per minute once recorded tokens reach the limit", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const req = { scopes: [{ id: uniq("key:ns/tpm"), limits: { tokensPerMinute: 1000 } }], failOpen: false };
+    await allowed(await l.admit(req)).finish({ inputTokens: 400, outputTokens: 200, costUsd: 0 });
+    const second = allowed(await l.admit(req));
+    expect(second.headers["x-ratelimit-remaining-tokens"]).toBe("400");
+    await second.finish({ inputTokens: 300, outputTokens: 100, costUsd: 0 });
+    const refused = refusal(await l.admit(req));
+    expect(refused.reason).toBe("tokens_per_minute");
+    expect(refused.headers["x-ratelimit-remaining-tokens"]).toBe("0");
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+  });
+
+  it("holds a concurrency lease until finish, and finish counts once however often it is called", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const req = {
+      scopes: [{ id: uniq("key:ns/conc"), limits: { maxConcurrentRequests: 2, tokensPerMinute: 1000 } }],
+      failOpen: false,
+    };
+    const first = allowed(await l.admit(req));
+    const second = allowed(await l.admit(req));
+    const third = refusal(await l.admit(req));
+    expect([third.reason, third.retryAfterSeconds]).toEqual(["concurrency", 1]);
+
+    const usage = { inputTokens: 300, outputTokens: 300, costUsd: 0 };
+    await first.finish(usage);
+    await first.finish(usage);
+    // 600 tokens, not 1200: the second finish did nothing, so the token limit still admits.
+    const fourth = allowed(await l.admit(req));
+    expect(refusal(await l.admit(req)).reason).toBe("concurrency");
+    await Promise.all([second.finish(usage), fourth.finish(usage)]);
+  });
+
+  it("expires a lease that is never finished (the gateway died)", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now, leaseTtlMs: 2_000 });
+    const req = {
+      scopes: [{ id: uniq("key:ns/lease"), limits: { maxConcurrentRequests: 1 } }],
+      failOpen: false,
+    };
+    allowed(await l.admit(req));
+    expect(refusal(await l.admit(req)).reason).toBe("concurrency");
+    clock.advance(2_001);
+    expect((await l.admit(req)).allowed).toBe(true);
+  });
+
+  it("counts requests per day", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const req = { scopes: [{ id: uniq("key:ns/rpd"), limits: { requestsPerDay: 3 } }], failOpen: false };
+    for (let i = 0; i < 3; i++) {
+      expect((await l.admit(req)).allowed).toBe(true);
+      clock.advance(5 * MINUTE_MS);
+    }
+    const refused = refusal(await l.admit(req));
+    expect(refused.reason).toBe("requests_per_day");
+    expect(refused.headers["x-ratelimit-limit-requests"]).toBe("3");
+  });
+
+  it("refuses once the UTC day's spend reaches the daily budget, until the next day", async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 24, 23, 0, 0));
+    const l = await limiter({ clock: () => clock.now });
+    const req = { scopes: [{ id: uniq("policy:ns/daily"), budget: { usdPerDay: 1 } }], failOpen: false };
+    await allowed(await l.admit(req)).finish({ inputTokens: 1, outputTokens: 1, costUsd: 0.6 });
+    await allowed(await l.admit(req)).finish({ inputTokens: 1, outputTokens: 1, costUsd: 0.4 });
+    const refused = refusal(await l.admit(req));
+    expect(refused.reason).toBe("budget_day");
+    expect(refused.retryAfterSeconds).toBe(3600);
+    expect(refused.message).toContain("$1");
+    clock.set(Date.UTC(2026, 10, 25, 0, 0, 1));
+    expect((await l.admit(req)).allowed).toBe(true);
+  });
+
+  it("refuses once the UTC month's spend reaches the monthly budget, until the next month", async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 10, 12, 0, 0));
+    const l = await limiter({ clock: () => clock.now });
+    const req = {
+      scopes: [{ id: uniq("key:ns/monthly"), budget: { usdPerDay: 5, usdPerMonth: 2 } }],
+      failOpen: false,
+    };
+    await allowed(await l.admit(req)).finish({ inputTokens: 1, outputTokens: 1, costUsd: 1.5 });
+    clock.set(Date.UTC(2026, 10, 20, 12, 0, 0));
+    await allowed(await l.admit(req)).finish({ inputTokens: 1, outputTokens: 1, costUsd: 0.6 });
+    clock.set(Date.UTC(2026, 10, 30, 22, 0, 0));
+    const refused = refusal(await l.admit(req));
+    expect(refused.reason).toBe("budget_month");
+    expect(refused.retryAfterSeconds).toBe(2 * 3600);
+    clock.set(Date.UTC(2026, 11, 1, 0, 0, 0));
+    expect((await l.admit(req)).allowed).toBe(true);
+  });
+
+  it("records nothing for a usage with missing or negative counts", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now });
+    const req = { scopes: [{ id: uniq("key:ns/odd"), budget: { usdPerDay: 1 } }], failOpen: false };
+    await allowed(await l.admit(req)).finish({
+      inputTokens: Number.NaN,
+      outputTokens: -5,
+      costUsd: Number.NaN,
+    });
+    await allowed(await l.admit(req)).finish({ inputTokens: 4, outputTokens: 6, costUsd: 1 });
+    // Had NaN reached the spend counter, the budget would never refuse again.
+    expect(refusal(await l.admit(req)).reason).toBe("budget_day");
+  });
+
+  it("admits scopes without limits without counting anything", async () => {
+    const l = await limiter();
+    const a = allowed(
+      await l.admit({
+        scopes: [{ id: uniq("key:ns/free") }, { id: uniq("policy:ns/free"), limits: {} }],
+        failOpen: false,
+      }),
+    );
+    expect(a.headers).toEqual({});
+    await a.finish({ inputTokens: 1, outputTokens: 1, costUsd: 1 });
+  });
+
+  it("counts rejections by reason only, never with a key or policy id", async () => {
+    const registry = new Registry();
+    const metrics = limiterMetrics(registry);
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now, metrics });
+    const scope = { id: uniq("key:secret-ns/secret-key"), limits: { requestsPerMinute: 1 } };
+    await admitMany(l, 3, { scopes: [scope], failOpen: false });
+    const text = await registry.metrics();
+    expect(text).toContain('kuberelay_gateway_limit_rejections_total{reason="requests_per_minute"} 2');
+    expect(text).toContain("kuberelay_gateway_limit_store_up 1");
+    expect(text).not.toContain("secret");
+    const labels = (await registry.getMetricsAsJSON()).flatMap((m) =>
+      m.values.flatMap((v) => Object.keys(v.labels)),
+    );
+    expect(new Set(labels)).toEqual(new Set(["reason"]));
+  });
+});
+
+describe("three gateways on one Redis", () => {
+  it("share counters: 90 requests round-robin against a 60 RPM limit admit exactly 60", async () => {
+    const prefix = `kuberelay-test:${randomUUID()}:`;
+    prefixes.push(prefix);
+    const clock = fakeClock();
+    const gateways = await Promise.all(
+      [1, 2, 3].map(() => createLimiter({ redisUrl: REDIS_URL, keyPrefix: prefix, clock: () => clock.now })),
+    );
+    try {
+      const scopes = [{ id: "key:team-a/shared", limits: { requestsPerMinute: 60 } }];
+      const results = await Promise.all(
+        Array.from({ length: 90 }, (_, i) => gateways[i % 3]?.admit({ scopes, failOpen: false })),
+      );
+      expect(results.filter((a) => a?.allowed)).toHaveLength(60);
+      expect(results.filter((a) => a?.allowed === false && a.reason === "requests_per_minute")).toHaveLength(
+        30,
+      );
+    } finally {
+      await Promise.all(gateways.map((g) => g.close()));
+    }
+  });
+});
+
+function allowed(admission: Admission): Allowance {
+  if (!admission.allowed)
+    throw new Error(`expected an admission, got ${admission.reason}: ${admission.message}`);
+  return admission;
+}
+
+function refusal(admission: Admission): Refusal {
+  if (admission.allowed) throw new Error("expected a refusal, got an admission");
+  return admission;
+}

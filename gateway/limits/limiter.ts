@@ -1,0 +1,80 @@
+/**
+ * The limits and budgets engine the request pipeline calls: `admit` before the upstream call,
+ * `finish` once the response is done. Counters are shared across gateway replicas through Redis, or
+ * kept in memory when the gateway runs alone.
+ */
+
+export interface LimitSet {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  requestsPerDay?: number;
+  maxConcurrentRequests?: number;
+}
+
+/** USD per UTC calendar day and month. */
+export interface BudgetSet {
+  usdPerDay?: number;
+  usdPerMonth?: number;
+}
+
+export interface Scope {
+  /** e.g. "key:ns/name" or "policy:ns/name"; used in store keys and messages, never in metric labels. */
+  id: string;
+  limits?: LimitSet;
+  budget?: BudgetSet;
+}
+
+export interface AdmitRequest {
+  /** Every scope must admit the request; a refusal in one consumes nothing in the others. */
+  scopes: Scope[];
+  /** When the store cannot be reached: admit unchecked (true) or refuse with store_unavailable (false). */
+  failOpen: boolean;
+  /** Admission time in epoch ms; defaults to the limiter's clock. */
+  now?: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export const refusalReasons = [
+  "requests_per_minute",
+  "requests_per_day",
+  "tokens_per_minute",
+  "concurrency",
+  "budget_day",
+  "budget_month",
+  "store_unavailable",
+] as const;
+export type RefusalReason = (typeof refusalReasons)[number];
+
+export interface Refusal {
+  allowed: false;
+  reason: RefusalReason;
+  /** The scope id that refused. */
+  scope: string;
+  /** Whole seconds, at least 1; also in headers as `retry-after`. */
+  retryAfterSeconds: number;
+  headers: Record<string, string>;
+  message: string;
+}
+
+export interface Allowance {
+  allowed: true;
+  headers: Record<string, string>;
+  /**
+   * Call exactly once when the response is done (later calls do nothing): releases the concurrency
+   * lease and records tokens and cost. Never rejects; store failures go to `onStoreError`.
+   */
+  finish(usage: Usage): Promise<void>;
+}
+
+export type Admission = Allowance | Refusal;
+
+export interface Limiter {
+  admit(req: AdmitRequest): Promise<Admission>;
+  readonly backend: "redis" | "memory";
+  close(): Promise<void>;
+}

@@ -1,0 +1,114 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { LimitStore, StoreVerdict } from "./limit-store.js";
+import { refusalReasons, type Scope, type Usage } from "./limiter.js";
+import { ADMIT_KEYS_PER_SCOPE, admitKeys, finishKeys, keyTtls } from "./redis-keys.js";
+import { admitScript, finishScript } from "./redis-scripts.js";
+import type { ScopeUsage } from "./scope-usage.js";
+import { previousWeight } from "./sliding-window.js";
+import type { Timing } from "./timing.js";
+
+/** Counters in Redis, shared by every gateway replica; one script round trip per admit and per finish. */
+export class RedisStore implements LimitStore {
+  readonly backend = "redis";
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly leaseTtlMs: number,
+  ) {}
+
+  async admit(scopes: readonly Scope[], t: Timing, leaseId: string): Promise<StoreVerdict> {
+    const ttl = keyTtls(t, this.leaseTtlMs);
+    const keys = scopes.flatMap((scope) => admitKeys(this.prefix, scope.id, t));
+    const args = [
+      String(t.now),
+      String(previousWeight(t.minute)),
+      String(previousWeight(t.day)),
+      leaseId,
+      String(t.now + this.leaseTtlMs),
+      String(ttl.leases),
+      String(ttl.minuteWindow),
+      String(ttl.dayWindow),
+      ...scopes.flatMap(limitArgs),
+    ];
+    return parseAdmitReply(await admitScript.run(this.redis, keys, args), scopes);
+  }
+
+  async finish(scopes: readonly Scope[], t: Timing, leaseId: string, usage: Usage): Promise<void> {
+    const ttl = keyTtls(t, this.leaseTtlMs);
+    const args = [
+      leaseId,
+      String(usage.inputTokens + usage.outputTokens),
+      // Fixed notation: INCRBYFLOAT must not be handed "1e-7".
+      usage.costUsd.toFixed(12),
+      String(ttl.minuteWindow),
+      String(ttl.dayBudget),
+      String(ttl.monthBudget),
+      ...scopes.map(finishFlags),
+    ];
+    await finishScript.run(
+      this.redis,
+      scopes.flatMap((scope) => finishKeys(this.prefix, scope.id, t)),
+      args,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === "ready") await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
+  }
+}
+
+const optional = (n: number | undefined) => (n === undefined ? "" : String(n));
+
+const limitArgs = ({ limits = {}, budget = {} }: Scope) => [
+  optional(limits.requestsPerMinute),
+  optional(limits.tokensPerMinute),
+  optional(limits.requestsPerDay),
+  optional(limits.maxConcurrentRequests),
+  optional(budget.usdPerDay),
+  optional(budget.usdPerMonth),
+];
+
+const finishFlags = ({ limits = {}, budget = {} }: Scope) =>
+  [limits.tokensPerMinute, limits.maxConcurrentRequests, budget.usdPerDay, budget.usdPerMonth]
+    .map((v) => (v === undefined ? "0" : "1"))
+    .join("");
+
+const numeric = z.coerce.number().pipe(z.number().finite());
+const admitReply = z.tuple([z.union([z.literal(0), z.literal(1)]), z.number().int(), z.string()], numeric);
+
+function parseAdmitReply(reply: unknown, scopes: readonly Scope[]): StoreVerdict {
+  const [allowed, refusedIndex, reason, ...counts] = admitReply.parse(reply);
+  if (counts.length !== scopes.length * ADMIT_KEYS_PER_SCOPE) {
+    throw new Error(`limit store: admit script answered ${counts.length} counts for ${scopes.length} scopes`);
+  }
+  const usages = scopes.map((_, i) => usageFrom(counts.slice(i * ADMIT_KEYS_PER_SCOPE)));
+  const scope = scopes[refusedIndex - 1];
+  const known = refusalReasons.find((r) => r === reason);
+  const refusedBy =
+    scope !== undefined && known !== undefined ? { scope: scope.id, reason: known } : undefined;
+  return { admitted: allowed === 1, usages, ...(refusedBy && { refusedBy }) };
+}
+
+function usageFrom([
+  rpmCur = 0,
+  rpmPrev = 0,
+  tpmCur = 0,
+  tpmPrev = 0,
+  rpdCur = 0,
+  rpdPrev = 0,
+  leases = 0,
+  day = 0,
+  month = 0,
+]: number[]): ScopeUsage {
+  return {
+    requestsPerMinute: { current: rpmCur, previous: rpmPrev },
+    tokensPerMinute: { current: tpmCur, previous: tpmPrev },
+    requestsPerDay: { current: rpdCur, previous: rpdPrev },
+    concurrent: leases,
+    spentTodayUsd: day,
+    spentThisMonthUsd: month,
+  };
+}

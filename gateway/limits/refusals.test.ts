@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { longestRefusal, scopeRefusals } from "./refusals.js";
+import { emptyUsage } from "./scope-usage.js";
+import { timingAt } from "./timing.js";
+
+const t = timingAt(Date.UTC(2026, 0, 1, 23, 0, 0));
+
+describe("scopeRefusals", () => {
+  it("refuses a request that would exceed the limit, not one that reaches it", () => {
+    const scope = { id: "key:a", limits: { requestsPerMinute: 3 } };
+    const at = (current: number) => ({ ...emptyUsage(), requestsPerMinute: { previous: 0, current } });
+    expect(scopeRefusals(scope, at(2), t)).toEqual([]);
+    expect(scopeRefusals(scope, at(3), t).map((r) => r.reason)).toEqual(["requests_per_minute"]);
+  });
+
+  it("refuses tokens once the recorded count reaches the limit", () => {
+    const scope = { id: "key:a", limits: { tokensPerMinute: 100 } };
+    const at = (current: number) => ({ ...emptyUsage(), tokensPerMinute: { previous: 0, current } });
+    expect(scopeRefusals(scope, at(99), t)).toEqual([]);
+    expect(scopeRefusals(scope, at(100), t).map((r) => r.reason)).toEqual(["tokens_per_minute"]);
+  });
+
+  it("refuses budgets once spend reaches them, until the period ends", () => {
+    const scope = { id: "policy:p", budget: { usdPerDay: 2 } };
+    const [refusal] = scopeRefusals(scope, { ...emptyUsage(), spentTodayUsd: 2 }, t);
+    expect(refusal).toMatchObject({ reason: "budget_day", retryAfterSeconds: 3600, scope: "policy:p" });
+  });
+});
+
+describe("longestRefusal", () => {
+  it("reports the refusal that lasts longest, across scopes", () => {
+    const scopes = [
+      { id: "key:a", limits: { maxConcurrentRequests: 1 } },
+      { id: "policy:p", budget: { usdPerMonth: 10 } },
+    ];
+    const usages = [
+      { ...emptyUsage(), concurrent: 1 },
+      { ...emptyUsage(), spentThisMonthUsd: 10 },
+    ];
+    expect(longestRefusal(scopes, usages, t)).toMatchObject({ reason: "budget_month", scope: "policy:p" });
+  });
+
+  it("returns nothing when every scope has room", () => {
+    expect(
+      longestRefusal([{ id: "key:a", limits: { requestsPerMinute: 1 } }], [emptyUsage()], t),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { emptyUsage, enforcedScopes, withAdmission } from "./scope-usage.js";
+
+describe("enforcedScopes", () => {
+  it("keeps scopes that constrain something, each id once", () => {
+    const scopes = [
+      { id: "key:a" },
+      { id: "key:b", limits: {} },
+      { id: "key:c", limits: { requestsPerMinute: 1 } },
+      { id: "key:c", limits: { requestsPerMinute: 5 } },
+      { id: "policy:p", budget: { usdPerMonth: 3 } },
+    ];
+    expect(enforcedScopes(scopes).map((s) => s.id)).toEqual(["key:c", "policy:p"]);
+    expect(enforcedScopes(scopes)[0]?.limits?.requestsPerMinute).toBe(1);
+  });
+});
+
+describe("withAdmission", () => {
+  it("adds this request only to the counters the scope limits", () => {
+    const after = withAdmission(
+      { id: "key:a", limits: { requestsPerMinute: 2, maxConcurrentRequests: 1 } },
+      emptyUsage(),
+    );
+    expect(after.requestsPerMinute.current).toBe(1);
+    expect(after.requestsPerDay.current).toBe(0);
+    expect(after.concurrent).toBe(1);
+  });
+});
