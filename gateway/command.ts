@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { localMasterKey, parseMasterKey } from "../common/crypto/envelope.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
-import { createLogger } from "../common/log.js";
+import { createLogger, type Logger } from "../common/log.js";
 import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { listenDualProtocol } from "../common/process/dual-protocol-server.js";
 import { drain, listen } from "../common/process/listen.js";
@@ -9,10 +9,14 @@ import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
 import { watchConfigSecret } from "./config-source.js";
-import { createGatewayMetrics } from "./metrics.js";
+import { createLimiter } from "./limits/create-limiter.js";
+import { limiterMetrics } from "./limits/limiter-metrics.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createOpsApp } from "./ops-app.js";
 import type { InferenceDeps } from "./pipeline/handle-inference.js";
+import { costUsd } from "./pricing/pricing-table.js";
 import { SnapshotHolder } from "./snapshot.js";
+import { startStandaloneConfig } from "./standalone/start-standalone-config.js";
 
 export const gatewayUsage = `kuberelay gateway [flags]
   --port N                 inference port (default 8787)
@@ -21,7 +25,23 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --namespace NS           namespace of the config Secret (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
   --drain-seconds N        on SIGTERM, how long in-flight streams may finish (default 30)
-env: KUBERELAY_MASTER_KEY (base64, 32 bytes), KUBECONFIG or in-cluster credentials`;
+  --config-dir DIR         standalone: read ProviderKey/Policy/RelayKey/Secret YAML from DIR (no cluster)
+  --redis-url URL          shared limit counters for all replicas (or REDIS_URL); without it, in memory
+env: KUBERELAY_MASTER_KEY (base64, 32 bytes), KUBECONFIG or in-cluster credentials (not in standalone mode)`;
+
+/** Standalone mode: the same resources from files, compiled in-process, reloaded on change. */
+async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: GatewayMetrics, log: Logger) {
+  return startStandaloneConfig({
+    dir,
+    log,
+    onSnapshot: (s) => {
+      snapshots.swap(s);
+      metrics.configReloads.inc({ outcome: "applied" });
+      metrics.configKeys.set(s.keys.size);
+    },
+    onRefused: () => metrics.configReloads.inc({ outcome: "refused" }),
+  });
+}
 
 export async function runGateway(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -33,29 +53,48 @@ export async function runGateway(args: string[]): Promise<void> {
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
       "drain-seconds": { type: "string", default: "30" },
+      "redis-url": { type: "string" },
+      "config-dir": { type: "string" },
     },
   });
   const log = createLogger("gateway");
-  const kek = localMasterKey(parseMasterKey(process.env.KUBERELAY_MASTER_KEY));
   const metrics = createGatewayMetrics();
   const snapshots = new SnapshotHolder();
-  const kc = loadKubeConfig();
+  const configDir = values["config-dir"];
   const namespace = ownNamespace(values.namespace);
-  const source = watchConfigSecret(
-    kc,
-    { namespace, secretName: values["config-secret"] },
-    kek,
-    snapshots,
-    metrics,
-    log,
-  );
+  const source = configDir
+    ? await watchConfigDir(configDir, snapshots, metrics, log)
+    : watchConfigSecret(
+        loadKubeConfig(),
+        { namespace, secretName: values["config-secret"] },
+        localMasterKey(parseMasterKey(process.env.KUBERELAY_MASTER_KEY)),
+        snapshots,
+        metrics,
+        log,
+      );
 
+  const redisUrl = values["redis-url"] ?? process.env.REDIS_URL;
+  let lastStoreWarning = 0;
+  const limiter = await createLimiter({
+    ...(redisUrl ? { redisUrl } : {}),
+    metrics: limiterMetrics(metrics.registry),
+    onStoreError: (err) => {
+      // One line per 10 s is enough to say the store is down; the metric counts every error.
+      if (Date.now() - lastStoreWarning < 10_000) return;
+      lastStoreWarning = Date.now();
+      log.warn("limit store unavailable; answering per each Policy's failOpen", { error: err });
+    },
+  });
   const deps: InferenceDeps = {
     snapshots,
     log,
     metrics,
-    limiter: undefined,
-    price: () => undefined,
+    limiter,
+    price: (q) => {
+      const cost = costUsd(q);
+      if (cost === undefined) metrics.unpricedRequests.inc({ provider: q.provider });
+      return cost;
+    },
     defaultMaxBodyBytes: 10 * 1024 * 1024,
     maxAttempts: 3,
     defaultTimeoutMs: 600_000,
@@ -73,6 +112,7 @@ export async function runGateway(args: string[]): Promise<void> {
   onShutdown(log, async () => {
     await api.drain(Number(values["drain-seconds"]) * 1000);
     await source.stop();
+    await limiter.close();
     await drain(ops.server, 1000);
   });
 }

@@ -32,10 +32,10 @@ export function createGatewayMetrics() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
-    requestsLimited: new Counter({
-      name: "kuberelay_gateway_requests_limited_total",
-      help: "Requests refused by a limit or budget.",
-      labelNames: ["surface"] as const,
+    unpricedRequests: new Counter({
+      name: "kuberelay_gateway_unpriced_requests_total",
+      help: "Requests whose model has no price (neither shipped nor in the ProviderKey's pricing): cost counted as 0.",
+      labelNames: ["provider"] as const,
       registers: [registry],
     }),
     tokens: new Counter({

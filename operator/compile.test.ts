@@ -46,13 +46,23 @@ const relayKey = (namespace: string, name: string, policyName: string): RelayKey
   spec: { policyRef: { name: policyName }, secretName: `${name}-key` },
 });
 
+/** Long enough to pass the minimum key length, and recognisable in assertions. */
+const plaintextFor = (ns: string, secret: string) => `krk_${ns}_${secret}_${"x".repeat(32)}`;
+
+const byoRelayKey = (namespace: string, name: string, secret = `${name}-byo`): RelayKey => ({
+  apiVersion: "kuberelay.dev/v1alpha1",
+  kind: "RelayKey",
+  metadata: meta(namespace, name),
+  spec: { policyRef: { name: "default" }, secretRef: { name: secret, key: "token" } },
+});
+
 function sources(over: Partial<CompileSources> = {}): CompileSources {
   return {
     relayKeys: [relayKey("team-a", "app", "default")],
     policies: [policy("team-a", "default")],
     providerKeys: [providerKey("team-a", "openai")],
     namespaceLabels: () => ({}),
-    relayKeyPlaintext: (ns, secret) => `krk_${ns}_${secret}`,
+    relayKeyPlaintext: (rk, where) => plaintextFor(rk.metadata.namespace, where.secretName),
     providerCredential: () => "sk-upstream",
     ...over,
   };
@@ -65,7 +75,7 @@ describe("compile", () => {
   it("compiles keys as hashes and providers with their credential, all Ready", () => {
     const r = compile(sources());
     expect(r.draft.keys).toEqual([
-      { hash: hashRelayKey("krk_team-a_app-key"), id: "team-a/app", policy: "team-a/default" },
+      { hash: hashRelayKey(plaintextFor("team-a", "app-key")), id: "team-a/app", policy: "team-a/default" },
     ]);
     expect(r.draft.providers["team-a/openai"]?.credential).toBe("sk-upstream");
     expect(JSON.stringify(r.draft.keys)).not.toContain("krk_");
@@ -141,5 +151,83 @@ describe("compile", () => {
   it("never puts a plaintext credential in a condition", () => {
     const r = compile(sources());
     expect(JSON.stringify([...r.conditions.values()])).not.toContain("sk-upstream");
+  });
+});
+
+describe("compile, relay keys brought by secretRef", () => {
+  const byoKey = "my-own-relay-key-0123456789abcdefghij";
+
+  it("hashes the referenced Secret's value and asks for that Secret and key", () => {
+    const asked: unknown[] = [];
+    const r = compile(
+      sources({
+        relayKeys: [byoRelayKey("team-a", "app")],
+        relayKeyPlaintext: (_rk, where) => {
+          asked.push(where);
+          return byoKey;
+        },
+      }),
+    );
+    expect(asked).toEqual([{ secretName: "app-byo", key: "token", generated: false }]);
+    expect(r.draft.keys).toEqual([
+      { hash: hashRelayKey(byoKey), id: "team-a/app", policy: "team-a/default" },
+    ]);
+    expect(readyOf(r, "RelayKey/team-a/app")).toMatchObject({ status: "True", reason: "KeyIssued" });
+  });
+
+  it("asks for a generated key in the operator's Secret under data key `key`", () => {
+    const asked: unknown[] = [];
+    const relayKeyPlaintext: CompileSources["relayKeyPlaintext"] = (_rk, where) => {
+      asked.push(where);
+      return undefined;
+    };
+    compile(sources({ relayKeyPlaintext }));
+    expect(asked).toEqual([{ secretName: "app-key", key: "key", generated: true }]);
+  });
+
+  it("says SecretNotFound when the referenced Secret or key is missing", () => {
+    const r = compile(
+      sources({ relayKeys: [byoRelayKey("team-a", "app")], relayKeyPlaintext: () => undefined }),
+    );
+    expect(r.draft.keys).toEqual([]);
+    expect(readyOf(r, "RelayKey/team-a/app")).toMatchObject({ status: "False", reason: "SecretNotFound" });
+    expect(r.conditions.get("RelayKey/team-a/app")?.find((c) => c.type === "ResolvedRefs")?.status).toBe(
+      "False",
+    );
+  });
+
+  it("refuses a key shorter than 32 characters without quoting it", () => {
+    const weak = "weak-key-0123456789abcdefghijkl"; // 31 characters
+    const r = compile(sources({ relayKeys: [byoRelayKey("team-a", "app")], relayKeyPlaintext: () => weak }));
+    expect(r.draft.keys).toEqual([]);
+    expect(r.relayKeyFacts.has("team-a/app")).toBe(false);
+    const cond = readyOf(r, "RelayKey/team-a/app");
+    expect(cond).toMatchObject({ status: "False", reason: "WeakKey" });
+    expect(JSON.stringify([...r.conditions.values()])).not.toContain(weak);
+  });
+
+  it("accepts a key of exactly 32 characters", () => {
+    const r = compile(
+      sources({ relayKeys: [byoRelayKey("team-a", "app")], relayKeyPlaintext: () => "k".repeat(32) }),
+    );
+    expect(r.draft.keys).toHaveLength(1);
+  });
+
+  it("serves neither of two RelayKeys holding the same key, and says why", () => {
+    const r = compile(
+      sources({
+        relayKeys: [
+          byoRelayKey("team-a", "one", "shared"),
+          byoRelayKey("team-a", "two", "shared"),
+          relayKey("team-a", "app", "default"),
+        ],
+        relayKeyPlaintext: (_rk, where) => (where.generated ? plaintextFor("team-a", "app-key") : byoKey),
+      }),
+    );
+    expect(r.draft.keys.map((k) => k.id)).toEqual(["team-a/app"]);
+    for (const id of ["RelayKey/team-a/one", "RelayKey/team-a/two"]) {
+      expect(readyOf(r, id)).toMatchObject({ status: "False", reason: "DuplicateKey" });
+    }
+    expect(r.relayKeyFacts.has("team-a/one")).toBe(false);
   });
 });

@@ -5,7 +5,12 @@ import { matchesLabelSelector } from "../common/kube/label-selector.js";
 import { isPrivateNetworkURL } from "../common/net/private-address.js";
 import type { Policy } from "../common/schemas/policy.js";
 import type { ProviderKey } from "../common/schemas/provider-key.js";
-import type { RelayKey } from "../common/schemas/relay-key.js";
+import {
+  MIN_RELAY_KEY_LENGTH,
+  type RelayKey,
+  type RelayKeySecretLocation,
+  relayKeySecretLocation,
+} from "../common/schemas/relay-key.js";
 
 /** What one compile reads: the informer caches, behind small lookups. */
 export interface CompileSources {
@@ -13,7 +18,12 @@ export interface CompileSources {
   policies: readonly Policy[];
   providerKeys: readonly ProviderKey[];
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
-  relayKeyPlaintext(namespace: string, secretName: string): string | undefined;
+  /**
+   * The key's plaintext from the Secret `where` names (in the RelayKey's namespace);
+   * undefined while that Secret or its key is missing. A generated key counts only from a
+   * Secret this RelayKey owns; a referenced one from whatever Secret holds it.
+   */
+  relayKeyPlaintext(rk: RelayKey, where: RelayKeySecretLocation): string | undefined;
   /** undefined: the Secret or its key is missing. */
   providerCredential(namespace: string, secretName: string, key: string): string | undefined;
 }
@@ -64,6 +74,7 @@ function compileProvider(
     provider: spec.provider,
     ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
     ...(spec.region ? { region: spec.region } : {}),
+    ...(spec.pricing ? { pricing: spec.pricing } : {}),
   };
   if (spec.baseURL && !spec.allowPrivateNetwork && isPrivateNetworkURL(spec.baseURL)) {
     const msg =
@@ -108,6 +119,16 @@ function targetProblem(
   return undefined;
 }
 
+function compiledPolicy(policy: Policy, routes: CompiledPolicy["routes"]): CompiledPolicy {
+  const { failOpen, ...limits } = policy.spec.limits ?? {};
+  return {
+    routes,
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(policy.spec.budget ? { budget: policy.spec.budget } : {}),
+    ...(failOpen === undefined ? {} : { failOpen }),
+  };
+}
+
 function compilePolicy(
   policy: Policy,
   src: CompileSources,
@@ -134,10 +155,37 @@ function compilePolicy(
     return { conds: [resolved(false, "RefNotResolved", msg), ready(false, "RefNotResolved", msg)] };
   }
   return {
-    policy: { routes, ...(policy.spec.limits ? { limits: policy.spec.limits } : {}) },
+    policy: compiledPolicy(policy, routes),
     conds: [resolved(true, "Resolved", "all ProviderKeys resolved"), ready(true, "Ready", "")],
   };
 }
+
+/** A usable key, or the conditions saying why not; the messages never quote the value. */
+function checkKey(
+  plaintext: string | undefined,
+  where: RelayKeySecretLocation,
+  ns: string,
+): { plaintext: string } | { conds: ConditionInput[] } {
+  if (plaintext === undefined && where.generated) {
+    // The operator writes this Secret itself; until its cache sees it, the key is pending.
+    const msg = `waiting for Secret "${where.secretName}"`;
+    return { conds: [resolved(true, "Resolved", ""), ready(false, "KeyPending", msg)] };
+  }
+  if (plaintext === undefined) {
+    const msg = `Secret "${where.secretName}" with key "${where.key}" not found in namespace "${ns}"`;
+    return { conds: [resolved(false, "SecretNotFound", msg), ready(false, "SecretNotFound", msg)] };
+  }
+  if (plaintext.length < MIN_RELAY_KEY_LENGTH) {
+    const msg = `the key in Secret "${where.secretName}" (key "${where.key}") is shorter than ${MIN_RELAY_KEY_LENGTH} characters`;
+    return { conds: [resolved(true, "Resolved", ""), ready(false, "WeakKey", msg)] };
+  }
+  return { plaintext };
+}
+
+const resolvedMessage = (rk: RelayKey, where: RelayKeySecretLocation) =>
+  where.generated
+    ? `Policy "${rk.spec.policyRef.name}" is Ready`
+    : `Policy "${rk.spec.policyRef.name}" is Ready; key from Secret "${where.secretName}"`;
 
 function compileRelayKey(
   rk: RelayKey,
@@ -154,11 +202,14 @@ function compileRelayKey(
     const msg = `Policy "${rk.spec.policyRef.name}" is not Ready`;
     return { conds: [resolved(false, "PolicyNotReady", msg), ready(false, "PolicyNotReady", msg)] };
   }
-  const plaintext = src.relayKeyPlaintext(ns, rk.spec.secretName);
-  if (plaintext === undefined) {
-    const msg = `waiting for Secret "${rk.spec.secretName}"`;
-    return { conds: [resolved(true, "Resolved", ""), ready(false, "KeyPending", msg)] };
+  const where = relayKeySecretLocation(rk.spec);
+  if (!where) {
+    const msg = "set exactly one of secretName or secretRef";
+    return { conds: [resolved(false, "InvalidSpec", msg), ready(false, "InvalidSpec", msg)] };
   }
+  const checked = checkKey(src.relayKeyPlaintext(rk, where), where, ns);
+  if ("conds" in checked) return { conds: checked.conds };
+  const { plaintext } = checked;
   const hash = hashRelayKey(plaintext);
   const key: CompiledKey = {
     hash,
@@ -174,8 +225,28 @@ function compileRelayKey(
   return {
     key,
     facts: { keyPrefix: relayKeyPrefix(plaintext), fingerprint: relayKeyFingerprint(hash) },
-    conds: [resolved(true, "Resolved", `Policy "${rk.spec.policyRef.name}" is Ready`), state],
+    conds: [resolved(true, "Resolved", resolvedMessage(rk, where)), state],
   };
+}
+
+/**
+ * Two RelayKeys holding the same plaintext (possible with secretRef) share one hash, and the
+ * gateway's lookup would silently answer with one of them; neither is served, both say why.
+ */
+function withoutSharedKeys(
+  keys: CompiledKey[],
+  conditions: Map<string, ConditionInput[]>,
+  facts: Map<string, RelayKeyFacts>,
+): CompiledKey[] {
+  const byHash = new Map<string, string[]>();
+  for (const k of keys) byHash.set(k.hash, [...(byHash.get(k.hash) ?? []), k.id]);
+  const shared = new Set([...byHash.values()].filter((ids) => ids.length > 1).flat());
+  for (const id of shared) {
+    const msg = "another RelayKey holds the same key; give each RelayKey its own";
+    conditions.set(`RelayKey/${id}`, [resolved(true, "Resolved", ""), ready(false, "DuplicateKey", msg)]);
+    facts.delete(id);
+  }
+  return keys.filter((k) => !shared.has(k.id));
 }
 
 /** Recomputes the whole gateway config, and every object's conditions, from the caches. */
@@ -201,6 +272,7 @@ export function compile(src: CompileSources): CompileResult {
     if (result.key) draft.keys.push(result.key);
     if (result.facts) relayKeyFacts.set(objectId(rk), result.facts);
   }
+  draft.keys = withoutSharedKeys(draft.keys, conditions, relayKeyFacts);
   // Providers no usable Policy routes to stay out of the gateways' memory.
   const routed = new Set(
     Object.values(draft.policies).flatMap((p) => p.routes.flatMap((r) => r.targets.map((t) => t.provider))),

@@ -5,7 +5,12 @@ import type { Logger } from "../common/log.js";
 import { LABEL_RELAY_KEY } from "../common/names.js";
 import { type Policy, policySchema } from "../common/schemas/policy.js";
 import { type ProviderKey, providerKeySchema } from "../common/schemas/provider-key.js";
-import { relayKeySchema } from "../common/schemas/relay-key.js";
+import {
+  hasGeneratedKey,
+  type RelayKey,
+  relayKeySchema,
+  relayKeySecretLocation,
+} from "../common/schemas/relay-key.js";
 import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
@@ -24,6 +29,28 @@ export interface ControllerOptions {
 
 const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
 type CustomKind = keyof typeof plurals;
+
+interface SecretValueRef {
+  namespace: string;
+  name: string;
+  key: string;
+}
+
+/** Secrets read by GET for a compile: provider credentials and relay keys brought by reference. */
+function secretRefs(providerKeys: readonly ProviderKey[], relayKeys: readonly RelayKey[]): SecretValueRef[] {
+  const refs: SecretValueRef[] = [];
+  for (const pk of providerKeys) {
+    const ref = pk.spec.credentials.secretKeyRef;
+    if (ref) refs.push({ namespace: pk.metadata.namespace, ...ref });
+  }
+  for (const rk of relayKeys) {
+    const where = relayKeySecretLocation(rk.spec);
+    if (where && !where.generated) {
+      refs.push({ namespace: rk.metadata.namespace, name: where.secretName, key: where.key });
+    }
+  }
+  return refs;
+}
 
 /**
  * Level-triggered: events only enqueue keys. `RelayKey/ns/name` makes sure that key's
@@ -96,7 +123,8 @@ export class Controller {
     const raw = caches.relayKeys.get(name, namespace);
     const id = `${namespace}/${name}`;
     const parsed = relayKeySchema.safeParse(raw);
-    if (!raw || raw.metadata?.deletionTimestamp || !parsed.success) {
+    // A referenced Secret (secretRef) belongs to whoever made it: it is only ever read.
+    if (!raw || raw.metadata?.deletionTimestamp || !parsed.success || !hasGeneratedKey(parsed.data)) {
       this.secretConflicts.delete(id);
       return;
     }
@@ -113,18 +141,28 @@ export class Controller {
     this.queue.add(CONFIG_KEY);
   }
 
-  private async providerCredentials(providerKeys: readonly ProviderKey[]): Promise<Map<string, string>> {
+  /**
+   * GETs each Secret the compile needs (provider credentials, referenced relay keys) once,
+   * keeping only the keys asked for. These Secrets are not cached, so the operator needs no
+   * list/watch on every Secret. Returns `namespace/name/key` → plaintext.
+   */
+  private async readSecretValues(refs: readonly SecretValueRef[]): Promise<Map<string, string>> {
     const core = this.kc.makeApiClient(CoreV1Api);
     const values = new Map<string, string>();
-    for (const pk of providerKeys) {
-      const ref = pk.spec.credentials.secretKeyRef;
-      if (!ref) continue;
-      const namespace = pk.metadata.namespace;
+    const bySecret = new Map<string, { namespace: string; name: string; keys: Set<string> }>();
+    for (const { namespace, name, key } of refs) {
+      const id = `${namespace}/${name}`;
+      const entry = bySecret.get(id) ?? { namespace, name, keys: new Set<string>() };
+      entry.keys.add(key);
+      bySecret.set(id, entry);
+    }
+    for (const [id, { namespace, name, keys }] of bySecret) {
       try {
-        const secret = await core.readNamespacedSecret({ name: ref.name, namespace });
-        const encoded = secret.data?.[ref.key];
-        if (encoded)
-          values.set(`${namespace}/${ref.name}/${ref.key}`, Buffer.from(encoded, "base64").toString("utf8"));
+        const secret = await core.readNamespacedSecret({ name, namespace });
+        for (const key of keys) {
+          const encoded = secret.data?.[key];
+          if (encoded) values.set(`${id}/${key}`, Buffer.from(encoded, "base64").toString("utf8"));
+        }
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -137,19 +175,18 @@ export class Controller {
     const relayKeys = validateObjects(caches.relayKeys.list(), relayKeySchema);
     const policies = validateObjects(caches.policies.list(), policySchema);
     const providerKeys = validateObjects(caches.providerKeys.list(), providerKeySchema);
-    const credentials = await this.providerCredentials(providerKeys.valid);
+    const values = await this.readSecretValues(secretRefs(providerKeys.valid, relayKeys.valid));
     const result = compile({
       relayKeys: relayKeys.valid,
       policies: policies.valid as Policy[],
       providerKeys: providerKeys.valid,
       namespaceLabels: (ns) => caches.namespaces.get(ns)?.metadata?.labels,
-      relayKeyPlaintext: (ns, secretName) => {
-        const owner = relayKeys.valid.find(
-          (r) => r.metadata.namespace === ns && r.spec.secretName === secretName,
-        );
-        return plaintextFromOwnedSecret(caches.managedSecrets.get(secretName, ns), owner?.metadata.uid);
+      relayKeyPlaintext: (rk, where) => {
+        const ns = rk.metadata.namespace;
+        if (!where.generated) return values.get(`${ns}/${where.secretName}/${where.key}`);
+        return plaintextFromOwnedSecret(caches.managedSecrets.get(where.secretName, ns), rk.metadata.uid);
       },
-      providerCredential: (ns, name, key) => credentials.get(`${ns}/${name}/${key}`),
+      providerCredential: (ns, name, key) => values.get(`${ns}/${name}/${key}`),
     });
     const outcome = await this.configWriter.write(result.draft);
     if (outcome === "written") {

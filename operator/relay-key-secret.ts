@@ -8,7 +8,7 @@ import {
   MANAGED_BY,
   RELAY_KEY_SECRET_KEY,
 } from "../common/names.js";
-import type { RelayKey } from "../common/schemas/relay-key.js";
+import type { GeneratedRelayKey } from "../common/schemas/relay-key.js";
 
 /** The key plaintext from a Secret, but only if that Secret belongs to this RelayKey. */
 export function plaintextFromOwnedSecret(
@@ -22,7 +22,7 @@ export function plaintextFromOwnedSecret(
   return Buffer.from(encoded, "base64").toString("utf8");
 }
 
-export function relayKeySecretBody(rk: RelayKey, plaintext: string): V1Secret {
+export function relayKeySecretBody(rk: GeneratedRelayKey, plaintext: string): V1Secret {
   const uid = rk.metadata.uid ?? "";
   return {
     apiVersion: "v1",
@@ -56,7 +56,7 @@ export type EnsureResult = "exists" | "created" | "conflict";
  */
 export async function ensureRelayKeySecret(
   kc: KubeConfig,
-  rk: RelayKey,
+  rk: GeneratedRelayKey,
   cached: V1Secret | undefined,
 ): Promise<EnsureResult> {
   if (plaintextFromOwnedSecret(cached, rk.metadata.uid) !== undefined) return "exists";

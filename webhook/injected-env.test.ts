@@ -17,10 +17,18 @@ describe("injectedEnv", () => {
   });
 
   it("references the RelayKey Secret for the API keys", () => {
-    const env = injectedEnv("http://gw", { secretName: "team-a-key" });
+    const env = injectedEnv("http://gw", { secretName: "team-a-key", secretKey: "key" });
     expect(env.slice(2)).toEqual([
       { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-key", key: "key" } } },
       { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-key", key: "key" } } },
+    ]);
+  });
+
+  it("uses the data key a secretRef names", () => {
+    const env = injectedEnv("http://gw", { secretName: "migrated", secretKey: "api-key" });
+    expect(env.slice(2).map((v) => v.valueFrom?.secretKeyRef)).toEqual([
+      { name: "migrated", key: "api-key" },
+      { name: "migrated", key: "api-key" },
     ]);
   });
 });

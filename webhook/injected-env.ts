@@ -1,8 +1,7 @@
-import { RELAY_KEY_SECRET_KEY } from "../common/names.js";
-
-/** The Secret holding a RelayKey's plaintext; the webhook only ever names it, never reads it. */
+/** The Secret and data key holding a RelayKey's plaintext; the webhook only ever names them, never reads them. */
 export interface RelayKeyRef {
   secretName: string;
+  secretKey: string;
 }
 
 /** The subset of a Kubernetes EnvVar the webhook writes. */
@@ -31,7 +30,7 @@ export function injectedEnv(gatewayUrl: string, relayKey: RelayKeyRef | undefine
     { name: "ANTHROPIC_BASE_URL", value: base },
   ];
   if (relayKey === undefined) return urls;
-  const secretKeyRef = { name: relayKey.secretName, key: RELAY_KEY_SECRET_KEY };
+  const secretKeyRef = { name: relayKey.secretName, key: relayKey.secretKey };
   return [
     ...urls,
     ...KEY_ENV_NAMES.map((name) => ({ name, valueFrom: { secretKeyRef: { ...secretKeyRef } } })),

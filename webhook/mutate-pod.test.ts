@@ -4,7 +4,7 @@ import { applyJsonPatch } from "./testing/apply-json-patch.js";
 import { isRecord, isUnknownArray } from "./type-guards.js";
 
 const gatewayUrl = "http://kuberelay-gateway.kuberelay.svc:8787";
-const relayKey = { secretName: "team-a-relay-key" };
+const relayKey = { secretName: "team-a-relay-key", secretKey: "key" };
 
 function pod(
   containers: unknown[],
@@ -155,6 +155,18 @@ describe("mutatePod", () => {
     const mutated = applyJsonPatch(original, patch);
     expect(mutated).toMatchObject({ unknownTopLevel: true, status: { phase: "Pending" } });
     expect(envOf(mutated, 0)[0]).toEqual({ name: "X", valueFrom: { brandNew: {} } });
+  });
+
+  it("references the data key of a RelayKey that brings its own Secret", () => {
+    const byo = { secretName: "migrated-key", secretKey: "token" };
+    const mutated = applyJsonPatch(
+      pod([{ name: "a" }]),
+      mutatePod(pod([{ name: "a" }]), { gatewayUrl, relayKey: byo }).patch,
+    );
+    expect(envOf(mutated, 0).slice(2)).toEqual([
+      { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "migrated-key", key: "token" } } },
+      { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "migrated-key", key: "token" } } },
+    ]);
   });
 
   it("skips a container whose env is not a list", () => {

@@ -7,12 +7,12 @@ import {
   relayKeyInfo,
 } from "./relay-key-lookup.js";
 
-function relayKey(conditions?: unknown[]) {
+function relayKey(conditions?: unknown[], source: object = { secretName: "k-secret" }) {
   return {
     apiVersion: "kuberelay.dev/v1alpha1",
     kind: "RelayKey",
     metadata: { name: "k", namespace: "team-a" },
-    spec: { policyRef: { name: "p" }, secretName: "k-secret" },
+    spec: { policyRef: { name: "p" }, ...source },
     ...(conditions ? { status: { conditions } } : {}),
   };
 }
@@ -32,6 +32,7 @@ describe("relayKeyInfo", () => {
   it("is ready only with condition Ready=True", () => {
     expect(relayKeyInfo(relayKey([{ type: "Ready", status: "True" }]))).toEqual({
       secretName: "k-secret",
+      secretKey: "key",
       ready: true,
     });
     expect(relayKeyInfo(relayKey([{ type: "Ready", status: "False" }])).ready).toBe(false);
@@ -39,8 +40,20 @@ describe("relayKeyInfo", () => {
     expect(relayKeyInfo(relayKey()).ready).toBe(false);
   });
 
-  it("names the missing field of an invalid object", () => {
-    expect(() => relayKeyInfo({ spec: {} })).toThrow(/spec\.secretName/);
+  it("reads a secretRef's Secret and data key", () => {
+    const byo = relayKey([{ type: "Ready", status: "True" }], { secretRef: { name: "own", key: "token" } });
+    expect(relayKeyInfo(byo)).toEqual({ secretName: "own", secretKey: "token", ready: true });
+  });
+
+  it("names the field at fault in an invalid object", () => {
+    expect(() => relayKeyInfo({ spec: { secretName: 7 } })).toThrow(/spec\.secretName/);
+    expect(() => relayKeyInfo({ spec: { secretRef: { name: "own" } } })).toThrow(/spec\.secretRef\.key/);
+  });
+
+  it("refuses a spec with neither or both key sources", () => {
+    expect(() => relayKeyInfo({ spec: {} })).toThrow(/exactly one of secretName or secretRef/);
+    const both = relayKey([], { secretName: "a", secretRef: { name: "b", key: "k" } });
+    expect(() => relayKeyInfo(both)).toThrow(RelayKeyLookupError);
   });
 });
 
@@ -49,6 +62,7 @@ describe("createKubernetesRelayKeyLookup", () => {
     const api = fakeApi(async () => relayKey([{ type: "Ready", status: "True" }]));
     await expect(createKubernetesRelayKeyLookup(api).get("team-a", "k")).resolves.toEqual({
       secretName: "k-secret",
+      secretKey: "key",
       ready: true,
     });
     expect(api.calls).toEqual([

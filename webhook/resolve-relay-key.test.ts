@@ -9,14 +9,26 @@ function lookupOf(
   return { get };
 }
 
-const ready = lookupOf(async () => ({ secretName: "s", ready: true }));
+const ready = lookupOf(async () => ({ secretName: "s", secretKey: "key", ready: true }));
 
 describe("resolveRelayKey", () => {
   it("returns the Secret of a Ready RelayKey", async () => {
     await expect(resolveRelayKey({ lookup: ready, namespace: "team-a", name: "k" })).resolves.toEqual({
-      relayKey: { secretName: "s" },
+      relayKey: { secretName: "s", secretKey: "key" },
       warnings: [],
     });
+  });
+
+  it("passes on the data key of a referenced Secret", async () => {
+    const lookup = lookupOf(async () => ({ secretName: "own", secretKey: "token", ready: true }));
+    const result = await resolveRelayKey({ lookup, namespace: "team-a", name: "k" });
+    expect(result.relayKey).toEqual({ secretName: "own", secretKey: "token" });
+  });
+
+  it("falls back to the generated key's data key when a lookup does not say", async () => {
+    const lookup = lookupOf(async () => ({ secretName: "s", ready: true }));
+    const result = await resolveRelayKey({ lookup, namespace: "team-a", name: "k" });
+    expect(result.relayKey).toEqual({ secretName: "s", secretKey: "key" });
   });
 
   it("warns when the annotation is missing, without a lookup", async () => {

@@ -1,4 +1,4 @@
-import { ANNOTATION_RELAY_KEY } from "../common/names.js";
+import { ANNOTATION_RELAY_KEY, RELAY_KEY_SECRET_KEY } from "../common/names.js";
 import { KEY_ENV_NAMES, type RelayKeyRef } from "./injected-env.js";
 import { type RelayKeyLookup, RelayKeyLookupError } from "./relay-key-lookup.js";
 
@@ -42,7 +42,8 @@ export async function resolveRelayKey(input: ResolveRelayKeyInput): Promise<Rela
     const info = await withTimeout(lookup.get(namespace, name), input.timeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS);
     if (info === undefined) return without(`RelayKey ${ref} not found`);
     if (!info.ready) return without(`RelayKey ${ref} is not Ready`);
-    return { relayKey: { secretName: info.secretName }, warnings: [] };
+    const secretKey = info.secretKey ?? RELAY_KEY_SECRET_KEY;
+    return { relayKey: { secretName: info.secretName, secretKey }, warnings: [] };
   } catch (error) {
     const detail = error instanceof RelayKeyLookupError ? error.detail : "lookup failed";
     return without(`RelayKey ${ref} could not be read (${detail})`, error);

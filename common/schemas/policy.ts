@@ -44,7 +44,16 @@ const guardrailsSchema = z.object({
 
 export const policySpecSchema = z.object({
   routes: z.array(routeSchema).min(1).max(256),
-  limits: limitsSchema.optional(),
+  limits: limitsSchema
+    .extend({
+      failOpen: z
+        .boolean()
+        .optional()
+        .describe(
+          "When the shared limit store (Redis) is unreachable: admit (true, the default) or refuse with 503.",
+        ),
+    })
+    .optional(),
   budget: budgetSchema.optional(),
   content: contentSchema.optional(),
   guardrails: guardrailsSchema.optional(),

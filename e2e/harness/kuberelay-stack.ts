@@ -30,11 +30,15 @@ export interface Stack {
   gateways: GatewayHandle[];
   webhook: KuberelayProcess;
   processes(): KuberelayProcess[];
+  /** Starts one more gateway, e.g. with a different REDIS_URL. */
+  addGateway(env?: Record<string, string>): Promise<GatewayHandle>;
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
   gateways?: number;
+  /** Extra environment for every gateway, e.g. REDIS_URL. */
+  gatewayEnv?: Record<string, string>;
   /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
   mock?: Omit<MockProviderOptions, "openaiKey">;
   step?: (message: string) => void;
@@ -157,7 +161,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push(operator);
     await operator.waitForLine((l) => l.msg === "started");
 
-    const gatewayEnv = await envFor("kuberelay-gateway");
+    const gatewayEnv = { ...(await envFor("kuberelay-gateway")), ...options.gatewayEnv };
     const gateways: GatewayHandle[] = [];
     for (let i = 0; i < (options.gateways ?? 2); i++) {
       const gw = await startGateway(cp, gatewayEnv, i);
@@ -197,7 +201,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await registerWebhook(cp, Number(listening.port));
     step(`webhook serving on https://127.0.0.1:${listening.port}/mutate, registered with the API server`);
 
-    return { cp, mock, providerSecret, operator, gateways, webhook, processes: () => [...started], stop };
+    const addGateway = async (env: Record<string, string> = {}) => {
+      const gw = await startGateway(cp, { ...gatewayEnv, ...env }, started.length);
+      started.push(gw.proc);
+      return gw;
+    };
+    return {
+      cp,
+      mock,
+      providerSecret,
+      operator,
+      gateways,
+      webhook,
+      processes: () => [...started],
+      addGateway,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -1,3 +1,4 @@
+import type { ProviderName } from "../../common/schemas/provider-key.js";
 import type { Limits } from "../../common/schemas/shared-types.js";
 
 /**
@@ -31,7 +32,7 @@ export interface AdmissionGate {
 
 /** Prices usage in USD; undefined when the model has no known price. */
 export type PriceUsage = (args: {
-  provider: string;
+  provider: ProviderName;
   model: string;
   inputTokens: number;
   outputTokens: number;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import type { CompiledKey, CompiledPolicy } from "../../common/config/gateway-config.js";
 import type { Logger } from "../../common/log.js";
+import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { authenticate, callerKey } from "../caller-auth.js";
 import { badRequest, GatewayError, modelNotFound } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -16,7 +17,11 @@ import { forwardResponse } from "./forward-response.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
 import type { InboundRequest, Target, Usage } from "./types.js";
 
-type Priced = { provider: string; model: string; overrides?: NonNullable<Target["provider"]["pricing"]> };
+type Priced = {
+  provider: ProviderName;
+  model: string;
+  overrides?: NonNullable<Target["provider"]["pricing"]>;
+};
 
 export interface InferenceDeps {
   snapshots: SnapshotHolder;
@@ -127,7 +132,7 @@ export async function handleInference(
   });
   let admission: AdmissionResult | undefined;
   let usage: Usage | undefined;
-  let priced: { provider: string; model: string; overrides?: Target["provider"]["pricing"] } | undefined;
+  let priced: Priced | undefined;
   try {
     const snapshot = deps.snapshots.current;
     if (!snapshot)
@@ -185,25 +190,18 @@ export async function handleInference(
       },
     });
   } catch (err) {
-    renderFailure(err, res, surface, fields, deps);
+    renderFailure(err, res, surface, fields);
   } finally {
     await settle({ started, res, surface, fields, deps, admission, usage, priced });
   }
 }
 
-function renderFailure(
-  err: unknown,
-  res: Response,
-  surface: Surface,
-  fields: Record<string, unknown>,
-  deps: InferenceDeps,
-) {
+function renderFailure(err: unknown, res: Response, surface: Surface, fields: Record<string, unknown>) {
   const e =
     err instanceof GatewayError
       ? err
       : new GatewayError("internal", "The gateway failed to handle the request.");
   if (!(err instanceof GatewayError)) fields.error = err;
-  if (e.kind === "rate_limit") deps.metrics.requestsLimited.inc({ surface: surface.name });
   if (res.headersSent) {
     res.destroy();
     return;
