@@ -14,6 +14,7 @@ import {
 import { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
+import { generateTestServiceAccount } from "./mock-provider/google-service-account.js";
 
 const NS = "surfaces";
 const anthropicKey = "sk-ant-mock-upstream-0123456789abcdef";
@@ -24,11 +25,19 @@ const aws = {
   region: "us-east-1",
 };
 const CLAUDE_ON_BEDROCK = "anthropic.claude-3-5-haiku-20241022-v1:0";
+const CLAUDE_ON_VERTEX = "claude-sonnet-4@20250514";
+const serviceAccount = generateTestServiceAccount("kuberelay-e2e");
 let stack: Stack;
 let relayKey = "";
-const secrets = () => [stack.providerSecret, anthropicKey, azureKey, aws.secretAccessKey];
+const secrets = () => [
+  stack.providerSecret,
+  anthropicKey,
+  azureKey,
+  aws.secretAccessKey,
+  serviceAccount.privateKeyPem.split("\n")[1] ?? "",
+];
 
-function manifests(upstream: string): string {
+function manifests(upstream: string, vertexKey: string): string {
   const provider = (name: string, provider: string, secret: string, extra = "") => `---
 apiVersion: v1
 kind: Secret
@@ -50,6 +59,7 @@ metadata: { name: ${NS} }
 ${provider("anthropic", "anthropic", anthropicKey)}
 ${provider("azure", "azure-openai", azureKey)}
 ${provider("bedrock", "bedrock", JSON.stringify({ accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey }), "  region: us-east-1")}
+${provider("vertex", "vertex", vertexKey, "  region: us-east5")}
 ---
 apiVersion: kuberelay.dev/v1alpha1
 kind: Policy
@@ -64,6 +74,8 @@ spec:
       targets: [{ providerKeyRef: { name: bedrock } }]
     - model: chat-prod
       targets: [{ providerKeyRef: { name: azure } }]
+    - model: vertex-claude
+      targets: [{ providerKeyRef: { name: vertex }, model: "${CLAUDE_ON_VERTEX}" }]
 ---
 apiVersion: kuberelay.dev/v1alpha1
 kind: RelayKey
@@ -81,9 +93,11 @@ beforeAll(async () => {
       anthropicKey,
       azure: { apiKey: azureKey, deployments: { "chat-prod": "gpt-4o-mini" } },
       bedrock: aws,
+      vertex: serviceAccount.vertexOptions,
     },
   });
-  await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url));
+  const vertexKey = JSON.stringify(serviceAccount.keyFile(`${stack.mock.url}/token`)).replace(/'/g, "''");
+  await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url, vertexKey));
   await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/caller"]);
   const { stdout } = await stack.cp.kubectl([
     "get",
@@ -158,6 +172,31 @@ describe("Anthropic surface", () => {
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ text: "echo: streamed via bedrock" });
     expect(final.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it("reaches Claude on Vertex AI with a cached OAuth token from the service-account key", async () => {
+    const before = stack.mock.vertexTokens.issued;
+    for (let i = 0; i < 3; i++) {
+      const msg = await client().messages.create({
+        model: "vertex-claude",
+        max_tokens: 64,
+        messages: [{ role: "user", content: `vertex ${i}` }],
+      });
+      expect(msg.content[0]).toMatchObject({ type: "text", text: `echo: vertex ${i}` });
+    }
+    const stream = client().messages.stream({
+      model: "vertex-claude",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "vertex streamed" }],
+    });
+    expect((await stream.finalMessage()).content[0]).toMatchObject({ text: "echo: vertex streamed" });
+    // One gateway, four calls: one token minted, then reused.
+    expect(stack.mock.vertexTokens.issued - before).toBe(1);
+    const calls = stack.mock.requests.filter((r) => r.path.includes("/publishers/anthropic/models/"));
+    expect(calls.at(-1)?.path).toBe(
+      `/v1/projects/kuberelay-e2e/locations/us-east5/publishers/anthropic/models/${encodeURIComponent(CLAUDE_ON_VERTEX)}:streamRawPredict`,
+    );
+    expect(calls.at(-1)?.headers.authorization).toMatch(/^Bearer ya29\./);
   });
 
   it("refuses a wrong key with an Anthropic-shaped 401", async () => {

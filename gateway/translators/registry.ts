@@ -3,6 +3,7 @@ import { GatewayError } from "../errors.js";
 import type { Operation, Translator } from "../pipeline/types.js";
 import { anthropicTranslator } from "./anthropic.js";
 import { anthropicToBedrockTranslator } from "./anthropic-bedrock.js";
+import { anthropicToVertexTranslator } from "./anthropic-vertex.js";
 import { bedrockTranslator } from "./bedrock.js";
 import { openaiTranslator } from "./openai.js";
 
@@ -46,6 +47,7 @@ export function translatorFor(operation: Operation, provider: ProviderName): Tra
       if (operation === "messages") return anthropicToBedrockTranslator;
       throw incompatible(operation, provider);
     case "vertex":
+      if (operation === "messages") return anthropicToVertexTranslator;
       throw incompatible(operation, provider);
   }
 }
