@@ -11,7 +11,7 @@ import {
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from "@aws-sdk/client-bedrock-runtime";
-import { AzureOpenAI } from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { generateTestServiceAccount } from "./mock-provider/google-service-account.js";
@@ -74,6 +74,8 @@ spec:
       targets: [{ providerKeyRef: { name: bedrock } }]
     - model: chat-prod
       targets: [{ providerKeyRef: { name: azure } }]
+    - model: "gemini-*"
+      targets: [{ providerKeyRef: { name: vertex } }]
     - model: vertex-claude
       targets: [{ providerKeyRef: { name: vertex }, model: "${CLAUDE_ON_VERTEX}" }]
 ---
@@ -204,6 +206,40 @@ describe("Anthropic surface", () => {
     await expect(
       wrong.messages.create({ model: "claude-x", max_tokens: 8, messages: [{ role: "user", content: "x" }] }),
     ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+});
+
+describe("OpenAI surface to Gemini on Vertex AI", () => {
+  it("translates chat completions, streamed and not", async () => {
+    const openai = new OpenAI({ apiKey: relayKey, baseURL: `${gateway()}/v1`, maxRetries: 0 });
+    const r = await openai.chat.completions.create({
+      model: "gemini-2.5-flash",
+      messages: [
+        { role: "system", content: "be brief" },
+        { role: "user", content: "hello gemini" },
+      ],
+    });
+    expect(r.choices[0]?.message.content).toBe("echo: hello gemini");
+    expect(r.usage?.prompt_tokens).toBeGreaterThan(0);
+    const sent = stack.mock.requests.filter((q) => q.path.includes("/publishers/google/models/")).at(-1);
+    expect(sent?.body).toMatchObject({
+      systemInstruction: { parts: [{ text: "be brief" }] },
+      contents: [{ role: "user" }],
+    });
+    const stream = await openai.chat.completions.create({
+      model: "gemini-2.5-flash",
+      messages: [{ role: "user", content: "stream from gemini" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage = 0;
+    for await (const c of stream) {
+      text += c.choices[0]?.delta.content ?? "";
+      usage = c.usage?.total_tokens ?? usage;
+    }
+    expect(text).toBe("echo: stream from gemini");
+    expect(usage).toBeGreaterThan(0);
   });
 });
 

@@ -6,6 +6,7 @@ import { anthropicToBedrockTranslator } from "./anthropic-bedrock.js";
 import { anthropicToVertexTranslator } from "./anthropic-vertex.js";
 import { bedrockTranslator } from "./bedrock.js";
 import { openaiTranslator } from "./openai.js";
+import { openaiToGeminiTranslator } from "./openai-gemini.js";
 
 type Family = "openai" | "anthropic" | "bedrock";
 
@@ -48,6 +49,7 @@ export function translatorFor(operation: Operation, provider: ProviderName): Tra
       throw incompatible(operation, provider);
     case "vertex":
       if (operation === "messages") return anthropicToVertexTranslator;
+      if (operation === "chat") return openaiToGeminiTranslator;
       throw incompatible(operation, provider);
   }
 }
