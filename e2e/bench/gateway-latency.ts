@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startKuberelay } from "../harness/kuberelay-process.js";
+import { standaloneConfig } from "../harness/standalone-config.js";
 import { type Summary, summarise } from "./latency-stats.js";
 import { startNodeScript } from "./node-script.js";
 import { openLoop } from "./open-loop.js";
-import { standaloneConfig } from "./standalone-config.js";
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;

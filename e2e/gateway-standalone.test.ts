@@ -1,0 +1,106 @@
+/**
+ * The gateway without a cluster (`--config-dir`): serves from YAML files, hot-reloads them,
+ * and on SIGTERM stops accepting but lets a stream in flight finish, then exits 0.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KuberelayProcess, startKuberelay } from "./harness/kuberelay-process.js";
+import { standaloneConfig } from "./harness/standalone-config.js";
+import { type MockProvider, startMockProvider } from "./mock-provider/server.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kuberelay-standalone-"));
+const providerKey = `sk-standalone-${randomBytes(16).toString("hex")}`;
+const firstKey = `krk_${randomBytes(32).toString("base64url")}`;
+let mock: MockProvider;
+let gateway: KuberelayProcess;
+let baseURL = "";
+/** The key the config holds now (the reload test swaps it). */
+let currentKey = firstKey;
+
+beforeAll(async () => {
+  mock = await startMockProvider({ openaiKey: providerKey, chunkDelayMs: 150 });
+  standaloneConfig(join(dir, "config"), { upstreamURL: `${mock.url}/v1`, providerKey, relayKey: firstKey });
+  gateway = startKuberelay(
+    "gateway",
+    [
+      "gateway",
+      "--config-dir",
+      join(dir, "config"),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--metrics-port",
+      "0",
+      "--drain-seconds",
+      "10",
+    ],
+    {},
+    join(dir, "gateway.log"),
+  );
+  const line = await gateway.waitForLine((l) => l.msg === "listening");
+  baseURL = `http://127.0.0.1:${line.port}/v1`;
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await mock?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const client = (apiKey: string) => new OpenAI({ apiKey, baseURL, maxRetries: 0 });
+const ask = (apiKey: string) =>
+  client(apiKey).chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "hi" }],
+  });
+
+describe("standalone gateway", () => {
+  it("serves from the config directory and reloads it when a file changes", async () => {
+    expect((await ask(firstKey)).choices[0]?.message.content).toBe("echo: hi");
+    const secondKey = `krk_${randomBytes(32).toString("base64url")}`;
+    standaloneConfig(join(dir, "config"), {
+      upstreamURL: `${mock.url}/v1`,
+      providerKey,
+      relayKey: secondKey,
+    });
+    const deadline = Date.now() + 5000;
+    let ok = false;
+    while (!ok && Date.now() < deadline) {
+      ok = await ask(secondKey).then(
+        () => true,
+        () => false,
+      );
+      if (!ok) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ok).toBe(true);
+    await expect(ask(firstKey)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    for (const secret of [providerKey, firstKey, secondKey]) expect(gateway.output()).not.toContain(secret);
+    currentKey = secondKey;
+  });
+
+  it("on SIGTERM finishes the stream in flight and exits 0", async () => {
+    const stream = await client(currentKey).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "one two three four five six" }],
+      stream: true,
+    });
+    let text = "";
+    let signalled = false;
+    let exit: Promise<number | null> | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (!signalled && text.length > 0) {
+        signalled = true;
+        exit = gateway.stop(15_000);
+      }
+    }
+    expect(text).toBe("echo: one two three four five six");
+    expect(await exit).toBe(0);
+    await expect(ask(currentKey)).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+  });
+});
