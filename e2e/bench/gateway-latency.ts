@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const gateway = startKuberelay(
     "gateway",
     ["gateway", "--config-dir", configDir, "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0"],
-    { KUBERELAY_LOG_LEVEL: "warn" },
+    {},
     join(dir, "gateway.log"),
   );
   try {
