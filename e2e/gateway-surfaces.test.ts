@@ -62,6 +62,16 @@ ${provider("bedrock", "bedrock", JSON.stringify({ accessKeyId: aws.accessKeyId, 
 ${provider("vertex", "vertex", vertexKey, "  region: us-east5")}
 ---
 apiVersion: kuberelay.dev/v1alpha1
+kind: ProviderKey
+metadata: { name: bedrock-ambient, namespace: ${NS} }
+spec:
+  provider: bedrock
+  region: us-east-1
+  baseURL: ${upstream}
+  allowPrivateNetwork: true
+  credentials: { ambient: true }
+---
+apiVersion: kuberelay.dev/v1alpha1
 kind: Policy
 metadata: { name: all, namespace: ${NS} }
 spec:
@@ -74,6 +84,8 @@ spec:
       targets: [{ providerKeyRef: { name: bedrock } }]
     - model: chat-prod
       targets: [{ providerKeyRef: { name: azure } }]
+    - model: ambient-claude
+      targets: [{ providerKeyRef: { name: bedrock-ambient }, model: "${CLAUDE_ON_BEDROCK}" }]
     - model: "gemini-*"
       targets: [{ providerKeyRef: { name: vertex } }]
     - model: vertex-claude
@@ -91,6 +103,8 @@ spec:
 beforeAll(async () => {
   stack = await startStack({
     gateways: 2,
+    // The ambient AWS chain's first link: what IRSA or pod identity would provide in a cluster.
+    gatewayEnv: { AWS_ACCESS_KEY_ID: aws.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.secretAccessKey },
     mock: {
       anthropicKey,
       azure: { apiKey: azureKey, deployments: { "chat-prod": "gpt-4o-mini" } },
@@ -257,6 +271,14 @@ describe("Azure OpenAI surface", () => {
       messages: [{ role: "user", content: "hello azure" }],
     });
     expect(r.choices[0]?.message.content).toBe("echo: hello azure");
+    const stream = await azure.chat.completions.create({
+      model: "chat-prod",
+      messages: [{ role: "user", content: "stream azure" }],
+      stream: true,
+    });
+    let text = "";
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? "";
+    expect(text).toBe("echo: stream azure");
     const upstream = stack.mock.requests.filter((q) => q.path.startsWith("/openai/deployments/chat-prod"));
     expect(upstream.at(-1)?.headers["api-key"]).toBe(azureKey);
   });
@@ -322,6 +344,16 @@ describe("Bedrock runtime surface", () => {
     }
     expect(types[0]).toBe("message_start");
     expect(types.at(-1)).toBe("message_stop");
+  });
+
+  it("signs with the gateway's ambient AWS credentials when the ProviderKey says ambient", async () => {
+    const anthropic = new Anthropic({ apiKey: relayKey, baseURL: gateway(), maxRetries: 0 });
+    const msg = await anthropic.messages.create({
+      model: "ambient-claude",
+      max_tokens: 32,
+      messages: [{ role: "user", content: "ambient" }],
+    });
+    expect(msg.content[0]).toMatchObject({ text: "echo: ambient" });
   });
 
   it("refuses a wrong key", async () => {

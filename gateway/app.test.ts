@@ -119,6 +119,39 @@ describe("gateway OpenAI surfaces (in process)", () => {
     expect(r.output_text).toContain("say hi");
   });
 
+  it("streams completions and responses", async () => {
+    const c = await client().completions.create({
+      model: "gpt-4o-mini",
+      prompt: "one two three",
+      stream: true,
+    });
+    let text = "";
+    for await (const chunk of c) text += chunk.choices[0]?.text ?? "";
+    expect(text).toContain("one two three");
+    const r = client().responses.stream({ model: "gpt-4o-mini", input: "stream the response" });
+    const events: string[] = [];
+    for await (const e of r) events.push(e.type);
+    expect(events).toContain("response.output_text.delta");
+    expect((await r.finalResponse()).output_text).toContain("stream the response");
+    const line = logs.map((l) => JSON.parse(l)).findLast((l) => l.msg === "request");
+    expect(line.outputTokens).toBeGreaterThan(0);
+  });
+
+  it("scrubs a provider key that an upstream echoes in an error", async () => {
+    mock.failNext(400, {
+      error: { message: `bad request for key ${providerKey}`, type: "invalid_request_error" },
+    });
+    const res = await fetch(`${baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${relayKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text).not.toContain(providerKey);
+    expect(text).toContain("[redacted]");
+  });
+
   it("lists the Policy's exact model names", async () => {
     const models = await client().models.list();
     expect(models.data.map((m) => m.id)).toEqual(["gpt-4o-mini", "text-embedding-3-small"]);

@@ -38,6 +38,7 @@ async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: G
       snapshots.swap(s);
       metrics.configReloads.inc({ outcome: "applied" });
       metrics.configKeys.set(s.keys.size);
+      metrics.configAppliedAt.setToCurrentTime();
     },
     onRefused: () => metrics.configReloads.inc({ outcome: "refused" }),
   });

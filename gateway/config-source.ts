@@ -41,6 +41,7 @@ export function watchConfigSecret(
       applied = rv;
       metrics.configReloads.inc({ outcome: "applied" });
       metrics.configKeys.set(snapshot.keys.size);
+      metrics.configAppliedAt.setToCurrentTime();
       log.info("config applied", { generation: rv, keys: snapshot.keys.size });
     } catch (err) {
       metrics.configReloads.inc({ outcome: "refused" });

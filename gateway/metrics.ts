@@ -56,6 +56,11 @@ export function createGatewayMetrics() {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    configAppliedAt: new Gauge({
+      name: "kuberelay_gateway_config_applied_timestamp_seconds",
+      help: "When the config being served was applied (a new generation moves it).",
+      registers: [registry],
+    }),
     configKeys: new Gauge({
       name: "kuberelay_gateway_config_keys",
       help: "Relay keys in the config being served.",
