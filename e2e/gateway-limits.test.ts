@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issuedRelayKey, waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 
 const NS = `limits-${randomBytes(4).toString("hex")}`;
@@ -55,31 +56,10 @@ async function chat(gw: GatewayHandle): Promise<Response> {
   return res;
 }
 
-async function waitForKey(gw: GatewayHandle): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${relayKey}` } });
-    if (res.status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gateway ${gw.url} never accepted the key`);
-}
-
 beforeAll(async () => {
   stack = await startStack({ gateways: 3, gatewayEnv: { REDIS_URL } });
   await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url, stack.providerSecret));
-  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/caller"]);
-  const { stdout } = await stack.cp.kubectl([
-    "get",
-    "secret",
-    "-n",
-    NS,
-    "caller-key",
-    "-o",
-    "jsonpath={.data.key}",
-  ]);
-  relayKey = Buffer.from(stdout, "base64").toString("utf8");
-  // /v1/models is not counted against request limits; it only shows the key has arrived.
-  for (const gw of stack.gateways) await waitForKey(gw);
+  relayKey = await issuedRelayKey(stack, NS, "caller", "caller-key");
 }, 240_000);
 
 afterAll(async () => {
@@ -109,7 +89,7 @@ describe("limits across replicas", () => {
 
   it("keeps serving when Redis is unreachable, and reports it in a metric", async () => {
     const lonely = await stack.addGateway({ REDIS_URL: "redis://127.0.0.1:1" });
-    await waitForKey(lonely);
+    await waitForKeyOnGateway(lonely, relayKey);
     // Fail open: this gateway cannot see the shared counters, so it admits.
     expect((await chat(lonely)).status).toBe(200);
     const metrics = await (await fetch(`${lonely.metricsUrl}/metrics`)).text();

@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issuedRelayKey } from "./harness/issued-relay-key.js";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { generateTestServiceAccount } from "./mock-provider/google-service-account.js";
 
@@ -114,25 +115,7 @@ beforeAll(async () => {
   });
   const vertexKey = JSON.stringify(serviceAccount.keyFile(`${stack.mock.url}/token`)).replace(/'/g, "''");
   await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url, vertexKey));
-  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/caller"]);
-  const { stdout } = await stack.cp.kubectl([
-    "get",
-    "secret",
-    "-n",
-    NS,
-    "caller-key",
-    "-o",
-    "jsonpath={.data.key}",
-  ]);
-  relayKey = Buffer.from(stdout, "base64").toString("utf8");
-  // Both gateways have the key once one answers on each.
-  for (const gw of stack.gateways) {
-    for (let i = 0; i < 100; i++) {
-      const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${relayKey}` } });
-      if (res.status === 200) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  relayKey = await issuedRelayKey(stack, NS, "caller", "caller-key");
 }, 240_000);
 
 afterAll(async () => {

@@ -1,28 +1,7 @@
-import { DefaultTransporter, GoogleAuth } from "google-auth-library";
+import { GoogleAuth } from "google-auth-library";
+import { TokenUriTransporter } from "../../gateway/upstream-auth/vertex-tokens.js";
 import { CLOUD_PLATFORM_SCOPE } from "./google-jwt.js";
 import type { ServiceAccountKeyFile } from "./google-service-account.js";
-
-type RequestOptions = Parameters<DefaultTransporter["request"]>[0];
-
-// The URLs google-auth-library v9 (through gtoken 7) signs for and posts to, whatever token_uri says.
-const GOOGLE_TOKEN_URLS = new Set([
-  "https://www.googleapis.com/oauth2/v4/token",
-  "https://oauth2.googleapis.com/token",
-]);
-
-/** Sends the library's token requests to the key file's token_uri instead of Google's. */
-class TokenUriTransporter extends DefaultTransporter {
-  constructor(private readonly tokenUri: string) {
-    super();
-  }
-
-  override request<T>(opts: RequestOptions) {
-    const url = opts.url === undefined ? undefined : String(opts.url);
-    return super.request<T>(
-      url !== undefined && GOOGLE_TOKEN_URLS.has(url) ? { ...opts, url: this.tokenUri } : opts,
-    );
-  }
-}
 
 export interface GoogleAuthOverrides {
   scopes?: string[];

@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
 import { DefaultTransporter, GoogleAuth } from "google-auth-library";
 import { z } from "zod";
 import { GatewayError } from "../errors.js";
 import type { RuntimeProvider } from "../snapshot.js";
+import { credentialCacheKey, credentialJson } from "./credential-json.js";
 
 const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 /** Where google-auth-library v9 (gtoken) always sends the JWT-bearer grant, whatever the key says. */
-const LIBRARY_TOKEN_URLS = new Set([
+export const LIBRARY_TOKEN_URLS = new Set([
   "https://www.googleapis.com/oauth2/v4/token",
   "https://oauth2.googleapis.com/token",
 ]);
@@ -23,7 +23,7 @@ const serviceAccountKeySchema = z.looseObject({
 type RequestOptions = Parameters<DefaultTransporter["request"]>[0];
 
 /** Honours the key's token_uri (private or sovereign endpoints) where the library would not. */
-class TokenUriTransporter extends DefaultTransporter {
+export class TokenUriTransporter extends DefaultTransporter {
   constructor(private readonly tokenUri: string) {
     super();
   }
@@ -44,30 +44,18 @@ interface VertexAuth {
 const clients = new Map<string, VertexAuth>();
 const MAX_CLIENTS = 256;
 
-function parseKey(provider: RuntimeProvider, credential: string): z.infer<typeof serviceAccountKeySchema> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(credential);
-  } catch {
-    parsed = undefined;
-  }
-  const key = serviceAccountKeySchema.safeParse(parsed);
-  if (!key.success) {
-    throw new GatewayError(
-      "internal",
-      `ProviderKey ${provider.id}: the credential must be a service-account JSON key`,
-    );
-  }
-  return key.data;
-}
-
 function createAuth(provider: RuntimeProvider): VertexAuth {
   if (provider.credential === undefined) {
     // Workload identity (GKE) or any other Application Default Credentials.
     const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM] });
     return { auth, project: auth.getProjectId() };
   }
-  const key = parseKey(provider, provider.credential);
+  const key = credentialJson(
+    provider,
+    provider.credential,
+    serviceAccountKeySchema,
+    "a service-account JSON key",
+  );
   const custom = key.token_uri && !LIBRARY_TOKEN_URLS.has(key.token_uri) ? key.token_uri : undefined;
   const auth = new GoogleAuth({
     credentials: key,
@@ -84,10 +72,7 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
  * identity) and cached by google-auth-library until shortly before it expires.
  */
 export async function vertexAccess(provider: RuntimeProvider): Promise<{ token: string; project: string }> {
-  const fingerprint = createHash("sha256")
-    .update(provider.credential ?? "ambient")
-    .digest("hex");
-  const cacheKey = `${provider.id}|${fingerprint}`;
+  const cacheKey = credentialCacheKey(provider);
   let client = clients.get(cacheKey);
   if (!client) {
     if (clients.size >= MAX_CLIENTS) clients.clear();

@@ -1,0 +1,41 @@
+/** Waits for a RelayKey to be Ready, reads its key, and waits until every gateway accepts it. */
+import type { GatewayHandle, Stack } from "./kuberelay-stack.js";
+
+export async function waitForKeyOnGateway(gw: GatewayHandle, key: string): Promise<void> {
+  // /v1/models authenticates but is not counted against request limits.
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    await res.arrayBuffer();
+    if (res.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gateway ${gw.url} never accepted the key`);
+}
+
+export async function issuedRelayKey(
+  stack: Stack,
+  namespace: string,
+  relayKey: string,
+  secretName: string,
+): Promise<string> {
+  await stack.cp.kubectl([
+    "wait",
+    "--for=condition=Ready",
+    "--timeout=30s",
+    "-n",
+    namespace,
+    `relaykey/${relayKey}`,
+  ]);
+  const { stdout } = await stack.cp.kubectl([
+    "get",
+    "secret",
+    "-n",
+    namespace,
+    secretName,
+    "-o",
+    "jsonpath={.data.key}",
+  ]);
+  const key = Buffer.from(stdout, "base64").toString("utf8");
+  for (const gw of stack.gateways) await waitForKeyOnGateway(gw, key);
+  return key;
+}
