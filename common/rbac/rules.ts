@@ -47,5 +47,7 @@ export function gatewayNamespaceRules(configSecret: string): V1PolicyRule[] {
 /** The webhook reads RelayKeys to find their Secret's name; it never reads a Secret. */
 export const webhookClusterRules: V1PolicyRule[] = [
   { apiGroups: [GROUP], resources: ["relaykeys"], verbs: ["get"] },
+  // Namespace labels decide injection for pods that do not carry the annotation.
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
 ];
