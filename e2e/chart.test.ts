@@ -194,11 +194,11 @@ describe("helm chart", () => {
       ]);
       expect(names("PodDisruptionBudget")).toEqual(["kuberelay-gateway", "kuberelay-webhook"]);
       expect(names("MutatingWebhookConfiguration")).toEqual(["kuberelay"]);
-      // One operator until leader election lands; the stateless processes run two.
+      // Two of each: the operators elect a leader; the others are stateless.
       const replicas = Object.fromEntries(
         ofKind<V1Deployment>(objects, "Deployment").map((d) => [d.metadata?.name, d.spec?.replicas]),
       );
-      expect(replicas).toEqual({ "kuberelay-gateway": 2, "kuberelay-operator": 1, "kuberelay-webhook": 2 });
+      expect(replicas).toEqual({ "kuberelay-gateway": 2, "kuberelay-operator": 2, "kuberelay-webhook": 2 });
       for (const o of objects.filter(
         (o) => !o.kind.startsWith("Cluster") && o.kind !== "MutatingWebhookConfiguration",
       )) {

@@ -14,6 +14,7 @@ import {
 import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
+import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { ensureRelayKeySecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
@@ -25,6 +26,8 @@ const RESYNC_MS = 30_000;
 export interface ControllerOptions {
   namespace: string;
   configSecretName: string;
+  /** Where events about reconciled objects go; none are recorded without one. */
+  events?: EventRecorder;
 }
 
 const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
@@ -64,6 +67,7 @@ export class Controller {
   private readonly configWriter: ConfigWriter;
   private readonly secretConflicts = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
+  private readonly events: EventRecorder | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -74,21 +78,33 @@ export class Controller {
     this.queue = new WorkQueue((key) => this.reconcile(key), log);
     this.statuses = new StatusWriter(kc);
     this.configWriter = new ConfigWriter(kc, kek, opts.namespace, opts.configSecretName);
+    this.events = opts.events;
   }
 
-  async start(): Promise<void> {
+  /** Fills the caches without writing anything: a standby keeps them warm to take over fast. */
+  async warm(): Promise<void> {
     const caches = startCaches(this.kc, this.log, (e) => this.onEvent(e));
     this.caches = caches;
     await caches.synced();
     this.log.info("caches synced");
+  }
+
+  /** Starts reconciling, the only thing that writes. Call once, only while holding the lease. */
+  work(): void {
     void this.queue.run();
     this.queue.add(CONFIG_KEY);
     this.resync = setInterval(() => this.queue.add(CONFIG_KEY), RESYNC_MS);
   }
 
+  async start(): Promise<void> {
+    await this.warm();
+    this.work();
+  }
+
+  /** Resolves once the reconcile in flight has finished, so no write follows. */
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
-    this.queue.stop();
+    await this.queue.stop();
     await this.caches?.stop();
   }
 
@@ -137,7 +153,10 @@ export class Controller {
     if (result === "conflict") {
       this.secretConflicts.set(id, `Secret "${rk.spec.secretName}" exists and is not owned by this RelayKey`);
     } else this.secretConflicts.delete(id);
-    if (result === "created") this.log.info("relay key issued", { relayKey: id, secret: rk.spec.secretName });
+    if (result === "created") {
+      this.log.info("relay key issued", { relayKey: id, secret: rk.spec.secretName });
+      await this.events?.record("RelayKey", rk, keyIssued(rk.spec.secretName));
+    }
     this.queue.add(CONFIG_KEY);
   }
 
@@ -216,7 +235,9 @@ export class Controller {
       extra = {},
     ) => {
       try {
-        await this.statuses.write({ kind, plural: plurals[kind], obj }, conds, extra);
+        const wrote = await this.statuses.write({ kind, plural: plurals[kind], obj }, conds, extra);
+        const warning = wrote ? readyTurnedFalse(currentReady(obj), conds) : undefined;
+        if (warning) await this.events?.record(kind, obj, warning);
       } catch (err) {
         failures.push(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}: ${apiErrorMessage(err)}`);
       }

@@ -16,6 +16,7 @@ export class WorkQueue {
   private wake: (() => void) | undefined;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
+  private inflight: Promise<void> | undefined;
 
   constructor(
     private readonly reconcile: Reconcile,
@@ -53,7 +54,9 @@ export class WorkQueue {
         this.wake = undefined;
         continue;
       }
-      await this.process(next.value);
+      this.inflight = this.process(next.value);
+      await this.inflight;
+      this.inflight = undefined;
     }
   }
 
@@ -81,10 +84,12 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  stop(): void {
+  /** Stops taking keys; resolves once the reconcile in flight, if any, has finished its writes. */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.wake?.();
+    await this.inflight;
   }
 }

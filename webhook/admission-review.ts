@@ -31,15 +31,22 @@ export interface PodCreateRequest {
 
 export type ParsedAdmissionReview =
   | { ok: true; request: PodCreateRequest }
-  | { ok: false; uid: string | undefined; reason: string };
+  /** `malformed`: not a valid AdmissionReview at all, as opposed to a valid one this webhook does not handle. */
+  | { ok: false; uid: string | undefined; reason: string; malformed: boolean };
 
 export function parseAdmissionReview(body: unknown): ParsedAdmissionReview {
   const parsed = AdmissionReviewSchema.safeParse(body);
   if (!parsed.success) {
-    return { ok: false, uid: rawUid(body), reason: `malformed AdmissionReview: ${summarise(parsed.error)}` };
+    const reason = `malformed AdmissionReview: ${summarise(parsed.error)}`;
+    return { ok: false, uid: rawUid(body), reason, malformed: true };
   }
   const { request } = parsed.data;
-  const skip = (reason: string): ParsedAdmissionReview => ({ ok: false, uid: request.uid, reason });
+  const skip = (reason: string): ParsedAdmissionReview => ({
+    ok: false,
+    uid: request.uid,
+    reason,
+    malformed: false,
+  });
   const { group, version, kind } = request.kind;
   if (group !== "" || version !== "v1" || kind !== "Pod") {
     return skip(`not a Pod: ${group}/${version} ${kind}`);

@@ -2,18 +2,32 @@ import { ANNOTATION_RELAY_KEY } from "../common/names.js";
 import {
   type AdmissionReviewResponse,
   buildAdmissionResponse,
+  type PodCreateRequest,
   parseAdmissionReview,
 } from "./admission-review.js";
-import { mutatePod, podAnnotations, wantsInjection } from "./mutate-pod.js";
+import { mutatePod, podAnnotations } from "./mutate-pod.js";
+import type { NamespaceLookup } from "./namespace-lookup.js";
+import { EVENT_REASON_RELAY_KEY_NOT_READY, type PodEventRecorder } from "./pod-event.js";
+import { selectPod } from "./pod-selection.js";
 import type { RelayKeyLookup } from "./relay-key-lookup.js";
-import { resolveRelayKey } from "./resolve-relay-key.js";
+import { type RelayKeyResolution, type RelayKeyWarningReason, resolveRelayKey } from "./resolve-relay-key.js";
 import { isRecord } from "./type-guards.js";
 
 export interface AdmitOptions {
   gatewayUrl: string;
   lookup: RelayKeyLookup;
+  namespaces: NamespaceLookup;
+  /** Pods in the webhook's own namespace are never injected. */
+  ownNamespace: string;
+  /** Where to report a Pod whose RelayKey is missing or not Ready; none in tests that do not care. */
+  events?: PodEventRecorder;
   lookupTimeoutMs?: number;
+  namespaceLookupTimeoutMs?: number;
 }
+
+/** A bounded set, used as a metric label. */
+export type AdmissionResult = "injected" | "skipped" | "warned" | "error";
+export type WarningReason = RelayKeyWarningReason | "NamespaceLookupFailed";
 
 /** What one admission did, for the log line. Names only: never an env value. */
 export interface AdmissionSummary {
@@ -29,7 +43,12 @@ export interface AdmissionSummary {
 export interface AdmissionOutcome {
   review: AdmissionReviewResponse;
   summary: AdmissionSummary;
+  result: AdmissionResult;
+  warningReasons: WarningReason[];
 }
+
+/** RelayKey problems worth an Event on the Pod: the ones its owner can fix by creating or fixing the key. */
+const EVENT_REASONS = new Set<WarningReason>(["RelayKeyNotFound", "RelayKeyNotReady"]);
 
 /** One AdmissionReview in, one out. Never throws and never denies. */
 export async function admit(body: unknown, options: AdmitOptions): Promise<AdmissionOutcome> {
@@ -38,40 +57,88 @@ export async function admit(body: unknown, options: AdmitOptions): Promise<Admis
     return {
       review: buildAdmissionResponse(parsed.uid),
       summary: { uid: parsed.uid, injected: [], warnings: [], skipped: parsed.reason },
+      result: parsed.malformed ? "error" : "skipped",
+      warningReasons: [],
     };
   }
-  const { uid, namespace, object: pod } = parsed.request;
-  const base = { uid, namespace: namespace ?? podNamespace(pod), pod: podName(pod) };
-  if (!wantsInjection(pod)) {
+  const { uid, object: pod } = parsed.request;
+  const namespace = parsed.request.namespace ?? podNamespace(pod);
+  const base = { uid, namespace, pod: podName(pod) };
+  const selection = await selectPod({
+    pod,
+    namespace,
+    ownNamespace: options.ownNamespace,
+    namespaces: options.namespaces,
+    timeoutMs: options.namespaceLookupTimeoutMs,
+  });
+  if (!selection.inject) {
+    const warnings = selection.warning === undefined ? [] : [selection.warning];
+    const error = selection.error === undefined ? {} : { error: selection.error };
     return {
-      review: buildAdmissionResponse(uid),
-      summary: { ...base, injected: [], warnings: [], skipped: "not annotated" },
+      review: buildAdmissionResponse(uid, { warnings }),
+      summary: { ...base, injected: [], warnings, skipped: selection.skipped, ...error },
+      result: warnings.length > 0 ? "warned" : "skipped",
+      warningReasons: warnings.length > 0 ? ["NamespaceLookupFailed"] : [],
     };
   }
   const resolution = await resolveRelayKey({
     lookup: options.lookup,
-    namespace: base.namespace,
+    namespace,
     name: podAnnotations(pod)?.[ANNOTATION_RELAY_KEY],
     timeoutMs: options.lookupTimeoutMs,
   });
+  reportRelayKeyProblem(parsed.request, base, resolution, options.events);
+  return inject(pod, base, resolution, options.gatewayUrl);
+}
+
+function inject(
+  pod: unknown,
+  base: Pick<AdmissionSummary, "uid" | "namespace" | "pod">,
+  resolution: RelayKeyResolution,
+  gatewayUrl: string,
+): AdmissionOutcome {
   const { warnings } = resolution;
+  const warningReasons = resolution.reason === undefined ? [] : [resolution.reason];
   const error = resolution.error === undefined ? {} : { error: resolution.error };
   try {
-    const { patch, injected } = mutatePod(pod, {
-      gatewayUrl: options.gatewayUrl,
-      relayKey: resolution.relayKey,
-    });
+    const { patch, injected } = mutatePod(pod, { gatewayUrl, relayKey: resolution.relayKey });
     return {
-      review: buildAdmissionResponse(uid, { patch, warnings }),
+      review: buildAdmissionResponse(base.uid, { patch, warnings }),
       summary: { ...base, injected, warnings, ...error },
+      result: resultOf(warnings.length > 0, patch.length > 0),
+      warningReasons,
     };
   } catch (mutationError) {
     // A bug in the mutation must not block Pods: admit unchanged and let the log tell.
     return {
-      review: buildAdmissionResponse(uid, { warnings }),
+      review: buildAdmissionResponse(base.uid, { warnings }),
       summary: { ...base, injected: [], warnings, error: mutationError },
+      result: "error",
+      warningReasons,
     };
   }
+}
+
+function resultOf(warned: boolean, patched: boolean): AdmissionResult {
+  if (warned) return "warned";
+  return patched ? "injected" : "skipped";
+}
+
+/** A dry run must have no side effects, and an Event is one. */
+function reportRelayKeyProblem(
+  request: PodCreateRequest,
+  base: Pick<AdmissionSummary, "namespace" | "pod">,
+  resolution: RelayKeyResolution,
+  events: PodEventRecorder | undefined,
+): void {
+  const { reason } = resolution;
+  if (events === undefined || request.dryRun || reason === undefined || !EVENT_REASONS.has(reason)) return;
+  if (base.namespace === undefined || base.pod === undefined) return;
+  events.warn({
+    pod: { namespace: base.namespace, name: base.pod, uid: podUid(request.object) },
+    reason: EVENT_REASON_RELAY_KEY_NOT_READY,
+    note: resolution.warnings.map((warning) => warning.replace(/^kuberelay: /, "")).join("; "),
+  });
 }
 
 function metadataString(pod: unknown, field: string): string | undefined {
@@ -87,4 +154,8 @@ function podNamespace(pod: unknown): string | undefined {
 /** Pods from controllers have no name yet at admission, only a generateName prefix. */
 function podName(pod: unknown): string | undefined {
   return metadataString(pod, "name") ?? metadataString(pod, "generateName");
+}
+
+function podUid(pod: unknown): string | undefined {
+  return metadataString(pod, "uid");
 }

@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "../common/log.js";
 import type { AdmissionOutcome } from "./admit.js";
+import { recordAdmission, type WebhookMetrics } from "./metrics.js";
 import { isRecord } from "./type-guards.js";
 
 /** AdmissionReviews are Pods plus an envelope; a Pod is far below this and etcd refuses objects above it. */
@@ -10,6 +11,7 @@ export interface WebhookAppOptions {
   admit: (body: unknown) => Promise<AdmissionOutcome>;
   logger: Logger;
   bodyLimit?: string | number;
+  metrics?: WebhookMetrics;
 }
 
 export function createWebhookApp(options: WebhookAppOptions): Express {
@@ -30,13 +32,17 @@ export function createWebhookApp(options: WebhookAppOptions): Express {
         return;
       }
       const started = performance.now();
-      const { review, summary } = await options.admit(req.body);
+      const outcome = await options.admit(req.body);
+      const { review, summary } = outcome;
+      const elapsedMs = performance.now() - started;
+      if (options.metrics) recordAdmission(options.metrics, outcome, elapsedMs / 1000);
       const { injected, error, ...rest } = summary;
       const fields = {
         ...rest,
+        result: outcome.result,
         injectedCount: injected.length,
         injected,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        durationMs: Math.round(elapsedMs * 10) / 10,
       };
       if (error === undefined) logger.info("admission", fields);
       else logger.warn("admission", { ...fields, error });

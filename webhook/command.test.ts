@@ -32,6 +32,8 @@ function flags(port = "0"): string[] {
   return [
     "--port",
     port,
+    "--metrics-port",
+    "0",
     "--host",
     "127.0.0.1",
     "--tls-cert-file",

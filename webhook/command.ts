@@ -1,8 +1,14 @@
-import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig } from "@kubernetes/client-node";
 import { createLogger, type Logger } from "../common/log.js";
+import { drain, listen } from "../common/process/listen.js";
+import { ownNamespace } from "../common/process/namespace.js";
 import { admit } from "./admit.js";
 import { createWebhookApp } from "./app.js";
 import { parseWebhookFlags, webhookUsage } from "./flags.js";
+import { createWebhookMetrics } from "./metrics.js";
+import { createKubernetesNamespaceLookup, type NamespaceLookup } from "./namespace-lookup.js";
+import { createOpsApp } from "./ops-app.js";
+import { createKubernetesEventRecorder, type PodEventRecorder } from "./pod-event.js";
 import { createKubernetesRelayKeyLookup, type RelayKeyLookup } from "./relay-key-lookup.js";
 import { startWebhookServer } from "./server.js";
 import { waitForShutdown } from "./shutdown-signal.js";
@@ -15,6 +21,10 @@ export interface RunWebhookOptions {
   logger?: Logger;
   /** Replaces the cluster lookup built from the default kubeconfig. */
   lookup?: RelayKeyLookup;
+  /** Replaces the cluster Namespace lookup. */
+  namespaces?: NamespaceLookup;
+  /** Replaces the cluster Event recorder. */
+  events?: PodEventRecorder;
   /** Stops the webhook like SIGTERM does. */
   signal?: AbortSignal;
   tlsReloadIntervalMs?: number;
@@ -31,11 +41,26 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
   }
   const { config } = command;
   const logger = options.logger ?? createLogger("webhook");
-  const lookup = options.lookup ?? clusterLookup();
+  const namespace = ownNamespace(config.namespace);
+  const cluster = lazyKubeConfig();
+  const lookup = options.lookup ?? createKubernetesRelayKeyLookup(cluster().makeApiClient(CustomObjectsApi));
+  const namespaces =
+    options.namespaces ?? createKubernetesNamespaceLookup(cluster().makeApiClient(CoreV1Api));
+  const events =
+    options.events ??
+    createKubernetesEventRecorder({
+      api: cluster().makeApiClient(EventsV1Api),
+      logger,
+      reportingInstance: process.env.POD_NAME ?? `kuberelay-webhook-${process.pid}`,
+    });
+  const metrics = createWebhookMetrics();
   const app = createWebhookApp({
     logger,
-    admit: (body) => admit(body, { gatewayUrl: config.gatewayUrl, lookup }),
+    metrics,
+    admit: (body) =>
+      admit(body, { gatewayUrl: config.gatewayUrl, lookup, namespaces, ownNamespace: namespace, events }),
   });
+  const ops = await listen(createOpsApp(metrics), config.metricsPort, config.host);
   const server = await startWebhookServer({
     host: config.host,
     port: config.port,
@@ -43,17 +68,31 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
     app,
     logger,
     tlsReloadIntervalMs: options.tlsReloadIntervalMs,
+  }).catch(async (error: unknown) => {
+    await drain(ops.server, 0);
+    throw error;
   });
-  logger.info("listening", { port: server.port, host: config.host, gatewayUrl: config.gatewayUrl });
+  logger.info("listening", {
+    port: server.port,
+    metricsPort: ops.port,
+    host: config.host,
+    namespace,
+    gatewayUrl: config.gatewayUrl,
+  });
   const reason = await waitForShutdown(options.signal);
   logger.info("shutting down", { reason });
-  await server.close();
+  await Promise.all([server.close(), drain(ops.server, 5_000)]);
   logger.info("stopped");
 }
 
-/** KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount. */
-function clusterLookup(): RelayKeyLookup {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  return createKubernetesRelayKeyLookup(kubeConfig.makeApiClient(CustomObjectsApi));
+/** KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount; loaded once, and only if needed. */
+function lazyKubeConfig(): () => KubeConfig {
+  let loaded: KubeConfig | undefined;
+  return () => {
+    if (loaded === undefined) {
+      loaded = new KubeConfig();
+      loaded.loadFromDefault();
+    }
+    return loaded;
+  };
 }

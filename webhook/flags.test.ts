@@ -10,6 +10,8 @@ describe("parseWebhookFlags", () => {
       config: {
         host: "0.0.0.0",
         port: 8443,
+        metricsPort: 9090,
+        namespace: undefined,
         tlsCertFile: "/tls/tls.crt",
         tlsKeyFile: "/tls/tls.key",
         gatewayUrl: "http://gw.kuberelay.svc:8787",
@@ -25,6 +27,12 @@ describe("parseWebhookFlags", () => {
     expect(parseWebhookFlags([...tls, "--gateway-url", "http://flag"], env)).toMatchObject({
       config: { gatewayUrl: "http://flag" },
     });
+  });
+
+  it("reads the metrics port and the own namespace", () => {
+    const args = [...tls, "--gateway-url", "http://gw", "--metrics-port", "0", "--namespace", "relay"];
+    expect(parseWebhookFlags(args, {})).toMatchObject({ config: { metricsPort: 0, namespace: "relay" } });
+    expect(() => parseWebhookFlags([...args, "--metrics-port", "x"], {})).toThrow(/--metrics-port/);
   });
 
   it("accepts port 0 and a host", () => {

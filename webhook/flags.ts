@@ -9,12 +9,18 @@ export const webhookUsage = `kuberelay webhook [flags]
                          (required; or ${GATEWAY_URL_ENV})
   --port N               HTTPS port (default 8443; 0 picks a free one)
   --host ADDR            address to bind (default 0.0.0.0)
+  --metrics-port N       plain HTTP port for /metrics and /healthz (default 9090; 0 picks a free one)
+  --namespace NS         the webhook's own namespace, never injected (default POD_NAMESPACE or the
+                         ServiceAccount's namespace)
   --help                 print this help
   Kubernetes access: KUBECONFIG, ~/.kube/config or the in-cluster ServiceAccount.`;
 
 export interface WebhookConfig {
   host: string;
   port: number;
+  metricsPort: number;
+  /** As given; `undefined` means "find out at startup" (POD_NAMESPACE, then the ServiceAccount). */
+  namespace: string | undefined;
   tlsCertFile: string;
   tlsKeyFile: string;
   /** Normalised: no trailing slash. */
@@ -43,7 +49,9 @@ export function parseWebhookFlags(args: readonly string[], env: NodeJS.ProcessEn
     help: false,
     config: {
       host: values.host,
-      port: parsePort(values.port),
+      port: parsePort(values.port, "--port"),
+      metricsPort: parsePort(values["metrics-port"], "--metrics-port"),
+      namespace: values.namespace || undefined,
       tlsCertFile: required(values["tls-cert-file"], "--tls-cert-file"),
       tlsKeyFile: required(values["tls-key-file"], "--tls-key-file"),
       gatewayUrl: parseGatewayUrl(values["gateway-url"] ?? env[GATEWAY_URL_ENV]),
@@ -58,6 +66,8 @@ function parse(args: readonly string[]) {
     allowPositionals: false,
     options: {
       port: { type: "string", default: "8443" },
+      "metrics-port": { type: "string", default: "9090" },
+      namespace: { type: "string" },
       host: { type: "string", default: "0.0.0.0" },
       "tls-cert-file": { type: "string" },
       "tls-key-file": { type: "string" },
@@ -72,10 +82,10 @@ function required(value: string | undefined, flag: string): string {
   return value;
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, flag: string): number {
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port > 65_535) {
-    throw new UsageError(`--port must be 0-65535, got "${value}"`);
+    throw new UsageError(`${flag} must be 0-65535, got "${value}"`);
   }
   return port;
 }

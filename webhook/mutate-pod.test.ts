@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mutatePod, wantsInjection } from "./mutate-pod.js";
+import { mutatePod } from "./mutate-pod.js";
 import { applyJsonPatch } from "./testing/apply-json-patch.js";
 import { isRecord, isUnknownArray } from "./type-guards.js";
 
@@ -24,16 +24,6 @@ function envOf(document: unknown, index: number): unknown[] {
   return isRecord(container) && isUnknownArray(container.env) ? container.env : [];
 }
 
-describe("wantsInjection", () => {
-  it("selects only the exact string true", () => {
-    expect(wantsInjection(pod([]))).toBe(true);
-    expect(wantsInjection(pod([], { "kuberelay.dev/inject": "True" }))).toBe(false);
-    expect(wantsInjection(pod([], {}))).toBe(false);
-    expect(wantsInjection({ metadata: {} })).toBe(false);
-    expect(wantsInjection("not a pod")).toBe(false);
-  });
-});
-
 describe("mutatePod", () => {
   it("creates env when the container has none", () => {
     const original = pod([{ name: "app", image: "app:1" }]);
@@ -42,8 +32,10 @@ describe("mutatePod", () => {
     expect(injected).toEqual([
       "OPENAI_BASE_URL",
       "ANTHROPIC_BASE_URL",
+      "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
       "OPENAI_API_KEY",
       "ANTHROPIC_API_KEY",
+      "AWS_BEARER_TOKEN_BEDROCK",
     ]);
     expect(patch).toContainEqual({
       op: "add",
@@ -51,8 +43,13 @@ describe("mutatePod", () => {
       value: [
         { name: "OPENAI_BASE_URL", value: `${gatewayUrl}/v1` },
         { name: "ANTHROPIC_BASE_URL", value: gatewayUrl },
+        { name: "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", value: gatewayUrl },
         { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-relay-key", key: "key" } } },
         { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "team-a-relay-key", key: "key" } } },
+        {
+          name: "AWS_BEARER_TOKEN_BEDROCK",
+          valueFrom: { secretKeyRef: { name: "team-a-relay-key", key: "key" } },
+        },
       ],
     });
     expect(patch).toHaveLength(2);
@@ -70,8 +67,8 @@ describe("mutatePod", () => {
     ]);
     const { patch, injected } = mutatePod(original, { gatewayUrl, relayKey: undefined });
 
-    expect(injected).toEqual(["ANTHROPIC_BASE_URL"]);
-    expect(patch).toHaveLength(2);
+    expect(injected).toEqual(["ANTHROPIC_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"]);
+    expect(patch).toHaveLength(3);
     expect(patch).toContainEqual({
       op: "add",
       path: "/spec/containers/0/env/-",
@@ -80,7 +77,7 @@ describe("mutatePod", () => {
     expect(patch).toContainEqual({
       op: "add",
       path: "/metadata/annotations/kuberelay.dev~1injected",
-      value: "ANTHROPIC_BASE_URL",
+      value: "ANTHROPIC_BASE_URL,AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
     });
     expect(envOf(applyJsonPatch(original, patch), 0)).toContainEqual({
       name: "OPENAI_BASE_URL",
@@ -93,9 +90,9 @@ describe("mutatePod", () => {
     const { patch, injected } = mutatePod(original, { gatewayUrl, relayKey: undefined });
     const mutated = applyJsonPatch(original, patch);
 
-    expect(injected).toEqual(["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"]);
-    expect(envOf(mutated, 0)).toHaveLength(2);
-    expect(envOf(mutated, 1)).toHaveLength(2);
+    expect(injected).toEqual(["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"]);
+    expect(envOf(mutated, 0)).toHaveLength(3);
+    expect(envOf(mutated, 1)).toHaveLength(3);
   });
 
   it("is idempotent: its own output yields no operations", () => {
@@ -112,22 +109,27 @@ describe("mutatePod", () => {
     expect(patch).toContainEqual({
       op: "add",
       path: "/metadata/annotations/kuberelay.dev~1injected",
-      value: "OPENAI_BASE_URL,ANTHROPIC_BASE_URL,OPENAI_API_KEY,ANTHROPIC_API_KEY",
+      value:
+        "OPENAI_BASE_URL,ANTHROPIC_BASE_URL,AWS_ENDPOINT_URL_BEDROCK_RUNTIME,OPENAI_API_KEY,ANTHROPIC_API_KEY,AWS_BEARER_TOKEN_BEDROCK",
     });
   });
 
-  it("does nothing to a Pod that is not annotated", () => {
-    expect(mutatePod(pod([{ name: "a" }], {}), { gatewayUrl, relayKey })).toEqual({
-      patch: [],
-      injected: [],
-    });
-    expect(
-      mutatePod(pod([{ name: "a" }], { "kuberelay.dev/inject": "false" }), { gatewayUrl, relayKey }),
-    ).toEqual({ patch: [], injected: [] });
+  it("injects only the containers the annotation names, init containers included", () => {
+    const original = {
+      ...pod([{ name: "a" }, { name: "b" }], { "kuberelay.dev/containers": "b,setup" }),
+    };
+    const withInit = { ...original, spec: { ...original.spec, initContainers: [{ name: "setup" }] } };
+    const mutated = applyJsonPatch(withInit, mutatePod(withInit, { gatewayUrl, relayKey }).patch);
+    expect(envOf(mutated, 0)).toEqual([]);
+    expect(envOf(mutated, 1)).toHaveLength(6);
+    expect(mutated).toMatchObject({ spec: { initContainers: [{ env: expect.any(Array) }] } });
   });
 
   it("does nothing when every container already defines every variable", () => {
-    const env = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"].map((name) => ({ name, value: "mine" }));
+    const env = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"].map((name) => ({
+      name,
+      value: "mine",
+    }));
     expect(mutatePod(pod([{ name: "a", env }]), { gatewayUrl, relayKey: undefined })).toEqual({
       patch: [],
       injected: [],
@@ -147,10 +149,7 @@ describe("mutatePod", () => {
     expect(patch.every((operation) => operation.op === "add")).toBe(true);
     expect(patch.map((operation) => operation.path).sort()).toEqual([
       "/metadata/annotations/kuberelay.dev~1injected",
-      "/spec/containers/0/env/-",
-      "/spec/containers/0/env/-",
-      "/spec/containers/0/env/-",
-      "/spec/containers/0/env/-",
+      ...Array.from({ length: 6 }, () => "/spec/containers/0/env/-"),
     ]);
     const mutated = applyJsonPatch(original, patch);
     expect(mutated).toMatchObject({ unknownTopLevel: true, status: { phase: "Pending" } });
@@ -163,10 +162,12 @@ describe("mutatePod", () => {
       pod([{ name: "a" }]),
       mutatePod(pod([{ name: "a" }]), { gatewayUrl, relayKey: byo }).patch,
     );
-    expect(envOf(mutated, 0).slice(2)).toEqual([
-      { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "migrated-key", key: "token" } } },
-      { name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: "migrated-key", key: "token" } } },
-    ]);
+    expect(envOf(mutated, 0).slice(3)).toEqual(
+      ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AWS_BEARER_TOKEN_BEDROCK"].map((name) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: "migrated-key", key: "token" } },
+      })),
+    );
   });
 
   it("skips a container whose env is not a list", () => {

@@ -1,4 +1,5 @@
-import { ANNOTATION_INJECT, ANNOTATION_INJECTED } from "../common/names.js";
+import { ANNOTATION_INJECTED } from "../common/names.js";
+import { selectedContainers } from "./container-selection.js";
 import { type EnvVar, injectedEnv, type RelayKeyRef } from "./injected-env.js";
 import { type AddOperation, diffAdditions } from "./json-patch.js";
 import { isRecord, isUnknownArray } from "./type-guards.js";
@@ -20,32 +21,22 @@ export function podAnnotations(pod: unknown): Record<string, unknown> | undefine
   return isRecord(annotations) ? annotations : undefined;
 }
 
-export function wantsInjection(pod: unknown): boolean {
-  return podAnnotations(pod)?.[ANNOTATION_INJECT] === "true";
-}
-
 /**
- * Computes the patch that points a selected Pod's containers at the gateway. Works on a copy of the raw
+ * Computes the patch that points a selected Pod's containers at the gateway; whether the Pod is selected at all
+ * is the caller's decision (see pod-selection.ts). Works on a copy of the raw
  * object and diffs it against the original, so fields this code does not know about are never touched.
  */
 export function mutatePod(pod: unknown, options: MutatePodOptions): MutatePodResult {
-  if (!wantsInjection(pod)) return { patch: [], injected: [] };
   const copy: unknown = structuredClone(pod);
   const desired = injectedEnv(options.gatewayUrl, options.relayKey);
   const added = new Set<string>();
-  for (const container of containersOf(copy)) {
+  for (const container of selectedContainers(copy)) {
     for (const name of addMissingEnv(container, desired)) added.add(name);
   }
   const injected = desired.map((v) => v.name).filter((name) => added.has(name));
   if (injected.length === 0) return { patch: [], injected: [] };
   markInjected(copy, injected);
   return { patch: diffAdditions(pod, copy), injected };
-}
-
-function containersOf(pod: unknown): Record<string, unknown>[] {
-  if (!isRecord(pod) || !isRecord(pod.spec)) return [];
-  const containers = pod.spec.containers;
-  return isUnknownArray(containers) ? containers.filter(isRecord) : [];
 }
 
 /** Returns the names added. A variable the container defines itself always wins over ours. */

@@ -36,7 +36,7 @@ describe("resolveRelayKey", () => {
     const result = await resolveRelayKey({ lookup, namespace: "team-a", name: undefined });
     expect(result.relayKey).toBeUndefined();
     expect(result.warnings).toEqual([
-      'kuberelay: annotation "kuberelay.dev/relay-key" not set; OPENAI_API_KEY and ANTHROPIC_API_KEY not injected',
+      'kuberelay: annotation "kuberelay.dev/relay-key" not set; OPENAI_API_KEY, ANTHROPIC_API_KEY, AWS_BEARER_TOKEN_BEDROCK not injected',
     ]);
   });
 
@@ -55,7 +55,10 @@ describe("resolveRelayKey", () => {
     });
     expect(result).toEqual({
       relayKey: undefined,
-      warnings: ['kuberelay: RelayKey "ns/k" not found; OPENAI_API_KEY and ANTHROPIC_API_KEY not injected'],
+      warnings: [
+        'kuberelay: RelayKey "ns/k" not found; OPENAI_API_KEY, ANTHROPIC_API_KEY, AWS_BEARER_TOKEN_BEDROCK not injected',
+      ],
+      reason: "RelayKeyNotFound",
     });
   });
 

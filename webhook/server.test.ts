@@ -8,7 +8,7 @@ import { createWebhookApp } from "./app.js";
 import { type RunningWebhookServer, startWebhookServer } from "./server.js";
 import { applyJsonPatch } from "./testing/apply-json-patch.js";
 import { captureLogger } from "./testing/capture-logger.js";
-import { fakeLookup, GATEWAY_URL, podCreateReview } from "./testing/fixtures.js";
+import { fakeLookup, fakeNamespaces, GATEWAY_URL, podCreateReview } from "./testing/fixtures.js";
 import { httpsRequest } from "./testing/https-request.js";
 import { type GeneratedCert, generateSelfSignedCert } from "./testing/self-signed-cert.js";
 import { waitFor } from "./testing/wait-for.js";
@@ -29,7 +29,13 @@ beforeAll(async () => {
   ca = await readFile(live.certFile);
   const app = createWebhookApp({
     logger,
-    admit: (body) => admit(body, { gatewayUrl: GATEWAY_URL, lookup }),
+    admit: (body) =>
+      admit(body, {
+        gatewayUrl: GATEWAY_URL,
+        lookup,
+        namespaces: fakeNamespaces({}),
+        ownNamespace: "kuberelay-system",
+      }),
   });
   server = await startWebhookServer({
     host: "127.0.0.1",
@@ -82,11 +88,11 @@ describe("webhook server", () => {
             env: [
               { name: "OPENAI_BASE_URL", value: `${GATEWAY_URL}/v1` },
               { name: "ANTHROPIC_BASE_URL", value: GATEWAY_URL },
-              { name: "OPENAI_API_KEY", valueFrom: { secretKeyRef: { name: "chat-relay-key", key: "key" } } },
-              {
-                name: "ANTHROPIC_API_KEY",
+              { name: "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", value: GATEWAY_URL },
+              ...["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AWS_BEARER_TOKEN_BEDROCK"].map((name) => ({
+                name,
                 valueFrom: { secretKeyRef: { name: "chat-relay-key", key: "key" } },
-              },
+              })),
             ],
           },
         ],
@@ -94,7 +100,13 @@ describe("webhook server", () => {
     });
 
     const line = lines.find((l) => l.msg === "admission" && l.uid === "0b6c3f0e-1c5e-4c8e-9d0a-4f1f6a3b2c11");
-    expect(line).toMatchObject({ namespace: "team-a", pod: "chat-7d9f-", injectedCount: 4, warnings: [] });
+    expect(line).toMatchObject({
+      namespace: "team-a",
+      pod: "chat-7d9f-",
+      injectedCount: 6,
+      warnings: [],
+      result: "injected",
+    });
     expect(typeof line?.durationMs).toBe("number");
     expect(JSON.stringify(lines)).not.toContain(GATEWAY_URL);
   });
@@ -146,7 +158,12 @@ describe("webhook server shutdown", () => {
       admit: async (body): Promise<AdmissionOutcome> => {
         started = true;
         await held;
-        return admit(body, { gatewayUrl: GATEWAY_URL, lookup });
+        return admit(body, {
+          gatewayUrl: GATEWAY_URL,
+          lookup,
+          namespaces: fakeNamespaces({}),
+          ownNamespace: "kuberelay-system",
+        });
       },
     });
     const draining = await startWebhookServer({ host: "127.0.0.1", port: 0, tls: live, app, logger });

@@ -20,7 +20,7 @@ export const operatorClusterRules: V1PolicyRule[] = [
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
 ];
 
-/** In the operator's own namespace: writing the gateway config Secret. */
+/** In the operator's own namespace: the gateway config Secret and the leader-election Lease. */
 export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
   return [
     {
@@ -29,6 +29,8 @@ export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
       resourceNames: [configSecret],
       verbs: ["get", "patch", "update"],
     },
+    // Leader election: one operator replica writes at a time.
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
   ];
 }
 

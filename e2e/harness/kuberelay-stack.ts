@@ -26,7 +26,9 @@ export interface Stack {
   mock: MockProvider;
   /** The upstream credential the mock accepts; it must never reach a caller. */
   providerSecret: string;
+  /** The first operator; `operators` holds every one started. */
   operator: KuberelayProcess;
+  operators: KuberelayProcess[];
   gateways: GatewayHandle[];
   webhook: KuberelayProcess;
   processes(): KuberelayProcess[];
@@ -36,6 +38,8 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** Operator replicas (default 1); they elect a leader on a Lease. */
+  operators?: number;
   gateways?: number;
   /** Extra environment for every gateway, e.g. REDIS_URL. */
   gatewayEnv?: Record<string, string>;
@@ -152,14 +156,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
 
     step("starting the operator under its ServiceAccount");
-    const operator = startKuberelay(
-      "operator",
-      ["operator", "--namespace", SYSTEM_NAMESPACE],
-      await envFor("kuberelay-operator"),
-      join(cp.logDir, "operator.log"),
-    );
-    started.push(operator);
-    await operator.waitForLine((l) => l.msg === "started");
+    const operators: KuberelayProcess[] = [];
+    for (let i = 0; i < (options.operators ?? 1); i++) {
+      const name = i === 0 ? "operator" : `operator-${i}`;
+      const proc = startKuberelay(
+        name,
+        ["operator", "--namespace", SYSTEM_NAMESPACE],
+        await envFor("kuberelay-operator"),
+        join(cp.logDir, `${name}.log`),
+      );
+      started.push(proc);
+      operators.push(proc);
+    }
+    for (const proc of operators) await proc.waitForLine((l) => l.msg === "started");
+    const [operator] = operators;
+    if (!operator) throw new Error("at least one operator is needed");
 
     const gatewayEnv = { ...(await envFor("kuberelay-gateway")), ...options.gatewayEnv };
     const gateways: GatewayHandle[] = [];
@@ -192,6 +203,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         serving.keyPath,
         "--gateway-url",
         first.url,
+        "--metrics-port",
+        "0",
+        "--namespace",
+        SYSTEM_NAMESPACE,
       ],
       { KUBECONFIG: webhookEnv.KUBECONFIG },
       join(cp.logDir, "webhook.log"),
@@ -211,6 +226,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       mock,
       providerSecret,
       operator,
+      operators,
       gateways,
       webhook,
       processes: () => [...started],

@@ -1,3 +1,4 @@
+import type { NamespaceLookup } from "../namespace-lookup.js";
 import type { RelayKeyInfo, RelayKeyLookup } from "../relay-key-lookup.js";
 
 export const GATEWAY_URL = "http://kuberelay-gateway.kuberelay.svc:8787";
@@ -40,4 +41,9 @@ export function fakeLookup(entries: Record<string, RelayKeyInfo>): RelayKeyLooku
       return entries[`${namespace}/${name}`];
     },
   };
+}
+
+/** A namespace lookup over a fixed map name → labels; unknown namespaces have no labels. */
+export function fakeNamespaces(labels: Record<string, Record<string, string>>): NamespaceLookup {
+  return { labels: async (name) => labels[name] ?? {} };
 }

@@ -107,13 +107,18 @@ switching webhook.certManager.enabled never makes Helm and cert-manager fight ov
 {{- end }}
 
 {{/*
-Environment every component gets: its own namespace (downward API) and the log level.
+Environment every component gets: its own namespace and name (downward API; the name is the
+operator's leader-election identity) and the log level.
 */}}
 {{- define "kuberelay.commonEnv" -}}
 - name: POD_NAMESPACE
   valueFrom:
     fieldRef:
       fieldPath: metadata.namespace
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
 - name: KUBERELAY_LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
 {{- end }}
