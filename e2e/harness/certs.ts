@@ -65,6 +65,15 @@ export async function createCa(dir: string, cn: string): Promise<CertificateAuth
       "subjectKeyIdentifier = hash",
     ]),
   );
+  const { certPath, keyPath } = await makeCertificate(base, configPath, []);
+  return { ...(await readPair(certPath, keyPath)), dir, cn };
+}
+
+/**
+ * A new key and its certificate, self-signed or (with `-CA`/`-CAkey`) signed by a CA:
+ * `req -x509 -CA` (OpenSSL 3) makes the key and signs it in one process instead of req + x509.
+ */
+async function makeCertificate(base: string, configPath: string, signer: readonly string[]) {
   const certPath = `${base}.crt`;
   const keyPath = `${base}.key`;
   await runCommand("openssl", [
@@ -81,8 +90,9 @@ export async function createCa(dir: string, cn: string): Promise<CertificateAuth
     configPath,
     "-extensions",
     "ext",
+    ...signer,
   ]);
-  return { ...(await readPair(certPath, keyPath)), dir, cn };
+  return { certPath, keyPath };
 }
 
 function leafExtensions(request: CertificateRequest): string[] {
@@ -116,23 +126,7 @@ export async function issueCert(
   const subject: Record<string, string> =
     request.org === undefined ? { CN: request.cn } : { O: request.org, CN: request.cn };
   await writeFile(configPath, requestConfig(subject, leafExtensions(request)));
-  const certPath = `${base}.crt`;
-  const keyPath = `${base}.key`;
-  // `req -x509 -CA` (OpenSSL 3) makes the key and signs it in one process instead of req + x509.
-  await runCommand("openssl", [
-    "req",
-    "-x509",
-    ...keyArgs,
-    "-keyout",
-    keyPath,
-    "-out",
-    certPath,
-    "-days",
-    validDays,
-    "-config",
-    configPath,
-    "-extensions",
-    "ext",
+  const { certPath, keyPath } = await makeCertificate(base, configPath, [
     "-CA",
     ca.certPath,
     "-CAkey",
