@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_SHARD_BYTES } from "../common/config/config-shards.js";
 import { localMasterKey, parseMasterKey } from "../common/crypto/envelope.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { LeaderElector } from "../common/kube/leader-election.js";
@@ -7,6 +8,7 @@ import { kubeLeaseStore } from "../common/kube/lease-store.js";
 import { createLogger } from "../common/log.js";
 import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { ownNamespace } from "../common/process/namespace.js";
+import { parsePositiveInt } from "../common/process/parse-flag.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
@@ -18,6 +20,8 @@ export const OPERATOR_LEASE = "kuberelay-operator";
 export const operatorUsage = `kuberelay operator [flags]
   --namespace NS           where the gateway config Secret and the Lease live (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
+  --config-shard-bytes N   largest compressed config kept in one Secret; larger ones are split into
+                           shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
 ${leaderFlagsUsage}
 env: KUBERELAY_MASTER_KEY (base64, 32 bytes), POD_NAME, KUBECONFIG or in-cluster credentials`;
 
@@ -27,6 +31,7 @@ export async function runOperator(args: string[]): Promise<void> {
     options: {
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
+      "config-shard-bytes": { type: "string", default: String(DEFAULT_SHARD_BYTES) },
       "leader-elect": { type: "string" },
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
@@ -43,6 +48,7 @@ export async function runOperator(args: string[]): Promise<void> {
   const controller = new Controller(kc, log, kek, {
     namespace,
     configSecretName: values["config-secret"],
+    configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
     events: new EventRecorder(kubeEventSink(kc), log, identity),
   });
   const started = { namespace, configSecret: values["config-secret"], identity, leaderElect };

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   CoreV1Api,
   type KubeConfig,
@@ -7,10 +6,27 @@ import {
   type V1Secret,
 } from "@kubernetes/client-node";
 import { decodeConfig, encodeConfig } from "../common/config/config-codec.js";
+import {
+  configBytesFromSecret,
+  DEFAULT_SHARD_BYTES,
+  otherSlot,
+  parseManifest,
+  planShards,
+  type ShardSlot,
+  sha256Hex,
+} from "../common/config/config-shards.js";
 import { CONFIG_VERSION, type GatewayConfig } from "../common/config/gateway-config.js";
 import { type KeyEncryptionKey, open, seal } from "../common/crypto/envelope.js";
 import { isNotFound } from "../common/kube/api-error.js";
-import { CONFIG_SECRET_KEY, FIELD_MANAGER, GROUP, LABEL_MANAGED_BY, MANAGED_BY } from "../common/names.js";
+import {
+  CONFIG_MANIFEST_KEY,
+  CONFIG_SECRET_KEY,
+  CONFIG_SHARD_KEY,
+  FIELD_MANAGER,
+  GROUP,
+  LABEL_MANAGED_BY,
+  MANAGED_BY,
+} from "../common/names.js";
 import { stableStringify } from "../common/stable-json.js";
 import type { DraftConfig, DraftProvider } from "./compile.js";
 
@@ -38,65 +54,109 @@ export async function unsealConfig(config: GatewayConfig, kek: KeyEncryptionKey)
 
 export type WriteOutcome = "unchanged" | "written";
 
+interface CurrentConfig {
+  /** The unsealed document, canonical; undefined when missing or unreadable. */
+  canonical?: string;
+  /** The shard slot the current manifest names, if the config is sharded. */
+  slot?: ShardSlot;
+}
+
 /**
  * Writes the compiled config Secret when, and only when, its content changed. Sealing is
- * randomised, so "changed" is decided on the unsealed document, not on the bytes.
+ * randomised, so "changed" is decided on the unsealed document, not on the bytes. A config
+ * too large for one Secret goes into shard Secrets first and the manifest last (see
+ * config-shards.ts), so readers never see a half-written generation.
  */
 export class ConfigWriter {
   private readonly core: CoreV1Api;
-  private lastWritten: { resourceVersion: string; canonical: string } | undefined;
+  private lastWritten: { resourceVersion: string; current: CurrentConfig } | undefined;
 
   constructor(
     kc: KubeConfig,
     private readonly kek: KeyEncryptionKey,
     private readonly namespace: string,
     private readonly name: string,
+    private readonly shardBytes = DEFAULT_SHARD_BYTES,
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
-  private async current(): Promise<string | undefined> {
-    let secret: V1Secret;
+  private async readSecret(name: string): Promise<V1Secret | undefined> {
     try {
-      secret = await this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace });
+      return await this.core.readNamespacedSecret({ name, namespace: this.namespace });
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  private async current(): Promise<CurrentConfig> {
+    const secret = await this.readSecret(this.name);
+    if (!secret) return {};
     const rv = secret.metadata?.resourceVersion ?? "";
-    if (this.lastWritten?.resourceVersion === rv) return this.lastWritten.canonical;
-    const data = secret.data?.[CONFIG_SECRET_KEY];
-    if (!data) return undefined;
+    if (this.lastWritten?.resourceVersion === rv) return this.lastWritten.current;
+    const manifest = secret.data?.[CONFIG_MANIFEST_KEY];
+    let slot: ShardSlot | undefined;
     try {
-      return stableStringify(await unsealConfig(decodeConfig(Buffer.from(data, "base64")), this.kek));
+      slot = manifest ? parseManifest(manifest).slot : undefined;
+      const bytes = await configBytesFromSecret(secret.data, async (n) => (await this.readSecret(n))?.data);
+      if (!bytes) return { ...(slot ? { slot } : {}) };
+      const canonical = stableStringify(await unsealConfig(decodeConfig(bytes), this.kek));
+      return { canonical, ...(slot ? { slot } : {}) };
     } catch {
       // Unreadable (corrupt, or sealed by another master key): overwrite it with a good one.
-      return undefined;
+      return { ...(slot ? { slot } : {}) };
     }
   }
 
-  async write(draft: DraftConfig): Promise<WriteOutcome> {
-    const canonical = stableStringify(draft);
-    if ((await this.current()) === canonical) return "unchanged";
-    const bytes = encodeConfig(await sealDraft(draft, this.kek));
-    const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+  private async apply(name: string, component: string, data: Record<string, string>, hash: string) {
     const body: V1Secret = {
       apiVersion: "v1",
       kind: "Secret",
       type: "Opaque",
       metadata: {
-        name: this.name,
+        name,
         namespace: this.namespace,
-        labels: { [LABEL_MANAGED_BY]: MANAGED_BY, "app.kubernetes.io/component": "gateway-config" },
+        labels: { [LABEL_MANAGED_BY]: MANAGED_BY, "app.kubernetes.io/component": component },
         annotations: { [ANNOTATION_CONFIG_HASH]: hash },
       },
-      data: { [CONFIG_SECRET_KEY]: bytes.toString("base64") },
+      data,
     };
-    const written = await this.core.patchNamespacedSecret(
-      { name: this.name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, force: true },
+    return this.core.patchNamespacedSecret(
+      { name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, force: true },
       setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
     );
-    this.lastWritten = { resourceVersion: written.metadata?.resourceVersion ?? "", canonical };
+  }
+
+  async write(draft: DraftConfig): Promise<WriteOutcome> {
+    const canonical = stableStringify(draft);
+    const current = await this.current();
+    if (current.canonical === canonical) return "unchanged";
+    const bytes = encodeConfig(await sealDraft(draft, this.kek));
+    const hash = sha256Hex(bytes).slice(0, 16);
+    let data: Record<string, string>;
+    let slot: ShardSlot | undefined;
+    if (bytes.length <= this.shardBytes) {
+      data = { [CONFIG_SECRET_KEY]: bytes.toString("base64") };
+    } else {
+      // Into the slot the live manifest does not name: what gateways may be reading stays intact.
+      slot = otherSlot(current.slot);
+      const plan = planShards(this.name, bytes, slot, this.shardBytes);
+      for (const shard of plan.shards) {
+        await this.apply(
+          shard.name,
+          "gateway-config-shard",
+          { [CONFIG_SHARD_KEY]: shard.bytes.toString("base64") },
+          hash,
+        );
+      }
+      data = { [CONFIG_MANIFEST_KEY]: Buffer.from(JSON.stringify(plan.manifest)).toString("base64") };
+    }
+    const written = await this.apply(this.name, "gateway-config", data, hash);
+    this.lastWritten = {
+      resourceVersion: written.metadata?.resourceVersion ?? "",
+      current: { canonical, ...(slot ? { slot } : {}) },
+    };
     return "written";
   }
 }

@@ -26,6 +26,8 @@ const RESYNC_MS = 30_000;
 export interface ControllerOptions {
   namespace: string;
   configSecretName: string;
+  /** Largest compressed config kept in one Secret; larger ones are sharded (default 512 KiB). */
+  configShardBytes?: number;
   /** Where events about reconciled objects go; none are recorded without one. */
   events?: EventRecorder;
 }
@@ -77,7 +79,13 @@ export class Controller {
   ) {
     this.queue = new WorkQueue((key) => this.reconcile(key), log);
     this.statuses = new StatusWriter(kc);
-    this.configWriter = new ConfigWriter(kc, kek, opts.namespace, opts.configSecretName);
+    this.configWriter = new ConfigWriter(
+      kc,
+      kek,
+      opts.namespace,
+      opts.configSecretName,
+      opts.configShardBytes,
+    );
     this.events = opts.events;
   }
 

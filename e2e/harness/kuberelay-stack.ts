@@ -41,6 +41,8 @@ export interface StackOptions {
   /** Operator replicas (default 1); they elect a leader on a Lease. */
   operators?: number;
   gateways?: number;
+  /** Extra flags for every operator, e.g. --config-shard-bytes. */
+  operatorArgs?: string[];
   /** Extra environment for every gateway, e.g. REDIS_URL. */
   gatewayEnv?: Record<string, string>;
   /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
@@ -161,7 +163,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const name = i === 0 ? "operator" : `operator-${i}`;
       const proc = startKuberelay(
         name,
-        ["operator", "--namespace", SYSTEM_NAMESPACE],
+        ["operator", "--namespace", SYSTEM_NAMESPACE, ...(options.operatorArgs ?? [])],
         await envFor("kuberelay-operator"),
         join(cp.logDir, `${name}.log`),
       );
