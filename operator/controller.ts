@@ -16,6 +16,7 @@ import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { ensureRelayKeySecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import { SecretTriggers } from "./secret-triggers.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
 import { WorkQueue } from "./work-queue.js";
@@ -70,6 +71,7 @@ export class Controller {
   private readonly secretConflicts = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
   private readonly events: EventRecorder | undefined;
+  private readonly secretTriggers: SecretTriggers;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -87,6 +89,7 @@ export class Controller {
       opts.configShardBytes,
     );
     this.events = opts.events;
+    this.secretTriggers = new SecretTriggers(kc, log, () => this.queue.add(CONFIG_KEY));
   }
 
   /** Fills the caches without writing anything: a standby keeps them warm to take over fast. */
@@ -113,6 +116,7 @@ export class Controller {
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
     await this.queue.stop();
+    await this.secretTriggers.stop();
     await this.caches?.stop();
   }
 
@@ -202,6 +206,14 @@ export class Controller {
     const relayKeys = validateObjects(caches.relayKeys.list(), relayKeySchema);
     const policies = validateObjects(caches.policies.list(), policySchema);
     const providerKeys = validateObjects(caches.providerKeys.list(), providerKeySchema);
+    await this.secretTriggers.sync(
+      new Set(
+        providerKeys.valid.flatMap((pk) => {
+          const ref = pk.spec.credentials.secretKeyRef;
+          return ref ? [`${pk.metadata.namespace}/${ref.name}`] : [];
+        }),
+      ),
+    );
     const values = await this.readSecretValues(secretRefs(providerKeys.valid, relayKeys.valid));
     const result = compile({
       relayKeys: relayKeys.valid,
