@@ -46,6 +46,7 @@ export function watchConfigSecret(
   const load = async (secret: V1Secret) => {
     const rv = secret.metadata?.resourceVersion ?? "";
     if (rv === applied) return;
+    const started = performance.now();
     try {
       const bytes = await configBytesFromSecret(secret.data, readShard);
       if (!bytes) return;
@@ -56,7 +57,12 @@ export function watchConfigSecret(
       metrics.configReloads.inc({ outcome: "applied" });
       metrics.configKeys.set(snapshot.keys.size);
       metrics.configAppliedAt.setToCurrentTime();
-      log.info("config applied", { generation: rv, keys: snapshot.keys.size, bytes: bytes.length });
+      log.info("config applied", {
+        generation: rv,
+        keys: snapshot.keys.size,
+        bytes: bytes.length,
+        loadMs: Math.round(performance.now() - started),
+      });
     } catch (err) {
       if (err instanceof ShardMismatchError) {
         // A newer generation is being written over these shards; its manifest follows, but

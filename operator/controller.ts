@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import { forEachLimit } from "../common/for-each-limit.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
 import type { Logger } from "../common/log.js";
 import { LABEL_RELAY_KEY } from "../common/names.js";
@@ -23,6 +24,9 @@ import { WorkQueue } from "./work-queue.js";
 
 export const CONFIG_KEY = "config";
 const RESYNC_MS = 30_000;
+/** Reconciles of different keys run side by side (RelayKey Secrets are created in parallel). */
+const WORKERS = 4;
+const STATUS_WRITE_CONCURRENCY = 8;
 
 export interface ControllerOptions {
   namespace: string;
@@ -102,7 +106,7 @@ export class Controller {
 
   /** Starts reconciling, the only thing that writes. Call once, only while holding the lease. */
   work(): void {
-    void this.queue.run();
+    void this.queue.run(WORKERS);
     this.queue.add(CONFIG_KEY);
     this.resync = setInterval(() => this.queue.add(CONFIG_KEY), RESYNC_MS);
   }
@@ -262,7 +266,8 @@ export class Controller {
         failures.push(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}: ${apiErrorMessage(err)}`);
       }
     };
-    for (const i of invalid) await write(i.kind, i.obj, refused(i.message));
+    const writes: Array<() => Promise<void>> = [];
+    for (const i of invalid) writes.push(() => write(i.kind, i.obj, refused(i.message)));
     const sources = { RelayKey: caches.relayKeys, Policy: caches.policies, ProviderKey: caches.providerKeys };
     for (const [key, conds] of result.conditions) {
       const [kind, namespace = "", name = ""] = key.split("/") as [CustomKind, string, string];
@@ -277,8 +282,11 @@ export class Controller {
             { type: "Ready", status: "False" as const, reason: "SecretConflict", message: conflict },
           ]
         : [accepted, ...conds];
-      await write(kind, obj, finalConds, kind === "RelayKey" ? { ...result.relayKeyFacts.get(id) } : {});
+      const extra = kind === "RelayKey" ? { ...result.relayKeyFacts.get(id) } : {};
+      writes.push(() => write(kind, obj, finalConds, extra));
     }
+    // Objects are independent; with thousands of RelayKeys, one write at a time is the bottleneck.
+    await forEachLimit(writes, STATUS_WRITE_CONCURRENCY, (w) => w());
     // Statuses are retried as a whole; the config above is already consistent.
     if (failures.length > 0) throw new Error(`status writes failed: ${failures.join("; ")}`);
     void objectId;

@@ -41,6 +41,8 @@ export interface StackOptions {
   /** Operator replicas (default 1); they elect a leader on a Lease. */
   operators?: number;
   gateways?: number;
+  /** Runs once CRDs and RBAC are in place, before any kuberelay process starts (e.g. to preload objects). */
+  beforeOperator?: (cp: ControlPlane) => Promise<void>;
   /** Extra flags for every operator, e.g. --config-shard-bytes. */
   operatorArgs?: string[];
   /** Extra environment for every gateway, e.g. REDIS_URL. */
@@ -157,6 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       KUBERELAY_MASTER_KEY: masterKey,
     });
 
+    await options.beforeOperator?.(cp);
     step("starting the operator under its ServiceAccount");
     const operators: KuberelayProcess[] = [];
     for (let i = 0; i < (options.operators ?? 1); i++) {
