@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_MANIFEST_KEY, CONFIG_SECRET_KEY, DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, SYSTEM_NAMESPACE, startStack } from "./harness/kuberelay-stack.js";
-import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { applyQuickstart } from "./harness/quickstart-manifests.js";
 
 const NS = "team-shards";
 const KEYS = 40;
@@ -77,14 +77,7 @@ const refusals = () =>
 
 beforeAll(async () => {
   stack = await startStack({ gateways: 2, operatorArgs: ["--config-shard-bytes", "1024"] });
-  await stack.cp.kubectl(
-    ["apply", "-f", "-"],
-    quickstartManifests({
-      namespace: NS,
-      upstreamURL: `${stack.mock.url}/v1`,
-      providerSecret: stack.providerSecret,
-    }),
-  );
+  await applyQuickstart(stack, NS);
 }, 240_000);
 
 afterAll(async () => {

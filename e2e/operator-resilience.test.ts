@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuedRelayKey } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
-import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { applyQuickstart } from "./harness/quickstart-manifests.js";
 
 const NS = "team-resilience";
 let stack: Stack;
@@ -51,14 +51,7 @@ stringData:
 
 beforeAll(async () => {
   stack = await startStack({ gateways: 2 });
-  await stack.cp.kubectl(
-    ["apply", "-f", "-"],
-    quickstartManifests({
-      namespace: NS,
-      upstreamURL: `${stack.mock.url}/v1`,
-      providerSecret: stack.providerSecret,
-    }),
-  );
+  await applyQuickstart(stack, NS);
   key = await issuedRelayKey(stack, NS, "app", "app-relay-key");
 }, 240_000);
 
