@@ -68,11 +68,7 @@ spec:
 
 /** Applies the quick-start resources into `namespace`, pointed at the stack's mock provider. */
 export async function applyQuickstart(
-  stack: {
-    cp: { kubectl(args: string[], stdin?: string): Promise<unknown> };
-    mock: { url: string };
-    providerSecret: string;
-  },
+  stack: Pick<Stack, "cp" | "mock" | "providerSecret">,
   namespace: string,
 ): Promise<void> {
   await stack.cp.kubectl(
