@@ -9,11 +9,23 @@ describe("generated chart RBAC", () => {
     expect(rendered.startsWith(CHART_RBAC_HEADER)).toBe(true);
   });
 
-  it("names the config Secret through the chart helper, never a fixed name", () => {
-    expect(rendered).not.toContain("__KUBERELAY_CONFIG_SECRET__");
-    const names = rendered.match(/resourceNames:\n\s+- .*/g) ?? [];
-    expect(names).toHaveLength(2);
-    for (const n of names) expect(n).toContain('{{ include "kuberelay.configSecretName" . | quote }}');
+  it("names every resource through a chart helper, never a fixed name", () => {
+    expect(rendered).not.toMatch(/__KUBERELAY_[A-Z_]+__/);
+    const names = rendered.match(/resourceNames:\n(\s+- .*\n)+/g) ?? [];
+    const configSecret = names.filter((n) => n.includes('include "kuberelay.configSecretName"'));
+    expect(configSecret).toHaveLength(2);
+    for (const n of names.join("").match(/- .*/g) ?? [])
+      expect(n).toMatch(/^- \{\{ include "kuberelay\.\w+" \. \| quote \}\}$/);
+  });
+
+  it("lets the webhook read its serving Secret only, and never the CA Secret", () => {
+    const webhookRole = rendered.slice(
+      rendered.indexOf('kind: Role\nmetadata:\n  name: {{ include "kuberelay.fullname" . }}-webhook\n'),
+    );
+    const rules = webhookRole.slice(0, webhookRole.indexOf("---"));
+    expect(rules).toContain('include "kuberelay.webhookTlsSecretName"');
+    expect(rules).not.toContain("webhookCaSecretName");
+    expect(rules).not.toMatch(/- (update|patch|create)/);
   });
 
   it("aggregates into the built-in roles without granting ProviderKey writes", () => {
