@@ -102,6 +102,13 @@ describe("TlsReconciler", () => {
     ]);
   });
 
+  it("reports serials and fingerprints, never key material", async () => {
+    const { reconciler } = setup();
+    const result = await reconciler.pass();
+    expect(result.servingSerial).toMatch(/^[0-9A-F]+$/);
+    expect(JSON.stringify(result)).not.toContain("PRIVATE KEY");
+  });
+
   it("writes nothing on a pass with nothing due", async () => {
     const { store, reconciler, advance } = setup();
     await reconciler.pass();
