@@ -32,7 +32,7 @@ function secureOptions(material: TlsMaterial): SecureContextOptions {
   return { ...material, minVersion: "TLSv1.2" };
 }
 
-/** Serves `app` over HTTPS with a certificate that is swapped in place when its files are replaced. */
+/** Serves `app` over HTTPS with a certificate that is swapped in place whenever its source has a new one. */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<RunningWebhookServer> {
   const source = "certFile" in options.tls ? await fileSource(options.tls, options) : options.tls;
   const server = createServer(
