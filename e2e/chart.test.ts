@@ -3,7 +3,6 @@
  * Standard, and is accepted by a real kube-apiserver (server-side dry run), whose RBAC then grants
  * exactly what the chart says.
  */
-import { X509Certificate } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import type {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { createCa } from "../common/x509/certificate.js";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
 import { CommandError, runCommand } from "./harness/run-command.js";
 
@@ -160,7 +160,17 @@ afterAll(async () => {
 describe("helm chart", () => {
   it("passes helm lint with default and cert-manager values", async () => {
     await helm(["lint", "--strict", chart]);
-    await helm(["lint", "--strict", chart, "--set", "webhook.certManager.enabled=true"]);
+    await helm(["lint", "--strict", chart, "--set", "webhook.tls.mode=certManager"]);
+  });
+
+  it("refuses an unknown webhook TLS mode", async () => {
+    const err = await render("webhook.tls.mode=helm").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err instanceof CommandError ? err.stderr : "").toContain(
+      "webhook.tls.mode must be operator or certManager",
+    );
   });
 
   it("refuses a failurePolicy other than Ignore or Fail", async () => {
@@ -290,21 +300,23 @@ describe("helm chart", () => {
       ]);
       expect(hook?.matchConditions?.[0]?.expression).toContain("kubernetes.io/config.mirror");
 
-      const caBundle = hook?.clientConfig.caBundle;
-      expect(caBundle).toBeDefined();
-      const ca = new X509Certificate(Buffer.from(caBundle ?? "", "base64"));
-      expect(ca.ca).toBe(true);
-      const tls = one<V1Secret>(objects, "Secret", "kuberelay-webhook-tls");
-      expect(tls.type).toBe("kubernetes.io/tls");
-      expect(decode(tls, "ca.crt").toString("base64")).toBe(caBundle);
-      const serving = new X509Certificate(decode(tls, "tls.crt"));
-      expect(serving.verify(ca.publicKey)).toBe(true);
-      expect(serving.checkHost(`kuberelay-webhook.${namespace}.svc`)).toBe(
-        `kuberelay-webhook.${namespace}.svc`,
-      );
+      // The operator fills the caBundle; a rendered one would be reset by every helm upgrade.
+      expect(hook?.clientConfig.caBundle).toBeUndefined();
+      expect(objects.some((o) => o.kind === "Secret" && o.metadata.name.includes("webhook-tls"))).toBe(false);
       const webhook = one<V1Deployment>(objects, "Deployment", "kuberelay-webhook");
-      const volume = webhook.spec?.template.spec?.volumes?.find((v) => v.name === "tls");
-      expect(volume?.secret?.secretName).toBe("kuberelay-webhook-tls");
+      expect(firstContainer(webhook).args).toContain("--tls-secret=kuberelay-webhook-tls");
+      expect(webhook.spec?.template.spec?.volumes?.find((v) => v.name === "tls")).toBeUndefined();
+      const operator = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator"));
+      expect(operator.args).toEqual(
+        expect.arrayContaining([
+          "--webhook-tls-secret=kuberelay-webhook-tls",
+          "--webhook-ca-secret=kuberelay-webhook-tls-ca",
+          "--webhook-config=kuberelay",
+          "--webhook-service=kuberelay-webhook",
+          "--webhook-cert-validity=2160h",
+          "--webhook-tls-propagation=2m",
+        ]),
+      );
     });
 
     it("lets the gateway read only its config Secret", () => {
@@ -337,7 +349,7 @@ describe("helm chart", () => {
   describe("with cert-manager and failurePolicy Fail", () => {
     let objects: Manifest[] = [];
     beforeAll(async () => {
-      ({ objects } = await render("webhook.certManager.enabled=true", "webhook.failurePolicy=Fail"));
+      ({ objects } = await render("webhook.tls.mode=certManager", "webhook.failurePolicy=Fail"));
     });
 
     it("asks cert-manager for the certificate and its CA injection instead of a caBundle", () => {
@@ -368,8 +380,10 @@ describe("helm chart", () => {
         "kuberelay-master-key",
       ]);
       const webhook = one<V1Deployment>(objects, "Deployment", "kuberelay-webhook");
-      const volume = webhook.spec?.template.spec?.volumes?.find((v) => v.name === "tls");
-      expect(volume?.secret?.secretName).toBe("kuberelay-webhook-cert");
+      expect(firstContainer(webhook).args).toContain("--tls-secret=kuberelay-webhook-cert");
+      const operator = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator"));
+      expect(operator.args?.some((a) => a.startsWith("--webhook-tls-secret"))).toBe(false);
+      expect(objects.some((o) => o.metadata.name === "kuberelay-operator-webhook-tls")).toBe(false);
       for (const d of ofKind<V1Deployment>(objects, "Deployment")) expectRestricted(d);
     });
   });
@@ -421,7 +435,7 @@ describe("helm chart", () => {
       }
     });
 
-    it("installs and upgrades with helm, keeping the generated master key and webhook certificate", async () => {
+    it("installs and upgrades with helm, keeping the generated master key and the operator's caBundle", async () => {
       const { kubectl, kubeconfigPath } = plane();
       const kube = ["--kubeconfig", kubeconfigPath, "--namespace", namespace];
       const secrets = async () => {
@@ -435,13 +449,28 @@ describe("helm chart", () => {
         const mwc = JSON.parse(stdout) as V1MutatingWebhookConfiguration;
         return {
           masterKey: await read("kuberelay-master-key"),
-          tls: await read("kuberelay-webhook-tls"),
           caBundle: mwc.webhooks?.[0]?.clientConfig.caBundle,
         };
       };
       await helm(["install", release, chart, ...kube]);
+      // No operator runs here: write the caBundle as it would, then check helm leaves it alone.
+      const ca = await createCa({
+        commonName: "kuberelay-webhook-ca",
+        notBefore: new Date(),
+        notAfter: new Date(Date.now() + 86_400_000),
+      });
+      const caBundle = Buffer.from(ca.certPem).toString("base64");
+      const patch = [{ op: "add", path: "/webhooks/0/clientConfig/caBundle", value: caBundle }];
+      await kubectl([
+        "patch",
+        "mutatingwebhookconfiguration",
+        "kuberelay",
+        "--type=json",
+        "-p",
+        JSON.stringify(patch),
+      ]);
       const installed = await secrets();
-      expect(installed.caBundle).toBe(installed.tls?.["ca.crt"]);
+      expect(installed.caBundle).toBe(caBundle);
       await helm(["upgrade", release, chart, ...kube, "--set", "logLevel=debug"]);
       const upgraded = await secrets();
       expect(upgraded).toEqual(installed);
@@ -478,6 +507,13 @@ describe("helm chart", () => {
       expect(await can(sa("operator"), "patch", "relaykeys.kuberelay.dev", "team-a")).toBe(false);
       expect(await can(sa("webhook"), "get", "relaykeys.kuberelay.dev", "team-a")).toBe(true);
       expect(await can(sa("webhook"), "get", "secrets", "team-a")).toBe(false);
+      expect(await can(sa("webhook"), "watch", "secrets/kuberelay-webhook-tls", namespace)).toBe(true);
+      expect(await can(sa("webhook"), "get", "secrets/kuberelay-webhook-tls-ca", namespace)).toBe(false);
+      expect(await can(sa("webhook"), "update", "secrets/kuberelay-webhook-tls", namespace)).toBe(false);
+      expect(await can(sa("operator"), "update", "secrets/kuberelay-webhook-tls-ca", namespace)).toBe(true);
+      const mwc = "mutatingwebhookconfigurations.admissionregistration.k8s.io";
+      expect(await can(sa("operator"), "patch", `${mwc}/kuberelay`, namespace)).toBe(true);
+      expect(await can(sa("operator"), "patch", `${mwc}/someone-else`, namespace)).toBe(false);
 
       // A team member with the built-in edit role in their namespace (aggregated by the controller manager).
       await kubectl(["create", "namespace", "team-a"]);

@@ -13,6 +13,8 @@ import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
+import { parseWebhookTlsFlags, webhookTlsFlagOptions, webhookTlsFlagsUsage } from "./webhook-tls/config.js";
+import { WebhookTlsManager } from "./webhook-tls/manager.js";
 
 /** The Lease, in the operator's namespace, whose holder is the only operator that writes. */
 export const OPERATOR_LEASE = "kuberelay-operator";
@@ -23,6 +25,7 @@ export const operatorUsage = `kuberelay operator [flags]
   --config-shard-bytes N   largest compressed config kept in one Secret; larger ones are split into
                            shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
 ${leaderFlagsUsage}
+${webhookTlsFlagsUsage}
 env: KUBERELAY_MASTER_KEY (base64, 32 bytes), POD_NAME, KUBECONFIG or in-cluster credentials`;
 
 export async function runOperator(args: string[]): Promise<void> {
@@ -36,6 +39,7 @@ export async function runOperator(args: string[]): Promise<void> {
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
       "retry-period": { type: "string" },
+      ...webhookTlsFlagOptions,
     },
   });
   const leaderElect = parseBool("leader-elect", values["leader-elect"], true);
@@ -51,10 +55,16 @@ export async function runOperator(args: string[]): Promise<void> {
     configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
     events: new EventRecorder(kubeEventSink(kc), log, identity),
   });
+  const webhookTls = parseWebhookTlsFlags(values, namespace);
+  const tls = webhookTls ? new WebhookTlsManager(kc, log, webhookTls) : undefined;
   const started = { namespace, configSecret: values["config-secret"], identity, leaderElect };
   if (!leaderElect) {
-    onShutdown(log, () => controller.stop());
+    onShutdown(log, async () => {
+      await tls?.stop();
+      await controller.stop();
+    });
     await controller.start();
+    tls?.start();
     log.info("started", started);
     return;
   }
@@ -69,6 +79,7 @@ export async function runOperator(args: string[]): Promise<void> {
     onStartedLeading: () => {
       log.info("leading", { identity, lease: `${namespace}/${OPERATOR_LEASE}` });
       controller.work();
+      tls?.start();
     },
     onStoppedLeading: () => {
       log.info("stopped leading", { identity });
@@ -82,7 +93,7 @@ export async function runOperator(args: string[]): Promise<void> {
     campaign.abort();
     await campaigning;
     // Writes stop before the lease is given up, so the next leader never overlaps with us.
-    await controller.stop();
+    await Promise.all([controller.stop(), tls?.stop()]);
     await elector.release();
   });
   // Caches fill before and regardless of leadership: a standby takes over warm.

@@ -12,6 +12,7 @@ import { createKubernetesEventRecorder, type PodEventRecorder } from "./pod-even
 import { createKubernetesRelayKeyLookup, type RelayKeyLookup } from "./relay-key-lookup.js";
 import { startWebhookServer } from "./server.js";
 import { waitForShutdown } from "./shutdown-signal.js";
+import { watchTlsSecret } from "./tls-secret.js";
 
 export { UsageError, webhookUsage } from "./flags.js";
 
@@ -61,10 +62,22 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
       admit(body, { gatewayUrl: config.gatewayUrl, lookup, namespaces, ownNamespace: namespace, events }),
   });
   const ops = await listen(createOpsApp(metrics), config.metricsPort, config.host);
+  const tls =
+    "secretName" in config.tls
+      ? await watchTlsSecret(
+          cluster(),
+          { namespace, name: config.tls.secretName },
+          logger,
+          options.signal,
+        ).catch(async (error: unknown) => {
+          await drain(ops.server, 0);
+          throw error;
+        })
+      : config.tls;
   const server = await startWebhookServer({
     host: config.host,
     port: config.port,
-    tls: { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile },
+    tls,
     app,
     logger,
     tlsReloadIntervalMs: options.tlsReloadIntervalMs,
@@ -78,6 +91,7 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
     host: config.host,
     namespace,
     gatewayUrl: config.gatewayUrl,
+    tls: "secretName" in config.tls ? `secret ${namespace}/${config.tls.secretName}` : "files",
   });
   const reason = await waitForShutdown(options.signal);
   logger.info("shutting down", { reason });

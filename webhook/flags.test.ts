@@ -12,8 +12,7 @@ describe("parseWebhookFlags", () => {
         port: 8443,
         metricsPort: 9090,
         namespace: undefined,
-        tlsCertFile: "/tls/tls.crt",
-        tlsKeyFile: "/tls/tls.key",
+        tls: { certFile: "/tls/tls.crt", keyFile: "/tls/tls.key" },
         gatewayUrl: "http://gw.kuberelay.svc:8787",
       },
     });
@@ -43,6 +42,14 @@ describe("parseWebhookFlags", () => {
     ).toMatchObject({ config: { port: 0, host: "127.0.0.1" } });
   });
 
+  it("reads the certificate from a Secret instead of files", () => {
+    expect(parseWebhookFlags(["--tls-secret", "webhook-tls", "--gateway-url", "http://g"], {})).toMatchObject(
+      {
+        config: { tls: { secretName: "webhook-tls" } },
+      },
+    );
+  });
+
   it("answers --help without requiring anything", () => {
     expect(parseWebhookFlags(["--help"], {})).toEqual({ help: true });
   });
@@ -51,6 +58,8 @@ describe("parseWebhookFlags", () => {
     [["--tls-key-file", "k", "--gateway-url", "http://g"], /--tls-cert-file is required/],
     [["--tls-cert-file", "c", "--gateway-url", "http://g"], /--tls-key-file is required/],
     [tls, /--gateway-url \(or KUBERELAY_GATEWAY_URL\) is required/],
+    [["--gateway-url", "http://g"], /--tls-cert-file and --tls-key-file, or --tls-secret, are required/],
+    [[...tls, "--tls-secret", "s", "--gateway-url", "http://g"], /cannot be combined/],
     [[...tls, "--gateway-url", "gw:8787"], /must be http or https/],
     [[...tls, "--gateway-url", "not a url"], /not a URL/],
     [[...tls, "--gateway-url", "http://u:p@g"], /credentials/],

@@ -3,8 +3,11 @@ import { parseArgs } from "node:util";
 export const GATEWAY_URL_ENV = "KUBERELAY_GATEWAY_URL";
 
 export const webhookUsage = `kuberelay webhook [flags]
-  --tls-cert-file PATH   serving certificate (PEM); reloaded when the file changes   (required)
-  --tls-key-file PATH    serving key (PEM); reloaded when the file changes           (required)
+  --tls-cert-file PATH   serving certificate (PEM); reloaded when the file changes
+  --tls-key-file PATH    serving key (PEM); reloaded when the file changes
+  --tls-secret NAME      instead of the files: the kubernetes.io/tls Secret NAME in the own namespace,
+                         watched through the API and swapped in when it changes
+                         (required: both files, or the Secret)
   --gateway-url URL      gateway URL injected into Pods, e.g. http://kuberelay-gateway.kuberelay.svc:8787
                          (required; or ${GATEWAY_URL_ENV})
   --port N               HTTPS port (default 8443; 0 picks a free one)
@@ -21,11 +24,13 @@ export interface WebhookConfig {
   metricsPort: number;
   /** As given; `undefined` means "find out at startup" (POD_NAMESPACE, then the ServiceAccount). */
   namespace: string | undefined;
-  tlsCertFile: string;
-  tlsKeyFile: string;
+  tls: WebhookTlsConfig;
   /** Normalised: no trailing slash. */
   gatewayUrl: string;
 }
+
+/** Files (a mounted Secret, polled) or a Secret watched through the API. */
+export type WebhookTlsConfig = { certFile: string; keyFile: string } | { secretName: string };
 
 export type WebhookCommand = { help: true } | { help: false; config: WebhookConfig };
 
@@ -52,8 +57,7 @@ export function parseWebhookFlags(args: readonly string[], env: NodeJS.ProcessEn
       port: parsePort(values.port, "--port"),
       metricsPort: parsePort(values["metrics-port"], "--metrics-port"),
       namespace: values.namespace || undefined,
-      tlsCertFile: required(values["tls-cert-file"], "--tls-cert-file"),
-      tlsKeyFile: required(values["tls-key-file"], "--tls-key-file"),
+      tls: parseTls(values["tls-cert-file"], values["tls-key-file"], values["tls-secret"]),
       gatewayUrl: parseGatewayUrl(values["gateway-url"] ?? env[GATEWAY_URL_ENV]),
     },
   };
@@ -71,10 +75,28 @@ function parse(args: readonly string[]) {
       host: { type: "string", default: "0.0.0.0" },
       "tls-cert-file": { type: "string" },
       "tls-key-file": { type: "string" },
+      "tls-secret": { type: "string" },
       "gateway-url": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
+}
+
+function parseTls(
+  certFile: string | undefined,
+  keyFile: string | undefined,
+  secretName: string | undefined,
+): WebhookTlsConfig {
+  if (secretName !== undefined && secretName !== "") {
+    if (certFile || keyFile) {
+      throw new UsageError("--tls-secret cannot be combined with --tls-cert-file or --tls-key-file");
+    }
+    return { secretName };
+  }
+  if (!certFile && !keyFile) {
+    throw new UsageError("--tls-cert-file and --tls-key-file, or --tls-secret, are required");
+  }
+  return { certFile: required(certFile, "--tls-cert-file"), keyFile: required(keyFile, "--tls-key-file") };
 }
 
 function required(value: string | undefined, flag: string): string {

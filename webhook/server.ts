@@ -4,6 +4,7 @@ import type { SecureContextOptions } from "node:tls";
 import type { Logger } from "../common/log.js";
 import { gracefulCloser } from "./graceful-close.js";
 import { readTlsSnapshot, type TlsFiles, type TlsMaterial, watchTlsFiles } from "./tls-files.js";
+import type { TlsSource } from "./tls-source.js";
 
 export const DEFAULT_TLS_RELOAD_INTERVAL_MS = 5_000;
 /** Below the default 30 s termination grace period, so a stuck client cannot get the Pod SIGKILLed. */
@@ -12,7 +13,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
 export interface WebhookServerOptions {
   host: string;
   port: number;
-  tls: TlsFiles;
+  /** Files polled for replacement, or any other source (a watched Secret). */
+  tls: TlsFiles | TlsSource;
   app: RequestListener;
   logger: Logger;
   tlsReloadIntervalMs?: number;
@@ -30,22 +32,19 @@ function secureOptions(material: TlsMaterial): SecureContextOptions {
   return { ...material, minVersion: "TLSv1.2" };
 }
 
-/** Serves `app` over HTTPS with a certificate that is swapped in place when its files are replaced. */
+/** Serves `app` over HTTPS with a certificate that is swapped in place whenever its source has a new one. */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<RunningWebhookServer> {
-  const initial = await readTlsSnapshot(options.tls);
+  const source = "certFile" in options.tls ? await fileSource(options.tls, options) : options.tls;
   const server = createServer(
     // The API server gives up on a webhook after at most 30 s; holding a request longer only wastes a socket.
-    { ...secureOptions(initial.material), requestTimeout: 30_000, headersTimeout: 10_000 },
+    { ...secureOptions(source.initial), requestTimeout: 30_000, headersTimeout: 10_000 },
     options.app,
   );
   // Outlast the API server's 90 s idle timeout so it, not we, closes idle connections: a close racing its
   // next POST fails that admission, and POSTs are not retried.
   server.keepAliveTimeout = 120_000;
-  const watcher = watchTlsFiles(options.tls, initial.stamp, {
-    intervalMs: options.tlsReloadIntervalMs ?? DEFAULT_TLS_RELOAD_INTERVAL_MS,
-    logger: options.logger,
-    onReload: (material) => server.setSecureContext(secureOptions(material)),
-  });
+  // New handshakes get the new certificate; established connections keep theirs and are not dropped.
+  const watcher = source.subscribe((material) => server.setSecureContext(secureOptions(material)));
   const closer = gracefulCloser(server);
   try {
     await listen(server, options.port, options.host);
@@ -59,6 +58,19 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       watcher.close();
       return closer.close(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
     },
+  };
+}
+
+async function fileSource(files: TlsFiles, options: WebhookServerOptions): Promise<TlsSource> {
+  const initial = await readTlsSnapshot(files);
+  return {
+    initial: initial.material,
+    subscribe: (onReload) =>
+      watchTlsFiles(files, initial.stamp, {
+        intervalMs: options.tlsReloadIntervalMs ?? DEFAULT_TLS_RELOAD_INTERVAL_MS,
+        logger: options.logger,
+        onReload,
+      }),
   };
 }
 

@@ -9,17 +9,28 @@ describe("generated chart RBAC", () => {
     expect(rendered.startsWith(CHART_RBAC_HEADER)).toBe(true);
   });
 
-  it("names the config Secret through the chart helper, never a fixed name", () => {
-    expect(rendered).not.toContain("__KUBERELAY_CONFIG_SECRET__");
-    const lists = rendered.match(/resourceNames:\n(\s+- .*\n)+/g) ?? [];
+  it("names every resource through a chart helper, never a fixed name", () => {
+    expect(rendered).not.toMatch(/__KUBERELAY_[A-Z_]+__/);
+    const names = rendered.match(/resourceNames:\n(\s+- .*\n)+/g) ?? [];
+    const configSecret = names.filter((n) => n.includes('include "kuberelay.configSecretName"'));
     // Operator: config + shards; gateway: config (watch), shards (get).
-    expect(lists).toHaveLength(3);
-    const names = lists.flatMap((l) => l.split("\n").filter((line) => line.trim().startsWith("- ")));
-    expect(names).toHaveLength(1 + 32 + 1 + 32);
-    for (const n of names)
+    expect(configSecret).toHaveLength(3);
+    const shardNames = configSecret.join("").match(/printf "%s-[ab]-\d+"/g) ?? [];
+    expect(shardNames).toHaveLength(2 * 32);
+    for (const n of names.join("").match(/- .*/g) ?? [])
       expect(n).toMatch(
-        /- \{\{ (include|printf "%s-[ab]-\d+" \(include) "kuberelay\.configSecretName" \.\)? \| quote \}\}$/,
+        /^- \{\{ (include "kuberelay\.\w+" \.|printf "%s-[ab]-\d+" \(include "kuberelay\.\w+" \.\)) \| quote \}\}$/,
       );
+  });
+
+  it("lets the webhook read its serving Secret only, and never the CA Secret", () => {
+    const webhookRole = rendered.slice(
+      rendered.indexOf('kind: Role\nmetadata:\n  name: {{ include "kuberelay.fullname" . }}-webhook\n'),
+    );
+    const rules = webhookRole.slice(0, webhookRole.indexOf("---"));
+    expect(rules).toContain('include "kuberelay.webhookTlsSecretName"');
+    expect(rules).not.toContain("webhookCaSecretName");
+    expect(rules).not.toMatch(/- (update|patch|create)/);
   });
 
   it("aggregates into the built-in roles without granting ProviderKey writes", () => {

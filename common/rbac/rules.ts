@@ -61,3 +61,43 @@ export const webhookClusterRules: V1PolicyRule[] = [
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
 ];
+
+/**
+ * The operator with --webhook-tls-secret, in its namespace: the webhook's serving Secret and the
+ * CA Secret. Creating them needs `create` on secrets, which RBAC cannot limit by name; the
+ * operator's ClusterRole already grants it.
+ */
+export function operatorWebhookTlsNamespaceRules(tlsSecret: string, caSecret: string): V1PolicyRule[] {
+  return [
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      resourceNames: [tlsSecret, caSecret],
+      verbs: ["get", "list", "watch", "update"],
+    },
+  ];
+}
+
+/** The operator with --webhook-tls-secret keeps the caBundle of this one MutatingWebhookConfiguration. */
+export function operatorWebhookTlsClusterRules(webhookConfig: string): V1PolicyRule[] {
+  return [
+    {
+      apiGroups: ["admissionregistration.k8s.io"],
+      resources: ["mutatingwebhookconfigurations"],
+      resourceNames: [webhookConfig],
+      verbs: ["get", "list", "watch", "patch"],
+    },
+  ];
+}
+
+/** The webhook with --tls-secret reads its serving Secret (list+watch by name), never the CA's. */
+export function webhookNamespaceRules(tlsSecret: string): V1PolicyRule[] {
+  return [
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      resourceNames: [tlsSecret],
+      verbs: ["get", "list", "watch"],
+    },
+  ];
+}

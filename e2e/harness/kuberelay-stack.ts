@@ -14,6 +14,12 @@ import { rbacManifests } from "./rbac-manifests.js";
 
 export const SYSTEM_NAMESPACE = "kuberelay-system";
 export const WEBHOOK_CONFIG_NAME = "kuberelay-inject";
+/** With `operatorTls`: the Secrets the operator keeps and the webhook serves from. */
+export const WEBHOOK_TLS = {
+  secret: "kuberelay-webhook-tls",
+  caSecret: "kuberelay-webhook-tls-ca",
+  webhookConfig: WEBHOOK_CONFIG_NAME,
+} as const;
 
 export interface GatewayHandle {
   proc: KuberelayProcess;
@@ -50,6 +56,14 @@ export interface StackOptions {
   /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
   mock?: Omit<MockProviderOptions, "openaiKey">;
   step?: (message: string) => void;
+  /**
+   * The operator issues the webhook's certificate (--webhook-tls-secret, plus these extra flags),
+   * the webhook watches that Secret (--tls-secret) and the webhook configuration is registered
+   * without a caBundle, which the operator fills. Default: an openssl certificate in files.
+   */
+  operatorTls?: { operatorArgs?: string[] };
+  /** failurePolicy of the registered webhook (default Ignore). */
+  webhookFailurePolicy?: "Ignore" | "Fail";
 }
 
 const toYamlStream = (objects: readonly object[]) => objects.map((o) => JSON.stringify(o)).join("\n---\n");
@@ -81,7 +95,11 @@ async function startGateway(
   return { proc, url: `http://127.0.0.1:${line.port}`, metricsUrl: `http://127.0.0.1:${line.metricsPort}` };
 }
 
-async function registerWebhook(cp: ControlPlane, port: number): Promise<void> {
+async function registerWebhook(
+  cp: ControlPlane,
+  port: number,
+  options: { caBundle: string | undefined; failurePolicy: "Ignore" | "Fail" },
+): Promise<void> {
   const config = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "MutatingWebhookConfiguration",
@@ -91,13 +109,13 @@ async function registerWebhook(cp: ControlPlane, port: number): Promise<void> {
         name: "pods.inject.kuberelay.dev",
         admissionReviewVersions: ["v1"],
         sideEffects: "None",
-        failurePolicy: "Ignore",
+        failurePolicy: options.failurePolicy,
         timeoutSeconds: 5,
         reinvocationPolicy: "IfNeeded",
         clientConfig: {
           // No kube-proxy here: the API server calls the webhook by URL, not through a Service.
           url: `https://127.0.0.1:${port}/mutate`,
-          caBundle: Buffer.from(cp.caPem).toString("base64"),
+          ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
         },
         rules: [
           {
@@ -121,6 +139,43 @@ async function registerWebhook(cp: ControlPlane, port: number): Promise<void> {
     ],
   };
   await cp.kubectl(["apply", "-f", "-"], JSON.stringify(config));
+}
+
+function operatorTlsArgs(tls: StackOptions["operatorTls"]): string[] {
+  if (!tls) return [];
+  return [
+    "--webhook-tls-secret",
+    WEBHOOK_TLS.secret,
+    "--webhook-ca-secret",
+    WEBHOOK_TLS.caSecret,
+    "--webhook-config",
+    WEBHOOK_TLS.webhookConfig,
+    "--webhook-service",
+    "kuberelay-webhook",
+    // The API server calls the webhook by URL at this address (no Service here).
+    "--webhook-tls-extra-sans",
+    "127.0.0.1",
+    ...(tls.operatorArgs ?? []),
+  ];
+}
+
+/** Until the operator has written a caBundle into every entry of the webhook configuration. */
+async function waitForCaBundle(cp: ControlPlane, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { stdout } = await cp.kubectl([
+      "get",
+      "mutatingwebhookconfiguration",
+      WEBHOOK_CONFIG_NAME,
+      "-o",
+      "json",
+    ]);
+    const hooks = (JSON.parse(stdout) as { webhooks?: Array<{ clientConfig?: { caBundle?: string } }> })
+      .webhooks;
+    if (hooks?.length && hooks.every((h) => h.clientConfig?.caBundle)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the operator did not fill the caBundle of ${WEBHOOK_CONFIG_NAME} within ${timeoutMs} ms`);
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -148,7 +203,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await cp.kubectl(["create", "namespace", SYSTEM_NAMESPACE]);
     await cp.kubectl(
       ["apply", "-f", "-"],
-      toYamlStream(rbacManifests(SYSTEM_NAMESPACE, DEFAULT_CONFIG_SECRET)),
+      toYamlStream(
+        rbacManifests(SYSTEM_NAMESPACE, DEFAULT_CONFIG_SECRET, options.operatorTls ? WEBHOOK_TLS : undefined),
+      ),
     );
 
     const providerSecret = `sk-mock-${randomBytes(16).toString("hex")}`;
@@ -166,7 +223,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const name = i === 0 ? "operator" : `operator-${i}`;
       const proc = startKuberelay(
         name,
-        ["operator", "--namespace", SYSTEM_NAMESPACE, ...(options.operatorArgs ?? [])],
+        [
+          "operator",
+          "--namespace",
+          SYSTEM_NAMESPACE,
+          ...operatorTlsArgs(options.operatorTls),
+          ...(options.operatorArgs ?? []),
+        ],
         await envFor("kuberelay-operator"),
         join(cp.logDir, `${name}.log`),
       );
@@ -188,11 +251,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const first = gateways[0];
     if (!first) throw new Error("at least one gateway is needed");
-    const serving = await issueCert(cp.ca, {
-      cn: "kuberelay-webhook",
-      ipAddresses: ["127.0.0.1"],
-      server: true,
-    });
+    const tlsArgs = options.operatorTls
+      ? ["--tls-secret", WEBHOOK_TLS.secret]
+      : await (async () => {
+          const serving = await issueCert(cp.ca, {
+            cn: "kuberelay-webhook",
+            ipAddresses: ["127.0.0.1"],
+            server: true,
+          });
+          return ["--tls-cert-file", serving.certPath, "--tls-key-file", serving.keyPath];
+        })();
     const webhookEnv = await envFor("kuberelay-webhook");
     const webhook = startKuberelay(
       "webhook",
@@ -202,10 +270,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         "127.0.0.1",
         "--port",
         "0",
-        "--tls-cert-file",
-        serving.certPath,
-        "--tls-key-file",
-        serving.keyPath,
+        ...tlsArgs,
         "--gateway-url",
         first.url,
         "--metrics-port",
@@ -218,7 +283,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
     started.push(webhook);
     const listening = await webhook.waitForLine((l) => l.msg === "listening");
-    await registerWebhook(cp, Number(listening.port));
+    await registerWebhook(cp, Number(listening.port), {
+      caBundle: options.operatorTls ? undefined : Buffer.from(cp.caPem).toString("base64"),
+      failurePolicy: options.webhookFailurePolicy ?? "Ignore",
+    });
+    if (options.operatorTls) await waitForCaBundle(cp);
     step(`webhook serving on https://127.0.0.1:${listening.port}/mutate, registered with the API server`);
 
     const addGateway = async (env: Record<string, string> = {}) => {

@@ -4,7 +4,10 @@ import {
   gatewayNamespaceRules,
   operatorClusterRules,
   operatorNamespaceRules,
+  operatorWebhookTlsClusterRules,
+  operatorWebhookTlsNamespaceRules,
   webhookClusterRules,
+  webhookNamespaceRules,
 } from "../../common/rbac/rules.js";
 
 type Manifest = Record<string, unknown>;
@@ -35,8 +38,42 @@ function role(name: string, rules: V1PolicyRule[], sa: string, namespace: string
   ];
 }
 
-export function rbacManifests(namespace: string, configSecret: string): Manifest[] {
+/** Names of the webhook TLS objects when the operator manages them (--webhook-tls-secret). */
+export interface WebhookTlsNames {
+  secret: string;
+  caSecret: string;
+  webhookConfig: string;
+}
+
+export function rbacManifests(
+  namespace: string,
+  configSecret: string,
+  webhookTls?: WebhookTlsNames,
+): Manifest[] {
+  const tls = webhookTls
+    ? [
+        ...role(
+          "kuberelay-operator-webhook-tls",
+          operatorWebhookTlsNamespaceRules(webhookTls.secret, webhookTls.caSecret),
+          "kuberelay-operator",
+          namespace,
+        ),
+        ...clusterRole(
+          "kuberelay-operator-webhook-tls",
+          operatorWebhookTlsClusterRules(webhookTls.webhookConfig),
+          "kuberelay-operator",
+          namespace,
+        ),
+        ...role(
+          "kuberelay-webhook-tls",
+          webhookNamespaceRules(webhookTls.secret),
+          "kuberelay-webhook",
+          namespace,
+        ),
+      ]
+    : [];
   return [
+    ...tls,
     ...clusterRole("kuberelay-operator", operatorClusterRules, "kuberelay-operator", namespace),
     ...role(
       "kuberelay-operator-config",

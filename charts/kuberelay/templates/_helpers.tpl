@@ -83,15 +83,39 @@ The compiled gateway config Secret: written by the operator, read by the gateway
 {{- end }}
 
 {{/*
+Who issues the webhook's serving certificate: "operator" (the default; it also keeps the
+caBundle and rotates both) or "certManager". webhook.certManager.enabled=true still selects
+cert-manager, as it did before webhook.tls.mode existed.
+*/}}
+{{- define "kuberelay.webhookTlsMode" -}}
+{{- $mode := .Values.webhook.tls.mode | default "operator" }}
+{{- if .Values.webhook.certManager.enabled }}
+{{- $mode = "certManager" }}
+{{- end }}
+{{- if not (has $mode (list "operator" "certManager")) }}
+{{- fail (printf "webhook.tls.mode must be operator or certManager, got %q" $mode) }}
+{{- end }}
+{{- $mode }}
+{{- end }}
+
+{{/*
 The webhook's serving certificate. cert-manager's Secret has its own name, so that
-switching webhook.certManager.enabled never makes Helm and cert-manager fight over one Secret.
+switching modes never makes the operator and cert-manager fight over one Secret.
 */}}
 {{- define "kuberelay.webhookTlsSecretName" -}}
-{{- if .Values.webhook.certManager.enabled }}
+{{- if eq (include "kuberelay.webhookTlsMode" .) "certManager" }}
 {{- printf "%s-webhook-cert" (include "kuberelay.fullname" .) }}
 {{- else }}
 {{- printf "%s-webhook-tls" (include "kuberelay.fullname" .) }}
 {{- end }}
+{{- end }}
+
+{{/*
+The webhook CA and its private key (operator mode), apart from the serving Secret so the
+webhook, which may read only the latter, never sees the CA key.
+*/}}
+{{- define "kuberelay.webhookCaSecretName" -}}
+{{- printf "%s-webhook-tls-ca" (include "kuberelay.fullname" .) }}
 {{- end }}
 
 {{- define "kuberelay.gatewayServiceName" -}}
