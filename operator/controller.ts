@@ -27,6 +27,12 @@ const RESYNC_MS = 30_000;
 /** Reconciles of different keys run side by side (RelayKey Secrets are created in parallel). */
 const WORKERS = 4;
 const STATUS_WRITE_CONCURRENCY = 8;
+/**
+ * Changes arriving closer together than this share one compile. It grows with what a compile
+ * costs (twice the last one), so a small cluster publishes at once and a huge one is not
+ * spending all its time recompiling.
+ */
+const CONFIG_MIN_INTERVAL_MS = 100;
 
 export interface ControllerOptions {
   namespace: string;
@@ -74,6 +80,9 @@ export class Controller {
   private readonly configWriter: ConfigWriter;
   private readonly secretConflicts = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
+  private configTimer: NodeJS.Timeout | undefined;
+  private lastConfigAt = 0;
+  private lastConfigMs = 0;
   private readonly events: EventRecorder | undefined;
   private readonly secretTriggers: SecretTriggers;
 
@@ -93,7 +102,7 @@ export class Controller {
       opts.configShardBytes,
     );
     this.events = opts.events;
-    this.secretTriggers = new SecretTriggers(kc, log, () => this.queue.add(CONFIG_KEY));
+    this.secretTriggers = new SecretTriggers(kc, log, () => this.requestConfig());
   }
 
   /** Fills the caches without writing anything: a standby keeps them warm to take over fast. */
@@ -108,7 +117,7 @@ export class Controller {
   work(): void {
     void this.queue.run(WORKERS);
     this.queue.add(CONFIG_KEY);
-    this.resync = setInterval(() => this.queue.add(CONFIG_KEY), RESYNC_MS);
+    this.resync = setInterval(() => this.requestConfig(), RESYNC_MS);
   }
 
   async start(): Promise<void> {
@@ -119,6 +128,7 @@ export class Controller {
   /** Resolves once the reconcile in flight has finished, so no write follows. */
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
+    clearTimeout(this.configTimer);
     await this.queue.stop();
     await this.secretTriggers.stop();
     await this.caches?.stop();
@@ -136,7 +146,26 @@ export class Controller {
       // A deleted key Secret is issued again: the RelayKey still exists and needs one.
       if (owner) this.queue.add(`RelayKey/${ns}/${owner}`);
     }
-    this.queue.add(CONFIG_KEY);
+    this.requestConfig();
+  }
+
+  /**
+   * Asks for a config reconcile ahead of every other key, at most once per interval: behind
+   * thousands of RelayKey keys it would wait for all of them, and running after each one
+   * would recompile the whole config thousands of times.
+   */
+  private requestConfig(): void {
+    if (this.configTimer) return;
+    const interval = Math.max(CONFIG_MIN_INTERVAL_MS, 2 * this.lastConfigMs);
+    const wait = this.lastConfigAt + interval - Date.now();
+    if (wait <= 0) {
+      this.queue.addFirst(CONFIG_KEY);
+      return;
+    }
+    this.configTimer = setTimeout(() => {
+      this.configTimer = undefined;
+      this.queue.addFirst(CONFIG_KEY);
+    }, wait);
   }
 
   private requireCaches(): OperatorCaches {
@@ -173,7 +202,7 @@ export class Controller {
       this.log.info("relay key issued", { relayKey: id, secret: rk.spec.secretName });
       await this.events?.record("RelayKey", rk, keyIssued(rk.spec.secretName));
     }
-    this.queue.add(CONFIG_KEY);
+    this.requestConfig();
   }
 
   /**
@@ -206,6 +235,15 @@ export class Controller {
   }
 
   private async reconcileConfig(): Promise<void> {
+    this.lastConfigAt = Date.now();
+    try {
+      await this.publishConfig();
+    } finally {
+      this.lastConfigMs = Date.now() - this.lastConfigAt;
+    }
+  }
+
+  private async publishConfig(): Promise<void> {
     const caches = this.requireCaches();
     const relayKeys = validateObjects(caches.relayKeys.list(), relayKeySchema);
     const policies = validateObjects(caches.policies.list(), policySchema);

@@ -77,4 +77,18 @@ describe("WorkQueue", () => {
     expect(runs.get("a")).toBe(2);
     expect([...runs.keys()].sort()).toEqual(["a", "b", "c", "d"]);
   });
+
+  it("takes a key added with addFirst before the keys already waiting", async () => {
+    const seen: string[] = [];
+    const q = new WorkQueue(async (k) => {
+      seen.push(k);
+    }, log);
+    for (const k of ["a", "b", "c"]) q.add(k);
+    q.add("config");
+    q.addFirst("config");
+    void q.run();
+    await q.idle();
+    await q.stop();
+    expect(seen).toEqual(["config", "a", "b", "c"]);
+  });
 });

@@ -10,6 +10,8 @@ export type Reconcile = (key: string) => Promise<void>;
  */
 export class WorkQueue {
   private readonly pending = new Set<string>();
+  /** Pending keys taken before the others, whatever their place in line. */
+  private readonly urgent = new Set<string>();
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -40,6 +42,13 @@ export class WorkQueue {
     for (const wake of this.sleepers.splice(0)) wake();
   }
 
+  /** Like add(), but the key jumps the line (e.g. the one key that publishes everyone's work). */
+  addFirst(key: string): void {
+    if (this.stopped) return;
+    this.urgent.add(key);
+    this.add(key);
+  }
+
   addAfter(key: string, delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -55,7 +64,7 @@ export class WorkQueue {
 
   private async work(): Promise<void> {
     while (!this.stopped) {
-      const next = this.pending.values().next();
+      const next = this.next();
       if (next.done) {
         if (this.running.size === 0) for (const w of this.idleWaiters.splice(0)) w();
         await new Promise<void>((resolve) => this.sleepers.push(resolve));
@@ -68,8 +77,16 @@ export class WorkQueue {
     }
   }
 
+  private next(): IteratorResult<string> {
+    for (const key of this.urgent) {
+      if (this.pending.has(key)) return { done: false, value: key };
+    }
+    return this.pending.values().next();
+  }
+
   private async process(key: string): Promise<void> {
     this.pending.delete(key);
+    this.urgent.delete(key);
     this.running.add(key);
     try {
       await this.reconcile(key);
