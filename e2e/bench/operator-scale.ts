@@ -4,7 +4,7 @@
  * Ready, the operator's memory, the compiled config's size, and a gateway's load time and
  * memory with that config, then one reload after a single change.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { forEachLimit } from "../../common/for-each-limit.js";
@@ -168,6 +168,12 @@ async function main(): Promise<void> {
     ];
     for (const [what, figure] of rows) console.log(`${what.padEnd(46)}${figure}`);
   } finally {
+    if (process.env.BENCH_OPERATOR_LOG) {
+      writeFileSync(
+        process.env.BENCH_OPERATOR_LOG,
+        stack.operator.lines.map((l) => JSON.stringify(l)).join("\n"),
+      );
+    }
     await stack.stop();
   }
 }
