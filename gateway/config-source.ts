@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { decodeConfig } from "../common/config/config-codec.js";
-import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import type { KeyEncryptionKey, KeySource } from "../common/crypto/envelope.js";
 import { type RunningInformer, startInformer } from "../common/kube/informer.js";
 import type { Logger } from "../common/log.js";
 import { CONFIG_SECRET_KEY } from "../common/names.js";
@@ -21,7 +21,7 @@ export interface ConfigSourceOptions {
 export function watchConfigSecret(
   kc: KubeConfig,
   opts: ConfigSourceOptions,
-  kek: KeyEncryptionKey,
+  kek: KeyEncryptionKey | KeySource,
   snapshots: SnapshotHolder,
   metrics: GatewayMetrics,
   log: Logger,

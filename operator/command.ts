@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { localMasterKey, parseMasterKey } from "../common/crypto/envelope.js";
+import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
+import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { LeaderElector } from "../common/kube/leader-election.js";
 import { leaderIdentity } from "../common/kube/leader-identity.js";
@@ -19,7 +20,8 @@ export const operatorUsage = `kuberelay operator [flags]
   --namespace NS           where the gateway config Secret and the Lease live (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
 ${leaderFlagsUsage}
-env: KUBERELAY_MASTER_KEY (base64, 32 bytes), POD_NAME, KUBECONFIG or in-cluster credentials`;
+env: POD_NAME, KUBECONFIG or in-cluster credentials,
+     ${keyEnvUsage}`;
 
 export async function runOperator(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -37,15 +39,23 @@ export async function runOperator(args: string[]): Promise<void> {
   const timings = leaderTimings(values);
   const identity = leaderIdentity();
   const log = createLogger("operator");
-  const kek = localMasterKey(parseMasterKey(process.env.KUBERELAY_MASTER_KEY));
+  const keys = processKeyRing(process.env);
   const namespace = ownNamespace(values.namespace);
   const kc = loadKubeConfig();
-  const controller = new Controller(kc, log, kek, {
+  const controller = new Controller(kc, log, keys, {
     namespace,
     configSecretName: values["config-secret"],
     events: new EventRecorder(kubeEventSink(kc), log, identity),
   });
-  const started = { namespace, configSecret: values["config-secret"], identity, leaderElect };
+  const started = {
+    namespace,
+    configSecret: values["config-secret"],
+    identity,
+    leaderElect,
+    // Key ids are fingerprints or KMS key ARNs, never key material.
+    sealingKey: keys.current.id,
+    unwrapKeys: keys.ids,
+  };
   if (!leaderElect) {
     onShutdown(log, () => controller.stop());
     await controller.start();

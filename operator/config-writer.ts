@@ -8,11 +8,13 @@ import {
 } from "@kubernetes/client-node";
 import { decodeConfig, encodeConfig } from "../common/config/config-codec.js";
 import { CONFIG_VERSION, type GatewayConfig } from "../common/config/gateway-config.js";
-import { type KeyEncryptionKey, open, seal } from "../common/crypto/envelope.js";
+import { type KeyEncryptionKey, type KeySource, open, seal } from "../common/crypto/envelope.js";
+import type { KeyRing } from "../common/crypto/key-ring.js";
 import { isNotFound } from "../common/kube/api-error.js";
 import { CONFIG_SECRET_KEY, FIELD_MANAGER, GROUP, LABEL_MANAGED_BY, MANAGED_BY } from "../common/names.js";
 import { stableStringify } from "../common/stable-json.js";
 import type { DraftConfig, DraftProvider } from "./compile.js";
+import { rewrapConfig, staleKekIds } from "./rewrap-config.js";
 
 export const ANNOTATION_CONFIG_HASH = `${GROUP}/config-hash`;
 
@@ -26,7 +28,10 @@ export async function sealDraft(draft: DraftConfig, kek: KeyEncryptionKey): Prom
   return { version: CONFIG_VERSION, keys: draft.keys, policies: draft.policies, providers };
 }
 
-export async function unsealConfig(config: GatewayConfig, kek: KeyEncryptionKey): Promise<DraftConfig> {
+export async function unsealConfig(
+  config: GatewayConfig,
+  kek: KeyEncryptionKey | KeySource,
+): Promise<DraftConfig> {
   const providers: Record<string, DraftProvider> = {};
   for (const [id, p] of Object.entries(config.providers)) {
     const { credential, ...rest } = p;
@@ -36,7 +41,8 @@ export async function unsealConfig(config: GatewayConfig, kek: KeyEncryptionKey)
   return { keys: config.keys, policies: config.policies, providers };
 }
 
-export type WriteOutcome = "unchanged" | "written";
+/** `rewrapped`: same content, re-written only to move envelopes to the current KEK. */
+export type WriteOutcome = "unchanged" | "written" | "rewrapped";
 
 /**
  * Writes the compiled config Secret when, and only when, its content changed. Sealing is
@@ -48,14 +54,15 @@ export class ConfigWriter {
 
   constructor(
     kc: KubeConfig,
-    private readonly kek: KeyEncryptionKey,
+    private readonly keys: KeyRing,
     private readonly namespace: string,
     private readonly name: string,
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
-  private async current(): Promise<string | undefined> {
+  /** The current content, and the sealed config when it may hold envelopes under an old KEK. */
+  private async current(): Promise<{ canonical: string; sealed?: GatewayConfig } | undefined> {
     let secret: V1Secret;
     try {
       secret = await this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace });
@@ -64,11 +71,12 @@ export class ConfigWriter {
       throw err;
     }
     const rv = secret.metadata?.resourceVersion ?? "";
-    if (this.lastWritten?.resourceVersion === rv) return this.lastWritten.canonical;
+    if (this.lastWritten?.resourceVersion === rv) return { canonical: this.lastWritten.canonical };
     const data = secret.data?.[CONFIG_SECRET_KEY];
     if (!data) return undefined;
     try {
-      return stableStringify(await unsealConfig(decodeConfig(Buffer.from(data, "base64")), this.kek));
+      const sealed = decodeConfig(Buffer.from(data, "base64"));
+      return { canonical: stableStringify(await unsealConfig(sealed, this.keys)), sealed };
     } catch {
       // Unreadable (corrupt, or sealed by another master key): overwrite it with a good one.
       return undefined;
@@ -77,8 +85,15 @@ export class ConfigWriter {
 
   async write(draft: DraftConfig): Promise<WriteOutcome> {
     const canonical = stableStringify(draft);
-    if ((await this.current()) === canonical) return "unchanged";
-    const bytes = encodeConfig(await sealDraft(draft, this.kek));
+    const current = await this.current();
+    let config: GatewayConfig;
+    if (current?.canonical === canonical) {
+      if (!current.sealed || staleKekIds(current.sealed, this.keys).length === 0) return "unchanged";
+      config = await rewrapConfig(current.sealed, this.keys);
+    } else {
+      config = await sealDraft(draft, this.keys.current);
+    }
+    const bytes = encodeConfig(config);
     const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
     const body: V1Secret = {
       apiVersion: "v1",
@@ -97,6 +112,6 @@ export class ConfigWriter {
       setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
     );
     this.lastWritten = { resourceVersion: written.metadata?.resourceVersion ?? "", canonical };
-    return "written";
+    return current?.canonical === canonical ? "rewrapped" : "written";
   }
 }

@@ -1,5 +1,5 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
-import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import type { KeyRing } from "../common/crypto/key-ring.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
 import type { Logger } from "../common/log.js";
 import { LABEL_RELAY_KEY } from "../common/names.js";
@@ -72,12 +72,12 @@ export class Controller {
   constructor(
     private readonly kc: KubeConfig,
     private readonly log: Logger,
-    kek: KeyEncryptionKey,
+    keys: KeyRing,
     opts: ControllerOptions,
   ) {
     this.queue = new WorkQueue((key) => this.reconcile(key), log);
     this.statuses = new StatusWriter(kc);
-    this.configWriter = new ConfigWriter(kc, kek, opts.namespace, opts.configSecretName);
+    this.configWriter = new ConfigWriter(kc, keys, opts.namespace, opts.configSecretName);
     this.events = opts.events;
   }
 
@@ -208,8 +208,12 @@ export class Controller {
       providerCredential: (ns, name, key) => values.get(`${ns}/${name}/${key}`),
     });
     const outcome = await this.configWriter.write(result.draft);
-    if (outcome === "written") {
-      this.log.info("gateway config written", {
+    if (outcome !== "unchanged") {
+      const msg =
+        outcome === "rewrapped"
+          ? "gateway config re-wrapped under the current key"
+          : "gateway config written";
+      this.log.info(msg, {
         keys: result.draft.keys.length,
         policies: Object.keys(result.draft.policies).length,
         providers: Object.keys(result.draft.providers).length,
