@@ -7,25 +7,20 @@ import {
   type V1Secret,
 } from "@kubernetes/client-node";
 import { decodeConfig, encodeConfig } from "../common/config/config-codec.js";
-import { CONFIG_VERSION, type GatewayConfig } from "../common/config/gateway-config.js";
-import { type KeyEncryptionKey, type KeySource, open, seal } from "../common/crypto/envelope.js";
+import type { GatewayConfig } from "../common/config/gateway-config.js";
+import { type KeyEncryptionKey, type KeySource, open } from "../common/crypto/envelope.js";
 import type { KeyRing } from "../common/crypto/key-ring.js";
 import { isNotFound } from "../common/kube/api-error.js";
 import { CONFIG_SECRET_KEY, FIELD_MANAGER, GROUP, LABEL_MANAGED_BY, MANAGED_BY } from "../common/names.js";
 import { stableStringify } from "../common/stable-json.js";
 import type { DraftConfig, DraftProvider } from "./compile.js";
 import { rewrapConfig, staleKekIds } from "./rewrap-config.js";
+import { type SealedConfig, sealDraftKeeping } from "./seal-keeping.js";
 
 export const ANNOTATION_CONFIG_HASH = `${GROUP}/config-hash`;
 
 export async function sealDraft(draft: DraftConfig, kek: KeyEncryptionKey): Promise<GatewayConfig> {
-  const providers: GatewayConfig["providers"] = {};
-  for (const [id, p] of Object.entries(draft.providers)) {
-    const { credential, ...rest } = p;
-    providers[id] =
-      credential === undefined ? rest : { ...rest, credential: await seal(kek, credential, id) };
-  }
-  return { version: CONFIG_VERSION, keys: draft.keys, policies: draft.policies, providers };
+  return sealDraftKeeping(draft, kek, undefined);
 }
 
 export async function unsealConfig(
@@ -50,7 +45,7 @@ export type WriteOutcome = "unchanged" | "written" | "rewrapped";
  */
 export class ConfigWriter {
   private readonly core: CoreV1Api;
-  private lastWritten: { resourceVersion: string; canonical: string } | undefined;
+  private lastWritten: ({ resourceVersion: string; canonical: string } & SealedConfig) | undefined;
 
   constructor(
     kc: KubeConfig,
@@ -61,8 +56,8 @@ export class ConfigWriter {
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
-  /** The current content, and the sealed config when it may hold envelopes under an old KEK. */
-  private async current(): Promise<{ canonical: string; sealed?: GatewayConfig } | undefined> {
+  /** The current content: canonical for comparing, sealed for keeping or re-wrapping envelopes. */
+  private async current(): Promise<({ canonical: string } & SealedConfig) | undefined> {
     let secret: V1Secret;
     try {
       secret = await this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace });
@@ -71,12 +66,13 @@ export class ConfigWriter {
       throw err;
     }
     const rv = secret.metadata?.resourceVersion ?? "";
-    if (this.lastWritten?.resourceVersion === rv) return { canonical: this.lastWritten.canonical };
+    if (this.lastWritten?.resourceVersion === rv) return this.lastWritten;
     const data = secret.data?.[CONFIG_SECRET_KEY];
     if (!data) return undefined;
     try {
       const sealed = decodeConfig(Buffer.from(data, "base64"));
-      return { canonical: stableStringify(await unsealConfig(sealed, this.keys)), sealed };
+      const draft = await unsealConfig(sealed, this.keys);
+      return { canonical: stableStringify(draft), sealed, draft };
     } catch {
       // Unreadable (corrupt, or sealed by another master key): overwrite it with a good one.
       return undefined;
@@ -88,10 +84,10 @@ export class ConfigWriter {
     const current = await this.current();
     let config: GatewayConfig;
     if (current?.canonical === canonical) {
-      if (!current.sealed || staleKekIds(current.sealed, this.keys).length === 0) return "unchanged";
+      if (staleKekIds(current.sealed, this.keys).length === 0) return "unchanged";
       config = await rewrapConfig(current.sealed, this.keys);
     } else {
-      config = await sealDraft(draft, this.keys.current);
+      config = await sealDraftKeeping(draft, this.keys.current, current);
     }
     const bytes = encodeConfig(config);
     const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
@@ -111,7 +107,12 @@ export class ConfigWriter {
       { name: this.name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, force: true },
       setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
     );
-    this.lastWritten = { resourceVersion: written.metadata?.resourceVersion ?? "", canonical };
+    this.lastWritten = {
+      resourceVersion: written.metadata?.resourceVersion ?? "",
+      canonical,
+      sealed: config,
+      draft,
+    };
     return current?.canonical === canonical ? "rewrapped" : "written";
   }
 }
