@@ -43,6 +43,8 @@ export interface StackOptions {
   gateways?: number;
   /** Extra environment for every gateway, e.g. REDIS_URL. */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for every operator, e.g. its master key or KMS key. */
+  operatorEnv?: Record<string, string>;
   /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
   mock?: Omit<MockProviderOptions, "openaiKey">;
   step?: (message: string) => void;
@@ -162,7 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const proc = startKuberelay(
         name,
         ["operator", "--namespace", SYSTEM_NAMESPACE],
-        await envFor("kuberelay-operator"),
+        { ...(await envFor("kuberelay-operator")), ...options.operatorEnv },
         join(cp.logDir, `${name}.log`),
       );
       started.push(proc);
