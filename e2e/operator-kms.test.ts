@@ -237,7 +237,10 @@ describe("master-key rotation", () => {
     const refusal = await stale.proc.waitForLine(
       (l) => l.msg === "config refused; keeping the last good config" && l.generation === after.rv,
     );
-    expect(JSON.stringify(refusal)).toContain(`sealed with key-encryption key "${idOf(keyB)}"`);
+    const why = JSON.stringify(refusal.error);
+    expect(why).toContain(
+      `sealed with key-encryption key \\"${idOf(keyB)}\\", which this process does not hold`,
+    );
     expect(await servedGeneration(stale)).toBe(before.rv);
     expect(await chat(stale)).toBe("echo: hello kms");
 
