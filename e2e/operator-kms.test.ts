@@ -211,6 +211,7 @@ describe("master-key rotation", () => {
     const [first, ...rest] = stack.operators;
     expect(rest).toEqual([]);
     expect(await first?.stop()).toBe(0);
+    const switchedAt = performance.now();
     const operatorB = await startOperator(stack, "operator-b", both);
     operators.push(operatorB);
     await operatorB.waitForLine((l) => l.msg === "gateway config re-wrapped under the current key");
@@ -223,10 +224,14 @@ describe("master-key rotation", () => {
       expect(p.credential?.wrappedKey).not.toBe(before.config.providers[id]?.credential?.wrappedKey);
     }
     // Step 3: every gateway with both keys applies it.
+    const rewrappedAt = performance.now();
     for (const gw of ringGateways) await waitServing(gw, after.rv);
+    const appliedAt = performance.now();
     const outcomes = await traffic.stop();
     console.log(
-      `rotation A→B under traffic: ${outcomes.ok} requests succeeded, ${outcomes.failed.length} failed`,
+      `rotation A→B under traffic: ${outcomes.ok} requests succeeded, ${outcomes.failed.length} failed; ` +
+        `operator start → config re-wrapped ${Math.round(rewrappedAt - switchedAt)} ms, ` +
+        `→ both gateways serving it ${Math.round(appliedAt - switchedAt)} ms`,
     );
     expect(outcomes.failed).toEqual([]);
     expect(outcomes.ok).toBeGreaterThan(5);
