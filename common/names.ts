@@ -21,3 +21,7 @@ export const ANNOTATION_INJECTED = `${GROUP}/injected`;
 export const DEFAULT_CONFIG_SECRET = "kuberelay-gateway-config";
 /** Data key, in the config Secret, holding the gzip-compressed JSON config. */
 export const CONFIG_SECRET_KEY = "config.json.gz";
+/** Data key, in a sharded config Secret, holding the manifest naming the shard Secrets. */
+export const CONFIG_MANIFEST_KEY = "manifest.json";
+/** Data key, in a shard Secret, holding one slice of the gzip-compressed config. */
+export const CONFIG_SHARD_KEY = "shard";

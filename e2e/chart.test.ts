@@ -3,7 +3,7 @@
  * Standard, and is accepted by a real kube-apiserver (server-side dry run), whose RBAC then grants
  * exactly what the chart says.
  */
-import { X509Certificate } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -386,6 +386,26 @@ describe("helm chart", () => {
     }
   });
 
+  it("passes an unwrap-only previous master key and, when set, the KMS key", async () => {
+    const plain = await render();
+    const kms = await render("kms.keyId=arn:aws:kms:eu-west-1:111122223333:key/k1", "kms.region=eu-west-1");
+    for (const name of ["kuberelay-operator", "kuberelay-gateway"]) {
+      const c = firstContainer(one<V1Deployment>(plain.objects, "Deployment", name));
+      expect(env(c, "KUBERELAY_MASTER_KEY_PREVIOUS")?.valueFrom?.secretKeyRef).toEqual({
+        name: "kuberelay-master-key",
+        key: "master-key-previous",
+        optional: true,
+      });
+      expect(env(c, "KUBERELAY_KMS_KEY_ID")).toBeUndefined();
+      const k = firstContainer(one<V1Deployment>(kms.objects, "Deployment", name));
+      expect(env(k, "KUBERELAY_KMS_KEY_ID")?.value).toBe("arn:aws:kms:eu-west-1:111122223333:key/k1");
+      expect(env(k, "AWS_REGION")?.value).toBe("eu-west-1");
+      expect(env(k, "KUBERELAY_KMS_ENDPOINT")).toBeUndefined();
+    }
+    const webhook = firstContainer(one<V1Deployment>(kms.objects, "Deployment", "kuberelay-webhook"));
+    expect(env(webhook, "KUBERELAY_KMS_KEY_ID")).toBeUndefined();
+  });
+
   describe("against a real API server", () => {
     let cp: ControlPlane | undefined;
     const plane = (): ControlPlane => {
@@ -442,9 +462,27 @@ describe("helm chart", () => {
       await helm(["install", release, chart, ...kube]);
       const installed = await secrets();
       expect(installed.caBundle).toBe(installed.tls?.["ca.crt"]);
+      // Mid-rotation, an unwrap-only key sits next to the master key: upgrades keep both.
+      const previous = randomBytes(32).toString("base64");
+      await kubectl([
+        "patch",
+        "secret",
+        "kuberelay-master-key",
+        "-n",
+        namespace,
+        "--type=merge",
+        "-p",
+        JSON.stringify({ stringData: { "master-key-previous": previous } }),
+      ]);
       await helm(["upgrade", release, chart, ...kube, "--set", "logLevel=debug"]);
       const upgraded = await secrets();
-      expect(upgraded).toEqual(installed);
+      expect(upgraded).toEqual({
+        ...installed,
+        masterKey: {
+          ...installed.masterKey,
+          "master-key-previous": Buffer.from(previous).toString("base64"),
+        },
+      });
       const { stdout } = await kubectl([
         "get",
         "deployment",

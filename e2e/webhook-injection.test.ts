@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
-import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { applyQuickstart } from "./harness/quickstart-manifests.js";
 
 const NS = "inject-e2e";
 let stack: Stack;
@@ -52,14 +52,7 @@ beforeAll(async () => {
   stack = await startStack({ gateways: 1 });
   const listening = await stack.webhook.waitForLine((l) => l.msg === "listening");
   metricsUrl = `http://127.0.0.1:${listening.metricsPort}/metrics`;
-  await stack.cp.kubectl(
-    ["apply", "-f", "-"],
-    quickstartManifests({
-      namespace: NS,
-      upstreamURL: `${stack.mock.url}/v1`,
-      providerSecret: stack.providerSecret,
-    }),
-  );
+  await applyQuickstart(stack, NS);
   await stack.cp.kubectl(["label", "namespace", NS, "kuberelay.dev/inject=enabled", "--overwrite"]);
   await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
   await waitFor("the default ServiceAccount", async () =>

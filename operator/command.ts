@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_SHARD_BYTES } from "../common/config/config-shards.js";
 import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
 import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
@@ -8,6 +9,7 @@ import { kubeLeaseStore } from "../common/kube/lease-store.js";
 import { createLogger } from "../common/log.js";
 import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { ownNamespace } from "../common/process/namespace.js";
+import { parsePositiveInt } from "../common/process/parse-flag.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
@@ -19,6 +21,8 @@ export const OPERATOR_LEASE = "kuberelay-operator";
 export const operatorUsage = `kuberelay operator [flags]
   --namespace NS           where the gateway config Secret and the Lease live (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
+  --config-shard-bytes N   largest compressed config kept in one Secret; larger ones are split into
+                           shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
 ${leaderFlagsUsage}
 env: POD_NAME, KUBECONFIG or in-cluster credentials,
      ${keyEnvUsage}`;
@@ -29,6 +33,7 @@ export async function runOperator(args: string[]): Promise<void> {
     options: {
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
+      "config-shard-bytes": { type: "string", default: String(DEFAULT_SHARD_BYTES) },
       "leader-elect": { type: "string" },
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
@@ -45,6 +50,7 @@ export async function runOperator(args: string[]): Promise<void> {
   const controller = new Controller(kc, log, keys, {
     namespace,
     configSecretName: values["config-secret"],
+    configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
     events: new EventRecorder(kubeEventSink(kc), log, identity),
   });
   const started = {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   CoreV1Api,
   type KubeConfig,
@@ -7,11 +6,28 @@ import {
   type V1Secret,
 } from "@kubernetes/client-node";
 import { decodeConfig, encodeConfig } from "../common/config/config-codec.js";
+import {
+  configBytesFromSecret,
+  DEFAULT_SHARD_BYTES,
+  otherSlot,
+  parseManifest,
+  planShards,
+  type ShardSlot,
+  sha256Hex,
+} from "../common/config/config-shards.js";
 import type { GatewayConfig } from "../common/config/gateway-config.js";
 import { type KeyEncryptionKey, type KeySource, open } from "../common/crypto/envelope.js";
 import type { KeyRing } from "../common/crypto/key-ring.js";
 import { isNotFound } from "../common/kube/api-error.js";
-import { CONFIG_SECRET_KEY, FIELD_MANAGER, GROUP, LABEL_MANAGED_BY, MANAGED_BY } from "../common/names.js";
+import {
+  CONFIG_MANIFEST_KEY,
+  CONFIG_SECRET_KEY,
+  CONFIG_SHARD_KEY,
+  FIELD_MANAGER,
+  GROUP,
+  LABEL_MANAGED_BY,
+  MANAGED_BY,
+} from "../common/names.js";
 import { stableStringify } from "../common/stable-json.js";
 import type { DraftConfig, DraftProvider } from "./compile.js";
 import { rewrapConfig, staleKekIds } from "./rewrap-config.js";
@@ -39,80 +55,119 @@ export async function unsealConfig(
 /** `rewrapped`: same content, re-written only to move envelopes to the current KEK. */
 export type WriteOutcome = "unchanged" | "written" | "rewrapped";
 
+interface CurrentConfig {
+  /** The unsealed document, canonical; undefined when missing or unreadable. */
+  canonical?: string;
+  /** The shard slot the current manifest names, if the config is sharded. */
+  slot?: ShardSlot;
+  /** The sealed document and its draft: to keep unchanged envelopes, or re-wrap old ones. */
+  sealed?: SealedConfig;
+}
+
 /**
  * Writes the compiled config Secret when, and only when, its content changed. Sealing is
- * randomised, so "changed" is decided on the unsealed document, not on the bytes.
+ * randomised, so "changed" is decided on the unsealed document, not on the bytes. A config
+ * too large for one Secret goes into shard Secrets first and the manifest last (see
+ * config-shards.ts), so readers never see a half-written generation.
  */
 export class ConfigWriter {
   private readonly core: CoreV1Api;
-  private lastWritten: ({ resourceVersion: string; canonical: string } & SealedConfig) | undefined;
+  private lastWritten: { resourceVersion: string; current: CurrentConfig } | undefined;
 
   constructor(
     kc: KubeConfig,
     private readonly keys: KeyRing,
     private readonly namespace: string,
     private readonly name: string,
+    private readonly shardBytes = DEFAULT_SHARD_BYTES,
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
   }
 
-  /** The current content: canonical for comparing, sealed for keeping or re-wrapping envelopes. */
-  private async current(): Promise<({ canonical: string } & SealedConfig) | undefined> {
-    let secret: V1Secret;
+  private async readSecret(name: string): Promise<V1Secret | undefined> {
     try {
-      secret = await this.core.readNamespacedSecret({ name: this.name, namespace: this.namespace });
+      return await this.core.readNamespacedSecret({ name, namespace: this.namespace });
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  private async current(): Promise<CurrentConfig> {
+    const secret = await this.readSecret(this.name);
+    if (!secret) return {};
     const rv = secret.metadata?.resourceVersion ?? "";
-    if (this.lastWritten?.resourceVersion === rv) return this.lastWritten;
-    const data = secret.data?.[CONFIG_SECRET_KEY];
-    if (!data) return undefined;
+    if (this.lastWritten?.resourceVersion === rv) return this.lastWritten.current;
+    const manifest = secret.data?.[CONFIG_MANIFEST_KEY];
+    let slot: ShardSlot | undefined;
     try {
-      const sealed = decodeConfig(Buffer.from(data, "base64"));
+      slot = manifest ? parseManifest(manifest).slot : undefined;
+      const bytes = await configBytesFromSecret(secret.data, async (n) => (await this.readSecret(n))?.data);
+      if (!bytes) return { ...(slot ? { slot } : {}) };
+      const sealed = decodeConfig(bytes);
       const draft = await unsealConfig(sealed, this.keys);
-      return { canonical: stableStringify(draft), sealed, draft };
+      return { canonical: stableStringify(draft), sealed: { sealed, draft }, ...(slot ? { slot } : {}) };
     } catch {
       // Unreadable (corrupt, or sealed by another master key): overwrite it with a good one.
-      return undefined;
+      return { ...(slot ? { slot } : {}) };
     }
+  }
+
+  private async apply(name: string, component: string, data: Record<string, string>, hash: string) {
+    const body: V1Secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      type: "Opaque",
+      metadata: {
+        name,
+        namespace: this.namespace,
+        labels: { [LABEL_MANAGED_BY]: MANAGED_BY, "app.kubernetes.io/component": component },
+        annotations: { [ANNOTATION_CONFIG_HASH]: hash },
+      },
+      data,
+    };
+    return this.core.patchNamespacedSecret(
+      { name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, force: true },
+      setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
+    );
   }
 
   async write(draft: DraftConfig): Promise<WriteOutcome> {
     const canonical = stableStringify(draft);
     const current = await this.current();
     let config: GatewayConfig;
-    if (current?.canonical === canonical) {
-      if (staleKekIds(current.sealed, this.keys).length === 0) return "unchanged";
-      config = await rewrapConfig(current.sealed, this.keys);
+    const rewrapping = current.canonical === canonical;
+    if (rewrapping) {
+      if (!current.sealed || staleKekIds(current.sealed.sealed, this.keys).length === 0) return "unchanged";
+      config = await rewrapConfig(current.sealed.sealed, this.keys);
     } else {
-      config = await sealDraftKeeping(draft, this.keys.current, current);
+      config = await sealDraftKeeping(draft, this.keys.current, current.sealed);
     }
     const bytes = encodeConfig(config);
-    const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-    const body: V1Secret = {
-      apiVersion: "v1",
-      kind: "Secret",
-      type: "Opaque",
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: { [LABEL_MANAGED_BY]: MANAGED_BY, "app.kubernetes.io/component": "gateway-config" },
-        annotations: { [ANNOTATION_CONFIG_HASH]: hash },
-      },
-      data: { [CONFIG_SECRET_KEY]: bytes.toString("base64") },
-    };
-    const written = await this.core.patchNamespacedSecret(
-      { name: this.name, namespace: this.namespace, body, fieldManager: FIELD_MANAGER, force: true },
-      setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
-    );
+    const hash = sha256Hex(bytes).slice(0, 16);
+    let data: Record<string, string>;
+    let slot: ShardSlot | undefined;
+    if (bytes.length <= this.shardBytes) {
+      data = { [CONFIG_SECRET_KEY]: bytes.toString("base64") };
+    } else {
+      // Into the slot the live manifest does not name: what gateways may be reading stays intact.
+      slot = otherSlot(current.slot);
+      const plan = planShards(this.name, bytes, slot, this.shardBytes);
+      for (const shard of plan.shards) {
+        await this.apply(
+          shard.name,
+          "gateway-config-shard",
+          { [CONFIG_SHARD_KEY]: shard.bytes.toString("base64") },
+          hash,
+        );
+      }
+      data = { [CONFIG_MANIFEST_KEY]: Buffer.from(JSON.stringify(plan.manifest)).toString("base64") };
+    }
+    const written = await this.apply(this.name, "gateway-config", data, hash);
     this.lastWritten = {
       resourceVersion: written.metadata?.resourceVersion ?? "",
-      canonical,
-      sealed: config,
-      draft,
+      current: { canonical, sealed: { sealed: config, draft }, ...(slot ? { slot } : {}) },
     };
-    return current?.canonical === canonical ? "rewrapped" : "written";
+    return rewrapping ? "rewrapped" : "written";
   }
 }

@@ -1,5 +1,6 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import type { KeyRing } from "../common/crypto/key-ring.js";
+import { forEachLimit } from "../common/for-each-limit.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
 import type { Logger } from "../common/log.js";
 import { LABEL_RELAY_KEY } from "../common/names.js";
@@ -16,16 +17,22 @@ import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { ensureRelayKeySecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import { SecretTriggers } from "./secret-triggers.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
 import { WorkQueue } from "./work-queue.js";
 
 export const CONFIG_KEY = "config";
 const RESYNC_MS = 30_000;
+/** Reconciles of different keys run side by side (RelayKey Secrets are created in parallel). */
+const WORKERS = 4;
+const STATUS_WRITE_CONCURRENCY = 8;
 
 export interface ControllerOptions {
   namespace: string;
   configSecretName: string;
+  /** Largest compressed config kept in one Secret; larger ones are sharded (default 512 KiB). */
+  configShardBytes?: number;
   /** Where events about reconciled objects go; none are recorded without one. */
   events?: EventRecorder;
 }
@@ -68,6 +75,7 @@ export class Controller {
   private readonly secretConflicts = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
   private readonly events: EventRecorder | undefined;
+  private readonly secretTriggers: SecretTriggers;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -77,8 +85,15 @@ export class Controller {
   ) {
     this.queue = new WorkQueue((key) => this.reconcile(key), log);
     this.statuses = new StatusWriter(kc);
-    this.configWriter = new ConfigWriter(kc, keys, opts.namespace, opts.configSecretName);
+    this.configWriter = new ConfigWriter(
+      kc,
+      keys,
+      opts.namespace,
+      opts.configSecretName,
+      opts.configShardBytes,
+    );
     this.events = opts.events;
+    this.secretTriggers = new SecretTriggers(kc, log, () => this.queue.add(CONFIG_KEY));
   }
 
   /** Fills the caches without writing anything: a standby keeps them warm to take over fast. */
@@ -91,7 +106,7 @@ export class Controller {
 
   /** Starts reconciling, the only thing that writes. Call once, only while holding the lease. */
   work(): void {
-    void this.queue.run();
+    void this.queue.run(WORKERS);
     this.queue.add(CONFIG_KEY);
     this.resync = setInterval(() => this.queue.add(CONFIG_KEY), RESYNC_MS);
   }
@@ -105,6 +120,7 @@ export class Controller {
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
     await this.queue.stop();
+    await this.secretTriggers.stop();
     await this.caches?.stop();
   }
 
@@ -194,6 +210,14 @@ export class Controller {
     const relayKeys = validateObjects(caches.relayKeys.list(), relayKeySchema);
     const policies = validateObjects(caches.policies.list(), policySchema);
     const providerKeys = validateObjects(caches.providerKeys.list(), providerKeySchema);
+    await this.secretTriggers.sync(
+      new Set(
+        providerKeys.valid.flatMap((pk) => {
+          const ref = pk.spec.credentials.secretKeyRef;
+          return ref ? [`${pk.metadata.namespace}/${ref.name}`] : [];
+        }),
+      ),
+    );
     const values = await this.readSecretValues(secretRefs(providerKeys.valid, relayKeys.valid));
     const result = compile({
       relayKeys: relayKeys.valid,
@@ -246,7 +270,8 @@ export class Controller {
         failures.push(`${kind}/${obj.metadata?.namespace}/${obj.metadata?.name}: ${apiErrorMessage(err)}`);
       }
     };
-    for (const i of invalid) await write(i.kind, i.obj, refused(i.message));
+    const writes: Array<() => Promise<void>> = [];
+    for (const i of invalid) writes.push(() => write(i.kind, i.obj, refused(i.message)));
     const sources = { RelayKey: caches.relayKeys, Policy: caches.policies, ProviderKey: caches.providerKeys };
     for (const [key, conds] of result.conditions) {
       const [kind, namespace = "", name = ""] = key.split("/") as [CustomKind, string, string];
@@ -261,8 +286,11 @@ export class Controller {
             { type: "Ready", status: "False" as const, reason: "SecretConflict", message: conflict },
           ]
         : [accepted, ...conds];
-      await write(kind, obj, finalConds, kind === "RelayKey" ? { ...result.relayKeyFacts.get(id) } : {});
+      const extra = kind === "RelayKey" ? { ...result.relayKeyFacts.get(id) } : {};
+      writes.push(() => write(kind, obj, finalConds, extra));
     }
+    // Objects are independent; with thousands of RelayKeys, one write at a time is the bottleneck.
+    await forEachLimit(writes, STATUS_WRITE_CONCURRENCY, (w) => w());
     // Statuses are retried as a whole; the config above is already consistent.
     if (failures.length > 0) throw new Error(`status writes failed: ${failures.join("; ")}`);
     void objectId;

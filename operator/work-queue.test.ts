@@ -50,4 +50,31 @@ describe("WorkQueue", () => {
     q.stop();
     expect(attempts).toBe(3);
   });
+
+  it("runs different keys side by side with several workers, never one key twice at once", async () => {
+    const active = new Set<string>();
+    let overlapped = false;
+    let peak = 0;
+    let q: WorkQueue | undefined;
+    const runs = new Map<string, number>();
+    q = new WorkQueue(async (k) => {
+      if (active.has(k)) overlapped = true;
+      active.add(k);
+      peak = Math.max(peak, active.size);
+      runs.set(k, (runs.get(k) ?? 0) + 1);
+      // "a" is added again while it runs: it must run again afterwards, not alongside.
+      if (k === "a" && runs.get(k) === 1) q?.add("a");
+      await new Promise((r) => setTimeout(r, 20));
+      active.delete(k);
+    }, log);
+    for (const k of ["a", "b", "c", "d"]) q.add(k);
+    void q.run(3);
+    await new Promise((r) => setTimeout(r, 5));
+    await q.idle();
+    await q.stop();
+    expect(overlapped).toBe(false);
+    expect(peak).toBe(3);
+    expect(runs.get("a")).toBe(2);
+    expect([...runs.keys()].sort()).toEqual(["a", "b", "c", "d"]);
+  });
 });

@@ -3,9 +3,10 @@ import type { Logger } from "../common/log.js";
 export type Reconcile = (key: string) => Promise<void>;
 
 /**
- * A deduplicating work queue with one worker: a key added while pending runs once; a key
- * added while running runs again afterwards; a failed key is retried with capped
- * exponential backoff. Handlers receive keys only and re-read state (level-triggered).
+ * A deduplicating work queue: a key added while pending runs once; a key added while running
+ * runs again afterwards (never twice at the same time, whatever the number of workers); a
+ * failed key is retried with capped exponential backoff. Handlers receive keys only and
+ * re-read state (level-triggered).
  */
 export class WorkQueue {
   private readonly pending = new Set<string>();
@@ -13,10 +14,10 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private wake: (() => void) | undefined;
+  private sleepers: Array<() => void> = [];
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
-  private inflight: Promise<void> | undefined;
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly reconcile: Reconcile,
@@ -32,7 +33,11 @@ export class WorkQueue {
       return;
     }
     this.pending.add(key);
-    this.wake?.();
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.sleepers.splice(0)) wake();
   }
 
   addAfter(key: string, delayMs: number): void {
@@ -43,20 +48,23 @@ export class WorkQueue {
     this.timers.add(timer);
   }
 
-  async run(): Promise<void> {
+  /** Runs `workers` loops that take keys until stop(). */
+  async run(workers = 1): Promise<void> {
+    await Promise.all(Array.from({ length: workers }, () => this.work()));
+  }
+
+  private async work(): Promise<void> {
     while (!this.stopped) {
       const next = this.pending.values().next();
       if (next.done) {
-        for (const w of this.idleWaiters.splice(0)) w();
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        this.wake = undefined;
+        if (this.running.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+        await new Promise<void>((resolve) => this.sleepers.push(resolve));
         continue;
       }
-      this.inflight = this.process(next.value);
-      await this.inflight;
-      this.inflight = undefined;
+      const processing = this.process(next.value);
+      this.inflight.add(processing);
+      await processing;
+      this.inflight.delete(processing);
     }
   }
 
@@ -74,7 +82,7 @@ export class WorkQueue {
       this.addAfter(key, delay);
     } finally {
       this.running.delete(key);
-      if (this.dirty.delete(key)) this.pending.add(key);
+      if (this.dirty.delete(key)) this.add(key);
     }
   }
 
@@ -89,7 +97,7 @@ export class WorkQueue {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.wake?.();
-    await this.inflight;
+    this.wakeAll();
+    await Promise.all(this.inflight);
   }
 }

@@ -11,9 +11,15 @@ describe("generated chart RBAC", () => {
 
   it("names the config Secret through the chart helper, never a fixed name", () => {
     expect(rendered).not.toContain("__KUBERELAY_CONFIG_SECRET__");
-    const names = rendered.match(/resourceNames:\n\s+- .*/g) ?? [];
-    expect(names).toHaveLength(2);
-    for (const n of names) expect(n).toContain('{{ include "kuberelay.configSecretName" . | quote }}');
+    const lists = rendered.match(/resourceNames:\n(\s+- .*\n)+/g) ?? [];
+    // Operator: config + shards; gateway: config (watch), shards (get).
+    expect(lists).toHaveLength(3);
+    const names = lists.flatMap((l) => l.split("\n").filter((line) => line.trim().startsWith("- ")));
+    expect(names).toHaveLength(1 + 32 + 1 + 32);
+    for (const n of names)
+      expect(n).toMatch(
+        /- \{\{ (include|printf "%s-[ab]-\d+" \(include) "kuberelay\.configSecretName" \.\)? \| quote \}\}$/,
+      );
   });
 
   it("aggregates into the built-in roles without granting ProviderKey writes", () => {

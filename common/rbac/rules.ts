@@ -1,4 +1,5 @@
 import type { V1PolicyRule } from "@kubernetes/client-node";
+import { allShardSecretNames } from "../config/config-shards.js";
 import { GROUP } from "../names.js";
 
 /**
@@ -26,7 +27,8 @@ export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
     {
       apiGroups: [""],
       resources: ["secrets"],
-      resourceNames: [configSecret],
+      // The config Secret and the shard Secrets a large config is split into.
+      resourceNames: [configSecret, ...allShardSecretNames(configSecret)],
       verbs: ["get", "patch", "update"],
     },
     // Leader election: one operator replica writes at a time.
@@ -34,7 +36,7 @@ export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
   ];
 }
 
-/** The gateway reads its config Secret and nothing else (list+watch by name). */
+/** The gateway reads its config Secret (list+watch by name) and its shards, and nothing else. */
 export function gatewayNamespaceRules(configSecret: string): V1PolicyRule[] {
   return [
     {
@@ -42,6 +44,12 @@ export function gatewayNamespaceRules(configSecret: string): V1PolicyRule[] {
       resources: ["secrets"],
       resourceNames: [configSecret],
       verbs: ["get", "list", "watch"],
+    },
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      resourceNames: allShardSecretNames(configSecret),
+      verbs: ["get"],
     },
   ];
 }

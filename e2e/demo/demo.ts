@@ -4,7 +4,7 @@
  */
 import OpenAI from "openai";
 import { type Stack, startStack } from "../harness/kuberelay-stack.js";
-import { quickstartManifests } from "../harness/quickstart-manifests.js";
+import { applyQuickstart } from "../harness/quickstart-manifests.js";
 
 const NS = "team-a";
 const started = Date.now();
@@ -21,14 +21,7 @@ async function run(stack: Stack): Promise<void> {
   step(
     `kubectl apply: Secret + ProviderKey (mock provider at ${stack.mock.url}), Policy, RelayKey in "${NS}"`,
   );
-  await stack.cp.kubectl(
-    ["apply", "-f", "-"],
-    quickstartManifests({
-      namespace: NS,
-      upstreamURL: `${stack.mock.url}/v1`,
-      providerSecret: stack.providerSecret,
-    }),
-  );
+  await applyQuickstart(stack, NS);
   await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
   for (const line of (await stack.cp.kubectl(["get", "kuberelay", "-n", NS])).stdout.trimEnd().split("\n"))
     show(line);

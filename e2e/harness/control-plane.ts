@@ -36,6 +36,11 @@ export interface ControlPlane {
   startupMs: number;
   kubectl: Kubectl;
   serviceAccountKubeconfig(namespace: string, serviceAccount: string): Promise<string>;
+  /**
+   * Stops kube-apiserver (SIGTERM), waits `downMs`, and starts it again on the same port over
+   * the same etcd: every watch breaks and has to resume.
+   */
+  restartApiserver(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +98,21 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const kubectl = createKubectl(binaries.kubectl, kubeconfigPath, join(dir, "kubectl-cache"));
     const cluster = { server: apiserver.server, caPem: pki.ca.certPem, dir };
     let stopping: Promise<void> | undefined;
+    let current = apiserver;
+    let restarts = 0;
+    const restartApiserver = async (downMs = 0) => {
+      await current.process.stop();
+      processes.splice(processes.indexOf(current.process), 1);
+      await new Promise((r) => setTimeout(r, downMs));
+      restarts++;
+      const port = Number(new URL(current.server).port);
+      current = await startKubeApiserver(binaries.kubeApiserver, etcd.url, pki, dir, logDir, {
+        port,
+        logName: `kube-apiserver-${restarts}.log`,
+      });
+      // Before the controller manager, so stopAll still stops it ahead of etcd.
+      processes.splice(1, 0, current.process);
+    };
     return {
       kubeconfigPath,
       server: apiserver.server,
@@ -109,6 +129,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubectl,
       serviceAccountKubeconfig: (namespace, serviceAccount) =>
         serviceAccountKubeconfig(kubectl, cluster, namespace, serviceAccount),
+      restartApiserver,
       stop: () => {
         stopping ??= cleanUp();
         return stopping;

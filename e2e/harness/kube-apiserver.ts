@@ -44,8 +44,10 @@ export async function startKubeApiserver(
   pki: ControlPlanePki,
   dir: string,
   logDir: string,
+  /** A restart reuses the port, so every client's kubeconfig stays right. */
+  restart?: { port: number; logName: string },
 ): Promise<KubeApiserver> {
-  const port = await freePort();
+  const port = restart?.port ?? (await freePort());
   const server = `https://127.0.0.1:${port}`;
   const certDir = join(dir, "apiserver-certs");
   await mkdir(certDir, { recursive: true });
@@ -53,7 +55,7 @@ export async function startKubeApiserver(
     name: "kube-apiserver",
     file: binary,
     args: apiserverArgs(etcdUrl, port, certDir, pki),
-    logPath: join(logDir, "kube-apiserver.log"),
+    logPath: join(logDir, restart?.logName ?? "kube-apiserver.log"),
   });
   const admin = { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem };
   try {

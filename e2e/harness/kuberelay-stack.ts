@@ -41,6 +41,10 @@ export interface StackOptions {
   /** Operator replicas (default 1); they elect a leader on a Lease. */
   operators?: number;
   gateways?: number;
+  /** Runs once CRDs and RBAC are in place, before any kuberelay process starts (e.g. to preload objects). */
+  beforeOperator?: (cp: ControlPlane) => Promise<void>;
+  /** Extra flags for every operator, e.g. --config-shard-bytes. */
+  operatorArgs?: string[];
   /** Extra environment for every gateway, e.g. REDIS_URL. */
   gatewayEnv?: Record<string, string>;
   /** Extra environment for every operator, e.g. its master key or KMS key. */
@@ -157,13 +161,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       KUBERELAY_MASTER_KEY: masterKey,
     });
 
+    await options.beforeOperator?.(cp);
     step("starting the operator under its ServiceAccount");
     const operators: KuberelayProcess[] = [];
     for (let i = 0; i < (options.operators ?? 1); i++) {
       const name = i === 0 ? "operator" : `operator-${i}`;
       const proc = startKuberelay(
         name,
-        ["operator", "--namespace", SYSTEM_NAMESPACE],
+        ["operator", "--namespace", SYSTEM_NAMESPACE, ...(options.operatorArgs ?? [])],
         { ...(await envFor("kuberelay-operator")), ...options.operatorEnv },
         join(cp.logDir, `${name}.log`),
       );

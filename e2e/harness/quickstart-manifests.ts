@@ -1,3 +1,5 @@
+import type { Stack } from "./kuberelay-stack.js";
+
 /** The resources a platform team and an app team apply: provider credential, policy, relay key. */
 export interface QuickstartOptions {
   namespace: string;
@@ -62,4 +64,19 @@ spec:
     name: default
   secretName: ${relayKey}-relay-key
 `;
+}
+
+/** Applies the quick-start resources into `namespace`, pointed at the stack's mock provider. */
+export async function applyQuickstart(
+  stack: Pick<Stack, "cp" | "mock" | "providerSecret">,
+  namespace: string,
+): Promise<void> {
+  await stack.cp.kubectl(
+    ["apply", "-f", "-"],
+    quickstartManifests({
+      namespace,
+      upstreamURL: `${stack.mock.url}/v1`,
+      providerSecret: stack.providerSecret,
+    }),
+  );
 }

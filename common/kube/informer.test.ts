@@ -1,0 +1,142 @@
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { KubeConfig, type KubernetesListObject, type V1Secret } from "@kubernetes/client-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../log.js";
+import { startInformer } from "./informer.js";
+
+const secret = (name: string, resourceVersion: string): V1Secret => ({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name, namespace: "ns", resourceVersion },
+});
+
+/**
+ * A stand-in API server for one collection: lists return `items`; each watch request is
+ * answered by the next scripted behaviour.
+ */
+function fakeApiServer(script: Array<(res: ServerResponse) => void>) {
+  const state = { items: [secret("a", "5")], lists: 0, watches: [] as string[] };
+  const open: ServerResponse[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.searchParams.get("watch") !== "true") {
+      state.lists++;
+      const rv = String(Math.max(...state.items.map((i) => Number(i.metadata?.resourceVersion))));
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          kind: "SecretList",
+          apiVersion: "v1",
+          metadata: { resourceVersion: rv },
+          items: state.items,
+        }),
+      );
+      return;
+    }
+    state.watches.push(url.searchParams.get("resourceVersion") ?? "");
+    res.writeHead(200, { "content-type": "application/json" });
+    open.push(res);
+    const next = script.shift();
+    if (next) next(res);
+    // No more script: hold the watch open, as a quiet API server does.
+  });
+  return { server, state, open };
+}
+
+const event = (res: ServerResponse, type: string, object: unknown) =>
+  res.write(`${JSON.stringify({ type, object })}\n`);
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function start(script: Array<(res: ServerResponse) => void>) {
+  const fake = fakeApiServer(script);
+  await new Promise<void>((r) => fake.server.listen(0, "127.0.0.1", r));
+  const port = (fake.server.address() as AddressInfo).port;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "c", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: "u" }],
+    contexts: [{ name: "x", cluster: "c", user: "u" }],
+    currentContext: "x",
+  });
+  const seen: string[] = [];
+  const informer = startInformer<V1Secret>(kc, {
+    path: "/api/v1/namespaces/ns/secrets",
+    list: async () =>
+      (await (
+        await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/ns/secrets`)
+      ).json()) as KubernetesListObject<V1Secret>,
+    log: createLogger("test", { sink: () => {} }),
+    onChange: (s) => seen.push(`${s.metadata?.name}@${s.metadata?.resourceVersion}`),
+  });
+  close = async () => {
+    await informer.stop();
+    for (const res of fake.open) res.destroy();
+    await new Promise<void>((r) => fake.server.close(() => r()));
+  };
+  await informer.synced;
+  return { informer, state: fake.state, seen };
+}
+
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (check()) return;
+    await sleep(20);
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+describe("startInformer", () => {
+  it("relists after 410 Gone and picks up what changed while its resource version was too old", async () => {
+    const { informer, state, seen } = await start([
+      (res) => {
+        // The API server compacted past our version; meanwhile b appeared and a went away.
+        state.items = [secret("b", "9")];
+        event(res, "ERROR", {
+          kind: "Status",
+          apiVersion: "v1",
+          code: 410,
+          reason: "Expired",
+          message: "too old resource version: 5 (8)",
+        });
+        res.end();
+      },
+    ]);
+    await eventually(() => informer.get("b", "ns") !== undefined, "b is cached after the relist");
+    expect(informer.get("a", "ns")).toBeUndefined();
+    expect(state.lists).toBe(2);
+    await eventually(() => state.watches.length === 2, "a second watch");
+    expect(state.watches).toEqual(["5", "9"]);
+    expect(seen).toContain("b@9");
+  });
+
+  it("resumes from its last resource version when a watch simply ends, without a relist", async () => {
+    const { informer, state } = await start([
+      (res) => {
+        event(res, "ADDED", secret("c", "7"));
+        res.end();
+      },
+    ]);
+    await eventually(() => state.watches.length === 2, "a second watch");
+    expect(state.watches).toEqual(["5", "7"]);
+    expect(state.lists).toBe(1);
+    expect(informer.get("c", "ns")?.metadata?.resourceVersion).toBe("7");
+  });
+
+  it("resumes from the same resource version after a dropped connection, and gets what it missed", async () => {
+    const { informer, state } = await start([
+      (res) => res.destroy(),
+      // A real API server replays, from the version asked for, what happened since.
+      (res) => event(res, "ADDED", secret("d", "11")),
+    ]);
+    await eventually(() => informer.get("d", "ns") !== undefined, "d is cached after the reconnect");
+    expect(state.watches).toEqual(["5", "5"]);
+    expect(state.lists).toBe(1);
+  });
+});
