@@ -228,6 +228,14 @@ describe("master-key rotation", () => {
     for (const gw of ringGateways) await waitServing(gw, after.rv);
     const appliedAt = performance.now();
     const outcomes = await traffic.stop();
+    const at = (msg: string) => {
+      const line = operatorB.lines.find((l) => l.msg === msg);
+      return line ? new Date(String(line.time)).getTime() : Number.NaN;
+    };
+    console.log(
+      `operator-b log: started → leading ${at("leading") - at("started")} ms, ` +
+        `leading → re-wrapped ${at("gateway config re-wrapped under the current key") - at("leading")} ms`,
+    );
     console.log(
       `rotation A→B under traffic: ${outcomes.ok} requests succeeded, ${outcomes.failed.length} failed; ` +
         `operator start → config re-wrapped ${Math.round(rewrappedAt - switchedAt)} ms, ` +
