@@ -202,6 +202,10 @@ describe("master-key rotation", () => {
     // Step 1: gateways get both keys (here: two new gateways; the old ones keep only A).
     const both = { KUBERELAY_MASTER_KEY: keyB, KUBERELAY_MASTER_KEY_PREVIOUS: keyA };
     const ringGateways = [await stack.addGateway(both), await stack.addGateway(both)];
+    for (const gw of ringGateways) {
+      const loaded = await gw.proc.waitForLine((l) => l.msg === "key-encryption keys loaded");
+      expect(loaded.unwrapKeys).toEqual([idOf(keyB), idOf(keyA)]);
+    }
     const before = await configSecret();
     for (const gw of ringGateways) await waitServing(gw, before.rv);
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { KeyRing } from "../common/crypto/key-ring.js";
 import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
 import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
@@ -46,6 +47,14 @@ async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: G
   });
 }
 
+/** The key ring that opens the config's envelopes, from the environment; logs which keys it holds. */
+function unwrapKeys(log: Logger): KeyRing {
+  const keys = processKeyRing(process.env);
+  // Ids are fingerprints and KMS key ids, never key material: they show a rotation's step 1 took.
+  log.info("key-encryption keys loaded", { unwrapKeys: keys.ids });
+  return keys;
+}
+
 export async function runGateway(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -70,7 +79,7 @@ export async function runGateway(args: string[]): Promise<void> {
     : watchConfigSecret(
         loadKubeConfig(),
         { namespace, secretName: values["config-secret"] },
-        processKeyRing(process.env),
+        unwrapKeys(log),
         snapshots,
         metrics,
         log,
