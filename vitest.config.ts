@@ -7,7 +7,11 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{cli,common,operator,gateway,webhook}/**/*.test.ts", "e2e/mock-provider/**/*.test.ts"],
+          include: [
+            "{cli,common,operator,gateway,webhook}/**/*.test.ts",
+            "e2e/mock-provider/**/*.test.ts",
+            "e2e/mock-kms/**/*.test.ts",
+          ],
         },
       },
       {

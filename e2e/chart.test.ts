@@ -3,6 +3,7 @@
  * Standard, and is accepted by a real kube-apiserver (server-side dry run), whose RBAC then grants
  * exactly what the chart says.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import type {
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { allShardSecretNames } from "../common/config/config-shards.js";
 import { createCa } from "../common/x509/certificate.js";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
 import { CommandError, runCommand } from "./harness/run-command.js";
@@ -319,7 +321,7 @@ describe("helm chart", () => {
       );
     });
 
-    it("lets the gateway read only its config Secret", () => {
+    it("lets the gateway read only its config Secret and that config's shards", () => {
       const role = one<V1Role>(objects, "Role", "kuberelay-gateway");
       expect(role.rules).toEqual([
         {
@@ -327,6 +329,12 @@ describe("helm chart", () => {
           resources: ["secrets"],
           resourceNames: [configSecret],
           verbs: ["get", "list", "watch"],
+        },
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: allShardSecretNames(configSecret),
+          verbs: ["get"],
         },
       ]);
       const binding = one<V1RoleBinding>(objects, "RoleBinding", "kuberelay-gateway");
@@ -400,6 +408,26 @@ describe("helm chart", () => {
     }
   });
 
+  it("passes an unwrap-only previous master key and, when set, the KMS key", async () => {
+    const plain = await render();
+    const kms = await render("kms.keyId=arn:aws:kms:eu-west-1:111122223333:key/k1", "kms.region=eu-west-1");
+    for (const name of ["kuberelay-operator", "kuberelay-gateway"]) {
+      const c = firstContainer(one<V1Deployment>(plain.objects, "Deployment", name));
+      expect(env(c, "KUBERELAY_MASTER_KEY_PREVIOUS")?.valueFrom?.secretKeyRef).toEqual({
+        name: "kuberelay-master-key",
+        key: "master-key-previous",
+        optional: true,
+      });
+      expect(env(c, "KUBERELAY_KMS_KEY_ID")).toBeUndefined();
+      const k = firstContainer(one<V1Deployment>(kms.objects, "Deployment", name));
+      expect(env(k, "KUBERELAY_KMS_KEY_ID")?.value).toBe("arn:aws:kms:eu-west-1:111122223333:key/k1");
+      expect(env(k, "AWS_REGION")?.value).toBe("eu-west-1");
+      expect(env(k, "KUBERELAY_KMS_ENDPOINT")).toBeUndefined();
+    }
+    const webhook = firstContainer(one<V1Deployment>(kms.objects, "Deployment", "kuberelay-webhook"));
+    expect(env(webhook, "KUBERELAY_KMS_KEY_ID")).toBeUndefined();
+  });
+
   describe("against a real API server", () => {
     let cp: ControlPlane | undefined;
     const plane = (): ControlPlane => {
@@ -471,9 +499,27 @@ describe("helm chart", () => {
       ]);
       const installed = await secrets();
       expect(installed.caBundle).toBe(caBundle);
+      // Mid-rotation, an unwrap-only key sits next to the master key: upgrades keep both.
+      const previous = randomBytes(32).toString("base64");
+      await kubectl([
+        "patch",
+        "secret",
+        "kuberelay-master-key",
+        "-n",
+        namespace,
+        "--type=merge",
+        "-p",
+        JSON.stringify({ stringData: { "master-key-previous": previous } }),
+      ]);
       await helm(["upgrade", release, chart, ...kube, "--set", "logLevel=debug"]);
       const upgraded = await secrets();
-      expect(upgraded).toEqual(installed);
+      expect(upgraded).toEqual({
+        ...installed,
+        masterKey: {
+          ...installed.masterKey,
+          "master-key-previous": Buffer.from(previous).toString("base64"),
+        },
+      });
       const { stdout } = await kubectl([
         "get",
         "deployment",

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { localMasterKey, parseMasterKey } from "../common/crypto/envelope.js";
+import type { KeyRing } from "../common/crypto/key-ring.js";
+import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
+import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { createLogger, type Logger } from "../common/log.js";
 import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
@@ -27,7 +29,8 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --drain-seconds N        on SIGTERM, how long in-flight streams may finish (default 30)
   --config-dir DIR         standalone: read ProviderKey/Policy/RelayKey/Secret YAML from DIR (no cluster)
   --redis-url URL          shared limit counters for all replicas (or REDIS_URL); without it, in memory
-env: KUBERELAY_MASTER_KEY (base64, 32 bytes), KUBECONFIG or in-cluster credentials (not in standalone mode)`;
+env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
+     ${keyEnvUsage}`;
 
 /** Standalone mode: the same resources from files, compiled in-process, reloaded on change. */
 async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: GatewayMetrics, log: Logger) {
@@ -42,6 +45,14 @@ async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: G
     },
     onRefused: () => metrics.configReloads.inc({ outcome: "refused" }),
   });
+}
+
+/** The key ring that opens the config's envelopes, from the environment; logs which keys it holds. */
+function unwrapKeys(log: Logger): KeyRing {
+  const keys = processKeyRing(process.env);
+  // Ids are fingerprints and KMS key ids, never key material: they show a rotation's step 1 took.
+  log.info("key-encryption keys loaded", { unwrapKeys: keys.ids });
+  return keys;
 }
 
 export async function runGateway(args: string[]): Promise<void> {
@@ -68,7 +79,7 @@ export async function runGateway(args: string[]): Promise<void> {
     : watchConfigSecret(
         loadKubeConfig(),
         { namespace, secretName: values["config-secret"] },
-        localMasterKey(parseMasterKey(process.env.KUBERELAY_MASTER_KEY)),
+        unwrapKeys(log),
         snapshots,
         metrics,
         log,

@@ -1,7 +1,7 @@
 import { CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { decodeConfig } from "../common/config/config-codec.js";
 import { configBytesFromSecret, ShardMismatchError } from "../common/config/config-shards.js";
-import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import type { KeyEncryptionKey, KeySource } from "../common/crypto/envelope.js";
 import { isNotFound } from "../common/kube/api-error.js";
 import { type RunningInformer, startInformer } from "../common/kube/informer.js";
 import type { Logger } from "../common/log.js";
@@ -24,7 +24,7 @@ export interface ConfigSourceOptions {
 export function watchConfigSecret(
   kc: KubeConfig,
   opts: ConfigSourceOptions,
-  kek: KeyEncryptionKey,
+  kek: KeyEncryptionKey | KeySource,
   snapshots: SnapshotHolder,
   metrics: GatewayMetrics,
   log: Logger,

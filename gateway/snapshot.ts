@@ -4,7 +4,7 @@ import type {
   CompiledProvider,
   GatewayConfig,
 } from "../common/config/gateway-config.js";
-import { type KeyEncryptionKey, open } from "../common/crypto/envelope.js";
+import { type KeyEncryptionKey, type KeySource, open } from "../common/crypto/envelope.js";
 import type { ProviderName } from "../common/schemas/provider-key.js";
 
 export interface RuntimeProvider {
@@ -27,7 +27,7 @@ export interface Snapshot {
 
 export async function buildSnapshot(
   config: GatewayConfig,
-  kek: KeyEncryptionKey,
+  kek: KeyEncryptionKey | KeySource,
   generation: string,
 ): Promise<Snapshot> {
   const providers = new Map<string, RuntimeProvider>();

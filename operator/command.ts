@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SHARD_BYTES } from "../common/config/config-shards.js";
-import { localMasterKey, parseMasterKey } from "../common/crypto/envelope.js";
+import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
+import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { LeaderElector } from "../common/kube/leader-election.js";
 import { leaderIdentity } from "../common/kube/leader-identity.js";
@@ -26,7 +27,8 @@ export const operatorUsage = `kuberelay operator [flags]
                            shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
 ${leaderFlagsUsage}
 ${webhookTlsFlagsUsage}
-env: KUBERELAY_MASTER_KEY (base64, 32 bytes), POD_NAME, KUBECONFIG or in-cluster credentials`;
+env: POD_NAME, KUBECONFIG or in-cluster credentials,
+     ${keyEnvUsage}`;
 
 export async function runOperator(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -46,10 +48,10 @@ export async function runOperator(args: string[]): Promise<void> {
   const timings = leaderTimings(values);
   const identity = leaderIdentity();
   const log = createLogger("operator");
-  const kek = localMasterKey(parseMasterKey(process.env.KUBERELAY_MASTER_KEY));
+  const keys = processKeyRing(process.env);
   const namespace = ownNamespace(values.namespace);
   const kc = loadKubeConfig();
-  const controller = new Controller(kc, log, kek, {
+  const controller = new Controller(kc, log, keys, {
     namespace,
     configSecretName: values["config-secret"],
     configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
@@ -57,7 +59,15 @@ export async function runOperator(args: string[]): Promise<void> {
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
   const tls = webhookTls ? new WebhookTlsManager(kc, log, webhookTls) : undefined;
-  const started = { namespace, configSecret: values["config-secret"], identity, leaderElect };
+  const started = {
+    namespace,
+    configSecret: values["config-secret"],
+    identity,
+    leaderElect,
+    // Key ids are fingerprints or KMS key ARNs, never key material.
+    sealingKey: keys.current.id,
+    unwrapKeys: keys.ids,
+  };
   if (!leaderElect) {
     onShutdown(log, async () => {
       await tls?.stop();

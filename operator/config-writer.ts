@@ -15,8 +15,9 @@ import {
   type ShardSlot,
   sha256Hex,
 } from "../common/config/config-shards.js";
-import { CONFIG_VERSION, type GatewayConfig } from "../common/config/gateway-config.js";
-import { type KeyEncryptionKey, open, seal } from "../common/crypto/envelope.js";
+import type { GatewayConfig } from "../common/config/gateway-config.js";
+import { type KeyEncryptionKey, type KeySource, open } from "../common/crypto/envelope.js";
+import type { KeyRing } from "../common/crypto/key-ring.js";
 import { isNotFound } from "../common/kube/api-error.js";
 import {
   CONFIG_MANIFEST_KEY,
@@ -29,20 +30,19 @@ import {
 } from "../common/names.js";
 import { stableStringify } from "../common/stable-json.js";
 import type { DraftConfig, DraftProvider } from "./compile.js";
+import { rewrapConfig, staleKekIds } from "./rewrap-config.js";
+import { type SealedConfig, sealDraftKeeping } from "./seal-keeping.js";
 
 export const ANNOTATION_CONFIG_HASH = `${GROUP}/config-hash`;
 
 export async function sealDraft(draft: DraftConfig, kek: KeyEncryptionKey): Promise<GatewayConfig> {
-  const providers: GatewayConfig["providers"] = {};
-  for (const [id, p] of Object.entries(draft.providers)) {
-    const { credential, ...rest } = p;
-    providers[id] =
-      credential === undefined ? rest : { ...rest, credential: await seal(kek, credential, id) };
-  }
-  return { version: CONFIG_VERSION, keys: draft.keys, policies: draft.policies, providers };
+  return sealDraftKeeping(draft, kek, undefined);
 }
 
-export async function unsealConfig(config: GatewayConfig, kek: KeyEncryptionKey): Promise<DraftConfig> {
+export async function unsealConfig(
+  config: GatewayConfig,
+  kek: KeyEncryptionKey | KeySource,
+): Promise<DraftConfig> {
   const providers: Record<string, DraftProvider> = {};
   for (const [id, p] of Object.entries(config.providers)) {
     const { credential, ...rest } = p;
@@ -52,13 +52,16 @@ export async function unsealConfig(config: GatewayConfig, kek: KeyEncryptionKey)
   return { keys: config.keys, policies: config.policies, providers };
 }
 
-export type WriteOutcome = "unchanged" | "written";
+/** `rewrapped`: same content, re-written only to move envelopes to the current KEK. */
+export type WriteOutcome = "unchanged" | "written" | "rewrapped";
 
 interface CurrentConfig {
   /** The unsealed document, canonical; undefined when missing or unreadable. */
   canonical?: string;
   /** The shard slot the current manifest names, if the config is sharded. */
   slot?: ShardSlot;
+  /** The sealed document and its draft: to keep unchanged envelopes, or re-wrap old ones. */
+  sealed?: SealedConfig;
 }
 
 /**
@@ -73,7 +76,7 @@ export class ConfigWriter {
 
   constructor(
     kc: KubeConfig,
-    private readonly kek: KeyEncryptionKey,
+    private readonly keys: KeyRing,
     private readonly namespace: string,
     private readonly name: string,
     private readonly shardBytes = DEFAULT_SHARD_BYTES,
@@ -101,8 +104,9 @@ export class ConfigWriter {
       slot = manifest ? parseManifest(manifest).slot : undefined;
       const bytes = await configBytesFromSecret(secret.data, async (n) => (await this.readSecret(n))?.data);
       if (!bytes) return { ...(slot ? { slot } : {}) };
-      const canonical = stableStringify(await unsealConfig(decodeConfig(bytes), this.kek));
-      return { canonical, ...(slot ? { slot } : {}) };
+      const sealed = decodeConfig(bytes);
+      const draft = await unsealConfig(sealed, this.keys);
+      return { canonical: stableStringify(draft), sealed: { sealed, draft }, ...(slot ? { slot } : {}) };
     } catch {
       // Unreadable (corrupt, or sealed by another master key): overwrite it with a good one.
       return { ...(slot ? { slot } : {}) };
@@ -131,8 +135,15 @@ export class ConfigWriter {
   async write(draft: DraftConfig): Promise<WriteOutcome> {
     const canonical = stableStringify(draft);
     const current = await this.current();
-    if (current.canonical === canonical) return "unchanged";
-    const bytes = encodeConfig(await sealDraft(draft, this.kek));
+    let config: GatewayConfig;
+    const rewrapping = current.canonical === canonical;
+    if (rewrapping) {
+      if (!current.sealed || staleKekIds(current.sealed.sealed, this.keys).length === 0) return "unchanged";
+      config = await rewrapConfig(current.sealed.sealed, this.keys);
+    } else {
+      config = await sealDraftKeeping(draft, this.keys.current, current.sealed);
+    }
+    const bytes = encodeConfig(config);
     const hash = sha256Hex(bytes).slice(0, 16);
     let data: Record<string, string>;
     let slot: ShardSlot | undefined;
@@ -155,8 +166,8 @@ export class ConfigWriter {
     const written = await this.apply(this.name, "gateway-config", data, hash);
     this.lastWritten = {
       resourceVersion: written.metadata?.resourceVersion ?? "",
-      current: { canonical, ...(slot ? { slot } : {}) },
+      current: { canonical, sealed: { sealed: config, draft }, ...(slot ? { slot } : {}) },
     };
-    return "written";
+    return rewrapping ? "rewrapped" : "written";
   }
 }

@@ -1,5 +1,5 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
-import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import type { KeyRing } from "../common/crypto/key-ring.js";
 import { forEachLimit } from "../common/for-each-limit.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
 import type { Logger } from "../common/log.js";
@@ -89,14 +89,14 @@ export class Controller {
   constructor(
     private readonly kc: KubeConfig,
     private readonly log: Logger,
-    kek: KeyEncryptionKey,
+    keys: KeyRing,
     opts: ControllerOptions,
   ) {
     this.queue = new WorkQueue((key) => this.reconcile(key), log);
     this.statuses = new StatusWriter(kc);
     this.configWriter = new ConfigWriter(
       kc,
-      kek,
+      keys,
       opts.namespace,
       opts.configSecretName,
       opts.configShardBytes,
@@ -268,8 +268,12 @@ export class Controller {
     const outcome = await this.configWriter.write(result.draft);
     // Status writes below are not counted: they are I/O, and do not delay the next config.
     this.lastConfigMs = Date.now() - this.lastConfigAt;
-    if (outcome === "written") {
-      this.log.info("gateway config written", {
+    if (outcome !== "unchanged") {
+      const msg =
+        outcome === "rewrapped"
+          ? "gateway config re-wrapped under the current key"
+          : "gateway config written";
+      this.log.info(msg, {
         keys: result.draft.keys.length,
         policies: Object.keys(result.draft.policies).length,
         providers: Object.keys(result.draft.providers).length,

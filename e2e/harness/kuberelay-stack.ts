@@ -53,6 +53,8 @@ export interface StackOptions {
   operatorArgs?: string[];
   /** Extra environment for every gateway, e.g. REDIS_URL. */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for every operator, e.g. its master key or KMS key. */
+  operatorEnv?: Record<string, string>;
   /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
   mock?: Omit<MockProviderOptions, "openaiKey">;
   step?: (message: string) => void;
@@ -230,7 +232,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           ...operatorTlsArgs(options.operatorTls),
           ...(options.operatorArgs ?? []),
         ],
-        await envFor("kuberelay-operator"),
+        { ...(await envFor("kuberelay-operator")), ...options.operatorEnv },
         join(cp.logDir, `${name}.log`),
       );
       started.push(proc);

@@ -148,7 +148,9 @@ operator's leader-election identity) and the log level.
 {{- end }}
 
 {{/*
-The key-encryption key, for the operator (encrypts) and the gateways (decrypt).
+The key-encryption keys, for the operator (encrypts) and the gateways (decrypt): the master
+key, optional unwrap-only keys during a rotation, and an AWS KMS key when kms.keyId is set
+(which then seals; the master key still unwraps, for the move from local to KMS).
 */}}
 {{- define "kuberelay.masterKeyEnv" -}}
 - name: KUBERELAY_MASTER_KEY
@@ -156,6 +158,26 @@ The key-encryption key, for the operator (encrypts) and the gateways (decrypt).
     secretKeyRef:
       name: {{ include "kuberelay.masterKeySecretName" . }}
       key: {{ .Values.masterKey.secretKey }}
+- name: KUBERELAY_MASTER_KEY_PREVIOUS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "kuberelay.masterKeySecretName" . }}
+      key: {{ .Values.masterKey.previousSecretKey }}
+      optional: true
+{{- with .Values.kms }}
+{{- if .keyId }}
+- name: KUBERELAY_KMS_KEY_ID
+  value: {{ .keyId | quote }}
+{{- with .region }}
+- name: AWS_REGION
+  value: {{ . | quote }}
+{{- end }}
+{{- with .endpoint }}
+- name: KUBERELAY_KMS_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*

@@ -1,0 +1,11 @@
+import { DataKeyCache } from "./data-key-cache.js";
+import type { KeyRing } from "./key-ring.js";
+import { type KeyEnv, keyRingFromEnv } from "./keys-from-env.js";
+
+/**
+ * The key ring a long-running process uses: from the environment, with unwrapped data keys
+ * cached, so re-reading a config whose envelopes did not change costs no KMS call.
+ */
+export function processKeyRing(env: KeyEnv, cache = new DataKeyCache()): KeyRing {
+  return keyRingFromEnv(env).map((kek) => cache.around(kek));
+}

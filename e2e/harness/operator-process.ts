@@ -1,0 +1,20 @@
+/** One more operator process on a running stack, e.g. restarted with another key-encryption key. */
+import { join } from "node:path";
+import { type KuberelayProcess, startKuberelay } from "./kuberelay-process.js";
+import { type Stack, SYSTEM_NAMESPACE } from "./kuberelay-stack.js";
+
+export async function startOperator(
+  stack: Stack,
+  name: string,
+  env: Record<string, string>,
+): Promise<KuberelayProcess> {
+  const kubeconfig = await stack.cp.serviceAccountKubeconfig(SYSTEM_NAMESPACE, "kuberelay-operator");
+  const proc = startKuberelay(
+    name,
+    ["operator", "--namespace", SYSTEM_NAMESPACE],
+    { KUBECONFIG: kubeconfig, ...env },
+    join(stack.cp.logDir, `${name}.log`),
+  );
+  await proc.waitForLine((l) => l.msg === "started");
+  return proc;
+}

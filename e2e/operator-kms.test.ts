@@ -1,0 +1,404 @@
+/**
+ * Provider credentials under a rotating key-encryption key, on a real kube-apiserver:
+ * master-key rotation A → B with gateways serving throughout, then the move from the local key
+ * to KMS (a KMS-compatible mock with SigV4 and key policies), a gateway whose principal the key
+ * policy denies, and how many KMS calls a config reload costs.
+ */
+import { randomBytes } from "node:crypto";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeConfig } from "../common/config/config-codec.js";
+import type { GatewayConfig } from "../common/config/gateway-config.js";
+import { localKeyId } from "../common/crypto/envelope.js";
+import { CONFIG_SECRET_KEY, DEFAULT_CONFIG_SECRET } from "../common/names.js";
+import type { KuberelayProcess } from "./harness/kuberelay-process.js";
+import { type GatewayHandle, type Stack, SYSTEM_NAMESPACE, startStack } from "./harness/kuberelay-stack.js";
+import { startOperator } from "./harness/operator-process.js";
+import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { type MockKms, startMockKms } from "./mock-kms/server.js";
+
+const REGION = "eu-central-1";
+const KMS_KEY_ID = "6d1f0b7e-4c2a-4f1e-9a53-kuberelay01";
+const PRINCIPALS = {
+  AKIAKROPERATOR: randomBytes(20).toString("hex"),
+  AKIAKRGATEWAY: randomBytes(20).toString("hex"),
+  AKIAKRDENIED: randomBytes(20).toString("hex"),
+};
+const keyA = randomBytes(32).toString("base64");
+const keyB = randomBytes(32).toString("base64");
+const idOf = (key: string) => localKeyId(Buffer.from(key, "base64"));
+
+let stack: Stack;
+let kms: MockKms;
+let relayKey = "";
+/** Operators this file started itself (the stack stops only its own). */
+const operators: KuberelayProcess[] = [];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+const kmsEnv = (principal: keyof typeof PRINCIPALS) => ({
+  KUBERELAY_KMS_KEY_ID: KMS_KEY_ID,
+  KUBERELAY_KMS_ENDPOINT: kms.url,
+  AWS_REGION: REGION,
+  AWS_ACCESS_KEY_ID: principal,
+  AWS_SECRET_ACCESS_KEY: PRINCIPALS[principal],
+  AWS_EC2_METADATA_DISABLED: "true",
+});
+
+/** The config Secret as the gateways read it. */
+async function configSecret(): Promise<{ rv: string; raw: string; config: GatewayConfig }> {
+  const { stdout } = await stack.cp.kubectl([
+    "get",
+    "secret",
+    "-n",
+    SYSTEM_NAMESPACE,
+    DEFAULT_CONFIG_SECRET,
+    "-o",
+    "json",
+  ]);
+  const secret = JSON.parse(stdout);
+  const data = secret.data[CONFIG_SECRET_KEY] as string;
+  const config = decodeConfig(Buffer.from(data, "base64"));
+  return { rv: secret.metadata.resourceVersion, raw: `${stdout}\n${JSON.stringify(config)}`, config };
+}
+
+const kekIds = (config: GatewayConfig) =>
+  [...new Set(Object.values(config.providers).map((p) => p.credential?.kek))].sort();
+
+/** The generation a gateway serves, from /readyz; undefined while it has none. */
+async function servedGeneration(gw: GatewayHandle): Promise<string | undefined> {
+  const res = await fetch(`${gw.metricsUrl}/readyz`);
+  const text = await res.text();
+  return res.status === 200 ? /generation=(\S+)/.exec(text)?.[1] : undefined;
+}
+
+const waitServing = (gw: GatewayHandle, rv: string) =>
+  waitFor(`${gw.proc.name} serving generation ${rv}`, async () =>
+    (await servedGeneration(gw)) === rv ? true : undefined,
+  );
+
+async function chat(gw: GatewayHandle, content = "hello kms"): Promise<string> {
+  const client = new OpenAI({ apiKey: relayKey, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 10_000 });
+  const completion = await client.chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content }],
+  });
+  return completion.choices[0]?.message.content ?? "";
+}
+
+/** Requests one after another against `gateways` until stopped: every outcome counted. */
+function steadyTraffic(gateways: GatewayHandle[]) {
+  let running = true;
+  const outcomes = { ok: 0, failed: [] as string[] };
+  const done = (async () => {
+    for (let i = 0; running; i++) {
+      const gw = gateways[i % gateways.length];
+      if (!gw) break;
+      try {
+        const text = await chat(gw, `tick ${i}`);
+        if (text === `echo: tick ${i}`) outcomes.ok++;
+        else outcomes.failed.push(`${gw.proc.name}: ${text}`);
+      } catch (err) {
+        outcomes.failed.push(`${gw.proc.name}: ${String(err)}`);
+      }
+      await sleep(25);
+    }
+  })();
+  return {
+    outcomes,
+    stop: async () => {
+      running = false;
+      await done;
+      return outcomes;
+    },
+  };
+}
+
+const callsBy = (principal: string, operation?: string) =>
+  kms.calls.filter(
+    (c) => c.principal === principal && (operation === undefined || c.operation === operation),
+  );
+
+beforeAll(async () => {
+  kms = await startMockKms({
+    region: REGION,
+    principals: PRINCIPALS,
+    keys: [
+      {
+        keyId: KMS_KEY_ID,
+        policy: {
+          AKIAKROPERATOR: ["GenerateDataKey", "Encrypt", "Decrypt"],
+          AKIAKRGATEWAY: ["Decrypt"],
+        },
+      },
+    ],
+  });
+  stack = await startStack({
+    gateways: 2,
+    operatorEnv: { KUBERELAY_MASTER_KEY: keyA },
+    gatewayEnv: { KUBERELAY_MASTER_KEY: keyA },
+  });
+}, 240_000);
+
+afterAll(async () => {
+  const extra = await Promise.all(operators.map((p) => p.stop()));
+  const exitCodes = stack ? await Promise.all(stack.processes().map((p) => p.stop())) : [];
+  await stack?.stop();
+  await kms?.close();
+  expect([...extra, ...exitCodes].every((c) => c === 0)).toBe(true);
+});
+
+describe("master-key rotation", () => {
+  it("seals provider credentials under key A, named by its fingerprint", async () => {
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      quickstartManifests({
+        namespace: "team-a",
+        upstreamURL: `${stack.mock.url}/v1`,
+        providerSecret: stack.providerSecret,
+      }),
+    );
+    await stack.cp.kubectl([
+      "wait",
+      "--for=condition=Ready",
+      "--timeout=30s",
+      "-n",
+      "team-a",
+      "relaykey/app",
+    ]);
+    const { stdout } = await stack.cp.kubectl([
+      "get",
+      "-n",
+      "team-a",
+      "secret",
+      "app-relay-key",
+      "-o",
+      "jsonpath={.data.key}",
+    ]);
+    relayKey = Buffer.from(stdout, "base64").toString("utf8");
+    const { config, raw } = await configSecret();
+    expect(kekIds(config)).toEqual([idOf(keyA)]);
+    expect(raw).not.toContain(stack.providerSecret);
+    for (const gw of stack.gateways)
+      expect(await waitFor("a completion", () => chat(gw))).toBe("echo: hello kms");
+  });
+
+  it("re-wraps every envelope under key B while gateways holding A and B keep serving", async () => {
+    // Step 1: gateways get both keys (here: two new gateways; the old ones keep only A).
+    const both = { KUBERELAY_MASTER_KEY: keyB, KUBERELAY_MASTER_KEY_PREVIOUS: keyA };
+    const ringGateways = [await stack.addGateway(both), await stack.addGateway(both)];
+    for (const gw of ringGateways) {
+      const loaded = await gw.proc.waitForLine((l) => l.msg === "key-encryption keys loaded");
+      expect(loaded.unwrapKeys).toEqual([idOf(keyB), idOf(keyA)]);
+    }
+    const before = await configSecret();
+    for (const gw of ringGateways) await waitServing(gw, before.rv);
+
+    const traffic = steadyTraffic(ringGateways);
+    await waitFor("traffic flowing", async () => (traffic.outcomes.ok >= 5 ? true : undefined));
+    // Step 2: the operator seals with B and still holds A to unwrap.
+    const [first, ...rest] = stack.operators;
+    expect(rest).toEqual([]);
+    expect(await first?.stop()).toBe(0);
+    const switchedAt = performance.now();
+    const operatorB = await startOperator(stack, "operator-b", both);
+    operators.push(operatorB);
+    await operatorB.waitForLine((l) => l.msg === "gateway config re-wrapped under the current key");
+    const after = await configSecret();
+    expect(after.rv).not.toBe(before.rv);
+    expect(kekIds(after.config)).toEqual([idOf(keyB)]);
+    // Re-wrapped, not re-encrypted: the credential's ciphertext is byte for byte the same.
+    for (const [id, p] of Object.entries(after.config.providers)) {
+      expect(p.credential?.ciphertext).toBe(before.config.providers[id]?.credential?.ciphertext);
+      expect(p.credential?.wrappedKey).not.toBe(before.config.providers[id]?.credential?.wrappedKey);
+    }
+    // Step 3: every gateway with both keys applies it.
+    const rewrappedAt = performance.now();
+    for (const gw of ringGateways) await waitServing(gw, after.rv);
+    const appliedAt = performance.now();
+    const outcomes = await traffic.stop();
+    const at = (msg: string) => {
+      const line = operatorB.lines.find((l) => l.msg === msg);
+      return line ? new Date(String(line.time)).getTime() : Number.NaN;
+    };
+    console.log(
+      `operator-b log: started → leading ${at("leading") - at("started")} ms, ` +
+        `leading → re-wrapped ${at("gateway config re-wrapped under the current key") - at("leading")} ms`,
+    );
+    console.log(
+      `rotation A→B under traffic: ${outcomes.ok} requests succeeded, ${outcomes.failed.length} failed; ` +
+        `operator start → config re-wrapped ${Math.round(rewrappedAt - switchedAt)} ms, ` +
+        `→ both gateways serving it ${Math.round(appliedAt - switchedAt)} ms`,
+    );
+    expect(outcomes.failed).toEqual([]);
+    expect(outcomes.ok).toBeGreaterThan(5);
+
+    // A gateway that was never given B refuses the new config and keeps serving the last good one.
+    const stale = stack.gateways[0];
+    if (!stale) throw new Error("no first gateway");
+    const refusal = await stale.proc.waitForLine(
+      (l) => l.msg === "config refused; keeping the last good config" && l.generation === after.rv,
+    );
+    const why = JSON.stringify(refusal.error);
+    expect(why).toContain(
+      `sealed with key-encryption key \\"${idOf(keyB)}\\", which this process does not hold`,
+    );
+    expect(await servedGeneration(stale)).toBe(before.rv);
+    expect(await chat(stale)).toBe("echo: hello kms");
+
+    // Step 4: a gateway with only B works.
+    const onlyB = await stack.addGateway({ KUBERELAY_MASTER_KEY: keyB });
+    await waitServing(onlyB, after.rv);
+    expect(await chat(onlyB)).toBe("echo: hello kms");
+    const upstream = stack.mock.requests.filter((r) => r.path === "/v1/chat/completions");
+    for (const r of upstream) expect(r.headers.authorization).toBe(`Bearer ${stack.providerSecret}`);
+  });
+});
+
+describe("AWS KMS key-encryption key", () => {
+  let kmsGateway: GatewayHandle;
+  let operatorKms: KuberelayProcess;
+
+  it("moves from the local key to KMS: the operator re-wraps with Encrypt, a Decrypt-only gateway serves", async () => {
+    // The gateway holds the KMS key (Decrypt only) and key B, so it reads the config before and after.
+    kmsGateway = await stack.addGateway({ ...kmsEnv("AKIAKRGATEWAY"), KUBERELAY_MASTER_KEY: keyB });
+    const before = await configSecret();
+    await waitServing(kmsGateway, before.rv);
+
+    const previous = operators.pop();
+    expect(await previous?.stop()).toBe(0);
+    operatorKms = await startOperator(stack, "operator-kms", {
+      ...kmsEnv("AKIAKROPERATOR"),
+      KUBERELAY_MASTER_KEY: keyB,
+    });
+    operators.push(operatorKms);
+    const started = await operatorKms.waitForLine((l) => l.msg === "started");
+    expect(started.sealingKey).toBe(`kms:${KMS_KEY_ID}`);
+    await operatorKms.waitForLine((l) => l.msg === "gateway config re-wrapped under the current key");
+
+    const after = await configSecret();
+    expect(kekIds(after.config)).toEqual([`kms:${KMS_KEY_ID}`]);
+    expect(after.raw).not.toContain(stack.providerSecret);
+    const providers = Object.keys(after.config.providers).length;
+    expect(callsBy("AKIAKROPERATOR", "Encrypt").filter((c) => c.outcome === "ok")).toHaveLength(providers);
+
+    await waitServing(kmsGateway, after.rv);
+    expect(await chat(kmsGateway, "through kms")).toBe("echo: through kms");
+    const last = stack.mock.requests.filter((r) => r.path === "/v1/chat/completions").at(-1);
+    expect(last?.headers.authorization).toBe(`Bearer ${stack.providerSecret}`);
+    expect(callsBy("AKIAKRGATEWAY", "Decrypt").map((c) => c.outcome)).toEqual(Array(providers).fill("ok"));
+  });
+
+  it("a gateway whose principal the key policy denies refuses the config and stays not ready", async () => {
+    const { rv } = await configSecret();
+    const denied = await stack.addGateway({ ...kmsEnv("AKIAKRDENIED"), KUBERELAY_MASTER_KEY: "" });
+    const refusal = await denied.proc.waitForLine(
+      (l) => l.msg === "config refused; keeping the last good config" && l.generation === rv,
+    );
+    const error = JSON.stringify(refusal.error);
+    console.log(`denied gateway logged: ${error}`);
+    expect(error).toMatch(/KMS Decrypt with key .* failed: AccessDeniedException: .*kms:Decrypt/);
+    const res = await fetch(`${denied.metricsUrl}/readyz`);
+    expect(res.status).toBe(503);
+    await res.arrayBuffer();
+    const call = await fetch(`${denied.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${relayKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }),
+    });
+    expect(call.status).not.toBe(200);
+    await call.arrayBuffer();
+    expect(callsBy("AKIAKRDENIED", "Decrypt").every((c) => c.outcome === "AccessDeniedException")).toBe(true);
+    expect(await denied.proc.stop()).toBe(0);
+  });
+
+  it("a config reload with unchanged envelopes costs no KMS call; a new credential costs one each side", async () => {
+    const gatewayDecrypts = () => callsBy("AKIAKRGATEWAY", "Decrypt").length;
+    const operatorCalls = () => callsBy("AKIAKROPERATOR").length;
+
+    // A second RelayKey: the config changes, every provider envelope stays as it was.
+    const decrypts0 = gatewayDecrypts();
+    const operator0 = operatorCalls();
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "kuberelay.dev/v1alpha1",
+        kind: "RelayKey",
+        metadata: { name: "app2", namespace: "team-a" },
+        spec: { policyRef: { name: "default" }, secretName: "app2-relay-key" },
+      }),
+    );
+    await stack.cp.kubectl([
+      "wait",
+      "--for=condition=Ready",
+      "--timeout=30s",
+      "-n",
+      "team-a",
+      "relaykey/app2",
+    ]);
+    const reload = await waitFor("the new RelayKey in the config", async () => {
+      const s = await configSecret();
+      return s.config.keys.length === 2 ? s : undefined;
+    });
+    await waitServing(kmsGateway, reload.rv);
+    const reloadDecrypts = gatewayDecrypts() - decrypts0;
+    const reloadOperatorCalls = operatorCalls() - operator0;
+    console.log(
+      `config reload, unchanged envelopes: gateway KMS Decrypt calls ${reloadDecrypts}, operator KMS calls ${reloadOperatorCalls}`,
+    );
+    expect(reloadDecrypts).toBe(0);
+    expect(reloadOperatorCalls).toBe(0);
+
+    // A new provider credential: one GenerateDataKey at the operator, one Decrypt per gateway.
+    const generate0 = callsBy("AKIAKROPERATOR", "GenerateDataKey").length;
+    const decrypts1 = gatewayDecrypts();
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      quickstartManifests({
+        namespace: "team-b",
+        upstreamURL: `${stack.mock.url}/v1`,
+        providerSecret: stack.providerSecret,
+      }),
+    );
+    const grown = await waitFor("team-b's provider and key in the config", async () => {
+      const s = await configSecret();
+      const sealed = Object.values(s.config.providers).filter((p) => p.credential).length;
+      return sealed === 2 && s.config.keys.length === 3 ? s : undefined;
+    });
+    await waitServing(kmsGateway, grown.rv);
+    const generated = callsBy("AKIAKROPERATOR", "GenerateDataKey").slice(generate0);
+    console.log(
+      `new provider credential: operator GenerateDataKey calls ${generated.length}, gateway Decrypt calls ${gatewayDecrypts() - decrypts1}`,
+    );
+    expect(generated.map((c) => c.outcome)).toEqual(["ok"]);
+    expect(gatewayDecrypts() - decrypts1).toBe(1);
+    expect(kekIds(grown.config)).toEqual([`kms:${KMS_KEY_ID}`]);
+    expect(grown.raw).not.toContain(stack.providerSecret);
+    expect(await chat(kmsGateway, "still kms")).toBe("echo: still kms");
+  });
+
+  it("never logs a provider credential or a master key", () => {
+    for (const proc of [...stack.processes(), ...operators]) {
+      const out = proc.output();
+      expect(out).not.toContain(stack.providerSecret);
+      expect(out).not.toContain(keyA);
+      expect(out).not.toContain(keyB);
+      for (const secret of Object.values(PRINCIPALS)) expect(out).not.toContain(secret);
+    }
+  });
+});
