@@ -21,3 +21,9 @@ export const ANNOTATION_INJECTED = `${GROUP}/injected`;
 export const DEFAULT_CONFIG_SECRET = "kuberelay-gateway-config";
 /** Data key, in the config Secret, holding the gzip-compressed JSON config. */
 export const CONFIG_SECRET_KEY = "config.json.gz";
+
+/** Namespace label that opts every Pod in the namespace in to injection, unless the Pod opts out. */
+export const LABEL_INJECT = `${GROUP}/inject`;
+export const LABEL_INJECT_ENABLED = "enabled";
+/** Set by the kubelet on static Pods' API mirrors, which the kubelet alone writes: never mutate them. */
+export const ANNOTATION_MIRROR = "kubernetes.io/config.mirror";
