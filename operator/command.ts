@@ -11,6 +11,8 @@ import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
+import { startOperatorOps } from "./ops.js";
+import { opsFlagOptions, opsFlagsUsage, parseOpsFlags } from "./ops-flags.js";
 
 /** The Lease, in the operator's namespace, whose holder is the only operator that writes. */
 export const OPERATOR_LEASE = "kuberelay-operator";
@@ -19,6 +21,7 @@ export const operatorUsage = `kuberelay operator [flags]
   --namespace NS           where the gateway config Secret and the Lease live (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
 ${leaderFlagsUsage}
+${opsFlagsUsage}
 env: KUBERELAY_MASTER_KEY (base64, 32 bytes), POD_NAME, KUBECONFIG or in-cluster credentials`;
 
 export async function runOperator(args: string[]): Promise<void> {
@@ -31,8 +34,10 @@ export async function runOperator(args: string[]): Promise<void> {
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
       "retry-period": { type: "string" },
+      ...opsFlagOptions,
     },
   });
+  const opsFlags = parseOpsFlags(values);
   const leaderElect = parseBool("leader-elect", values["leader-elect"], true);
   const timings = leaderTimings(values);
   const identity = leaderIdentity();
@@ -45,10 +50,21 @@ export async function runOperator(args: string[]): Promise<void> {
     configSecretName: values["config-secret"],
     events: new EventRecorder(kubeEventSink(kc), log, identity),
   });
-  const started = { namespace, configSecret: values["config-secret"], identity, leaderElect };
+  const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags });
+  const started = {
+    namespace,
+    configSecret: values["config-secret"],
+    identity,
+    leaderElect,
+    metricsPort: ops.port,
+  };
   if (!leaderElect) {
-    onShutdown(log, () => controller.stop());
+    onShutdown(log, async () => {
+      await controller.stop();
+      await ops.stop();
+    });
     await controller.start();
+    ops.lead();
     log.info("started", started);
     return;
   }
@@ -63,6 +79,7 @@ export async function runOperator(args: string[]): Promise<void> {
     onStartedLeading: () => {
       log.info("leading", { identity, lease: `${namespace}/${OPERATOR_LEASE}` });
       controller.work();
+      ops.lead();
     },
     onStoppedLeading: () => {
       log.info("stopped leading", { identity });
@@ -78,6 +95,7 @@ export async function runOperator(args: string[]): Promise<void> {
     // Writes stop before the lease is given up, so the next leader never overlaps with us.
     await controller.stop();
     await elector.release();
+    await ops.stop();
   });
   // Caches fill before and regardless of leadership: a standby takes over warm.
   await controller.warm();

@@ -18,6 +18,8 @@ export const operatorClusterRules: V1PolicyRule[] = [
   { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create"] },
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
+  // Finds Pods that asked for injection but were admitted without it (webhook outage); never writes them.
+  { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
 ];
 
 /** In the operator's own namespace: the gateway config Secret and the leader-election Lease. */
