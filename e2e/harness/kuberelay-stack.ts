@@ -36,6 +36,8 @@ export interface Stack {
   operatorOpsUrls: string[];
   /** Starts the webhook again after `webhook.stop()`, on the same port, so the registration still points at it. */
   restartWebhook(): Promise<KuberelayProcess>;
+  /** Registers the webhook again, e.g. switching to fail-closed labelled namespaces mid-test. */
+  registerWebhook(options: { failClosedForLabelledNamespaces: boolean }): Promise<void>;
   processes(): KuberelayProcess[];
   /** Starts one more gateway, e.g. with a different REDIS_URL. */
   addGateway(env?: Record<string, string>): Promise<GatewayHandle>;
@@ -292,6 +294,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return webhook;
       },
       operatorOpsUrls,
+      registerWebhook: (o) => registerWebhook(cp, webhookPort, o.failClosedForLabelledNamespaces),
       restartWebhook: async () => {
         await webhook.stop();
         webhook = startWebhook(webhookPort, `webhook-${started.length}`);

@@ -1,0 +1,223 @@
+/**
+ * `npm run bench`: the admission webhook's latency, on a real control plane (the webhook process from
+ * dist/ under its own ServiceAccount, looking RelayKeys and Namespaces up in the real API server).
+ *
+ * 1. AdmissionReviews straight to the webhook over HTTPS, at a fixed rate (open loop), with the Pod
+ *    specs a Deployment's ReplicaSet sends: selected by annotation with a RelayKey, or by namespace label.
+ * 2. Pod creation through kube-apiserver (dryRun=All, which still calls mutating webhooks but stores
+ *    nothing), interleaved tick by tick with the same creation in a namespace the webhook is never
+ *    called for, as the baseline: the difference is what the webhook adds to a Pod's creation.
+ */
+import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:https";
+import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { type Stack, SYSTEM_NAMESPACE, startStack } from "../harness/kuberelay-stack.js";
+import { quickstartManifests } from "../harness/quickstart-manifests.js";
+import { type Summary, summarise } from "./latency-stats.js";
+import { openLoop } from "./open-loop.js";
+
+const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 50);
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
+const APP_NS = "bench-app";
+const LABELLED_NS = "bench-labelled";
+
+/** A Pod as a ReplicaSet creates it: generateName, labels, two containers, an init container, probes. */
+function realisticPod(namespace: string, annotations: Record<string, string>): V1Pod {
+  const container = (name: string, image: string) => ({
+    name,
+    image,
+    ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+    env: [
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    ],
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+    readinessProbe: { httpGet: { path: "/ready", port: "http" }, periodSeconds: 5 },
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+  });
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      generateName: "chat-7d9f8c6b5-",
+      namespace,
+      labels: { app: "chat", "pod-template-hash": "7d9f8c6b5" },
+      annotations: { "kubectl.kubernetes.io/restartedAt": "2026-11-25T12:00:00Z", ...annotations },
+      ownerReferences: [
+        {
+          apiVersion: "apps/v1",
+          kind: "ReplicaSet",
+          name: "chat-7d9f8c6b5",
+          uid: "5d2a1c8e-8f4b-4a55-9a57-0c1e2d3f4a5b",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      initContainers: [{ name: "migrate", image: "example.invalid/chat-migrate:1.4.2" }],
+      containers: [
+        container("chat", "example.invalid/chat:1.4.2"),
+        container("metrics", "example.invalid/exporter:0.9"),
+      ],
+      volumes: [{ name: "tmp", emptyDir: {} }],
+      automountServiceAccountToken: false,
+    },
+  };
+}
+
+const byAnnotation = realisticPod(APP_NS, {
+  "kuberelay.dev/inject": "true",
+  "kuberelay.dev/relay-key": "app",
+});
+const byLabel = realisticPod(LABELLED_NS, {});
+
+function admissionReview(pod: V1Pod): string {
+  return JSON.stringify({
+    apiVersion: "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    request: {
+      uid: randomUUID(),
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      requestKind: { group: "", version: "v1", kind: "Pod" },
+      namespace: pod.metadata?.namespace,
+      operation: "CREATE",
+      userInfo: { username: "system:serviceaccount:kube-system:replicaset-controller" },
+      object: pod,
+      oldObject: null,
+      dryRun: false,
+      options: { apiVersion: "meta.k8s.io/v1", kind: "CreateOptions" },
+    },
+  });
+}
+
+/** One POST over a kept-alive TLS connection, as the API server makes them; true on 200 with a patch. */
+function postReview(agent: Agent, port: number, body: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/mutate?timeout=5s",
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve(res.statusCode === 200 && text.includes('"patchType":"JSONPatch"'));
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function row(name: string, s: Summary): string {
+  const f = (n: number) => n.toFixed(2).padStart(8);
+  return `${name.padEnd(34)}${String(s.count).padStart(7)}${String(s.errors).padStart(7)}${f(s.p50)}${f(s.p90)}${f(s.p99)}${f(s.max)}`;
+}
+
+const header = `${"".padEnd(34)}${"n".padStart(7)}${"errors".padStart(7)}${"p50 ms".padStart(8)}${"p90 ms".padStart(8)}${"p99 ms".padStart(8)}${"max ms".padStart(8)}`;
+
+async function prepare(stack: Stack): Promise<void> {
+  const { kubectl } = stack.cp;
+  await kubectl(
+    ["apply", "-f", "-"],
+    quickstartManifests({
+      namespace: APP_NS,
+      upstreamURL: `${stack.mock.url}/v1`,
+      providerSecret: stack.providerSecret,
+    }),
+  );
+  await kubectl(["create", "namespace", LABELLED_NS]);
+  await kubectl(["label", "namespace", LABELLED_NS, "kuberelay.dev/inject=enabled"]);
+  await kubectl(["wait", "--for=condition=Ready", "--timeout=60s", "-n", APP_NS, "relaykey/app"]);
+  // Pod creation needs each namespace's default ServiceAccount, made by kube-controller-manager.
+  for (const ns of [APP_NS, LABELLED_NS, SYSTEM_NAMESPACE]) {
+    const deadline = Date.now() + 30_000;
+    while (
+      (await kubectl(["get", "serviceaccount", "default", "-n", ns]).catch(() => undefined)) === undefined
+    ) {
+      if (Date.now() > deadline) throw new Error(`no default ServiceAccount in ${ns}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+async function benchWebhookDirect(stack: Stack): Promise<Summary> {
+  const listening = await stack.webhook.waitForLine((l) => l.msg === "listening");
+  const port = Number(listening.port);
+  const agent = new Agent({ keepAlive: true, ca: stack.cp.caPem });
+  const pods = [byAnnotation, byLabel];
+  let i = 0;
+  const send = () => postReview(agent, port, admissionReview(pods[i++ % pods.length] ?? byAnnotation));
+  try {
+    await openLoop({ ratePerSecond: RATE, durationMs: 2000, targets: [send] }); // warm-up
+    const [r] = await openLoop({ ratePerSecond: RATE, durationMs: DURATION_MS, targets: [send] });
+    return summarise(r?.latencies ?? [], r?.errors ?? 0);
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function benchPodCreation(stack: Stack): Promise<[Summary, Summary]> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(stack.cp.kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const create =
+    (namespace: string, annotations: Record<string, string>, expectInjected: boolean) => async () => {
+      const pod = realisticPod(namespace, annotations);
+      const created = await core.createNamespacedPod({ namespace, body: pod, dryRun: "All" });
+      const injected = created.metadata?.annotations?.["kuberelay.dev/injected"] !== undefined;
+      return injected === expectInjected;
+    };
+  const ask = { "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": "app" };
+  const withWebhook = create(APP_NS, ask, true);
+  // The webhook's namespaceSelector leaves its own namespace out: the API server never calls it there.
+  const baseline = create(SYSTEM_NAMESPACE, ask, false);
+  await openLoop({ ratePerSecond: RATE, durationMs: 2000, targets: [withWebhook, baseline] }); // warm-up
+  const [w, b] = await openLoop({
+    ratePerSecond: RATE,
+    durationMs: DURATION_MS,
+    targets: [withWebhook, baseline],
+  });
+  return [summarise(w?.latencies ?? [], w?.errors ?? 0), summarise(b?.latencies ?? [], b?.errors ?? 0)];
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack({ gateways: 1 });
+  try {
+    await prepare(stack);
+    const direct = await benchWebhookDirect(stack);
+    const [withWebhook, baseline] = await benchPodCreation(stack);
+    const seconds = DURATION_MS / 1000;
+    console.log(
+      `\nwebhook admission latency — ${RATE} AdmissionReviews/s for ${seconds} s over HTTPS, Node ${process.version}`,
+    );
+    console.log(header);
+    console.log(row("AdmissionReview → webhook", direct));
+    console.log(
+      `\npod creation through kube-apiserver (dryRun=All) — ${RATE} creates/s each for ${seconds} s`,
+    );
+    console.log(header);
+    console.log(row("with the webhook (injected)", withWebhook));
+    console.log(row("baseline (webhook not called)", baseline));
+    console.log(
+      `added: p50 ${(withWebhook.p50 - baseline.p50).toFixed(2)} ms, p99 ${(withWebhook.p99 - baseline.p99).toFixed(2)} ms`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
