@@ -50,8 +50,9 @@ export function gatewayNamespaceRules(configSecret: string): V1PolicyRule[] {
 
 /** The webhook reads RelayKeys to find their Secret's name; it never reads a Secret. */
 export const webhookClusterRules: V1PolicyRule[] = [
-  { apiGroups: [GROUP], resources: ["relaykeys"], verbs: ["get"] },
+  // Watched, so an admission reads them from memory (webhook/lookup-caches.ts); get for what the cache lacks.
+  { apiGroups: [GROUP], resources: ["relaykeys"], verbs: ["get", "list", "watch"] },
   // Namespace labels decide injection for pods that do not carry the annotation.
-  { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
 ];
