@@ -541,6 +541,11 @@ describe("helm chart", () => {
       expect(await can(sa("operator"), "patch", "relaykeys.kuberelay.dev", "team-a")).toBe(false);
       expect(await can(sa("webhook"), "get", "relaykeys.kuberelay.dev", "team-a")).toBe(true);
       expect(await can(sa("webhook"), "get", "secrets", "team-a")).toBe(false);
+      // The webhook watches RelayKeys and Namespaces; the operator watches Pods but never writes them.
+      expect(await can(sa("webhook"), "watch", "relaykeys.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can(sa("webhook"), "list", "namespaces", "default")).toBe(true);
+      expect(await can(sa("operator"), "watch", "pods", "team-a")).toBe(true);
+      expect(await can(sa("operator"), "patch", "pods", "team-a")).toBe(false);
 
       // A team member with the built-in edit role in their namespace (aggregated by the controller manager).
       await kubectl(["create", "namespace", "team-a"]);
