@@ -25,3 +25,9 @@ export const CONFIG_SECRET_KEY = "config.json.gz";
 export const CONFIG_MANIFEST_KEY = "manifest.json";
 /** Data key, in a shard Secret, holding one slice of the gzip-compressed config. */
 export const CONFIG_SHARD_KEY = "shard";
+
+/** Namespace label that opts every Pod in the namespace in to injection, unless the Pod opts out. */
+export const LABEL_INJECT = `${GROUP}/inject`;
+export const LABEL_INJECT_ENABLED = "enabled";
+/** Set by the kubelet on static Pods' API mirrors, which the kubelet alone writes: never mutate them. */
+export const ANNOTATION_MIRROR = "kubernetes.io/config.mirror";

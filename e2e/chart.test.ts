@@ -175,15 +175,23 @@ describe("helm chart", () => {
     );
   });
 
-  it("refuses a failurePolicy other than Ignore or Fail", async () => {
-    const err = await render("webhook.failurePolicy=Sometimes").then(
-      () => undefined,
-      (e: unknown) => e,
+  it("refuses bad webhook values with a message naming the value", async () => {
+    const refusal = (...sets: string[]) =>
+      render(...sets).then(
+        () => "rendered",
+        (e: unknown) => (e instanceof CommandError ? e.stderr : String(e)),
+      );
+    expect(await refusal("webhook.failurePolicy=Fail")).toContain(
+      "webhook.failurePolicy (Fail) is no longer supported",
     );
-    expect(err).toBeInstanceOf(CommandError);
-    expect(err instanceof CommandError ? err.stderr : "").toContain(
-      "webhook.failurePolicy must be Ignore or Fail",
+    expect(await refusal("webhook.failClosedForLabelledNamespaces=yes")).toContain(
+      "webhook.failClosedForLabelledNamespaces must be true or false, got yes",
     );
+    for (const timeout of ["0", "6", "2.5"]) {
+      expect(await refusal(`webhook.timeoutSeconds=${timeout}`)).toContain(
+        `webhook.timeoutSeconds must be a whole number of seconds from 1 to 5`,
+      );
+    }
   });
 
   describe("with default values", () => {
@@ -274,6 +282,10 @@ describe("helm chart", () => {
         expect(probe?.httpGet).toMatchObject({ path: "/healthz", port: "https", scheme: "HTTPS" });
       }
       expect(webhook.ports?.map((p) => [p.name, p.containerPort])).toEqual([["https", 8443]]);
+      const operator = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator"));
+      expect(operator.ports?.map((p) => [p.name, p.containerPort])).toEqual([["metrics", 9090]]);
+      expect(operator.args).toContain("--metrics-port=9090");
+      expect(operator.livenessProbe?.httpGet).toMatchObject({ path: "/healthz", port: "metrics" });
     });
 
     it("generates a 32-byte master key", () => {
@@ -354,10 +366,46 @@ describe("helm chart", () => {
     });
   });
 
-  describe("with cert-manager and failurePolicy Fail", () => {
+  describe("with cert-manager and fail-closed labelled namespaces", () => {
     let objects: Manifest[] = [];
     beforeAll(async () => {
-      ({ objects } = await render("webhook.tls.mode=certManager", "webhook.failurePolicy=Fail"));
+      ({ objects } = await render(
+        "webhook.tls.mode=certManager",
+        "webhook.failClosedForLabelledNamespaces=true",
+        "webhook.excludeNamespaces={legacy}",
+      ));
+    });
+
+    it("splits namespaces by label between a fail-closed and a fail-open entry", () => {
+      const mwc = one<V1MutatingWebhookConfiguration>(objects, "MutatingWebhookConfiguration", "kuberelay");
+      const hooks = mwc.webhooks ?? [];
+      expect(hooks.map((h) => [h.name, h.failurePolicy])).toEqual([
+        ["inject.kuberelay.dev", "Ignore"],
+        ["labelled-namespaces.inject.kuberelay.dev", "Fail"],
+      ]);
+      const byName = {
+        key: "kubernetes.io/metadata.name",
+        operator: "NotIn",
+        values: ["kube-system", namespace, "legacy"],
+      };
+      const label = (operator: string) => ({ key: "kuberelay.dev/inject", operator, values: ["enabled"] });
+      const [open, closed] = hooks;
+      expect(open?.namespaceSelector?.matchExpressions).toEqual([byName, label("NotIn")]);
+      expect(closed?.namespaceSelector?.matchExpressions).toEqual([byName, label("In")]);
+      for (const hook of hooks) {
+        expect(hook).toMatchObject({
+          timeoutSeconds: 5,
+          sideEffects: "None",
+          reinvocationPolicy: "IfNeeded",
+          rules: [{ operations: ["CREATE"], resources: ["pods"] }],
+        });
+        expect(hook.matchConditions?.[0]?.expression).toContain("kubernetes.io/config.mirror");
+      }
+      // An opted-out Pod needs nothing from the webhook: an outage must not block it.
+      expect(closed?.matchConditions?.map((c) => c.name)).toEqual([
+        "exclude-mirror-pods",
+        "exclude-opted-out-pods",
+      ]);
     });
 
     it("asks cert-manager for the certificate and its CA injection instead of a caBundle", () => {
@@ -365,9 +413,7 @@ describe("helm chart", () => {
       expect(mwc.metadata?.annotations?.["cert-manager.io/inject-ca-from"]).toBe(
         `${namespace}/kuberelay-webhook`,
       );
-      const [hook] = mwc.webhooks ?? [];
-      expect(hook).toMatchObject({ failurePolicy: "Fail", timeoutSeconds: 5, sideEffects: "None" });
-      expect(hook?.clientConfig.caBundle).toBeUndefined();
+      for (const hook of mwc.webhooks ?? []) expect(hook.clientConfig.caBundle).toBeUndefined();
 
       const certificate = objects.find(
         (o) => o.kind === "Certificate" && o.metadata.name === "kuberelay-webhook",
@@ -394,6 +440,16 @@ describe("helm chart", () => {
       expect(objects.some((o) => o.metadata.name === "kuberelay-operator-webhook-tls")).toBe(false);
       for (const d of ofKind<V1Deployment>(objects, "Deployment")) expectRestricted(d);
     });
+  });
+
+  it("tells the operator which namespaces the webhook skips, or that there is no webhook", async () => {
+    const operatorArgs = async (...sets: string[]) =>
+      firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-operator"))
+        .args;
+    expect(await operatorArgs("webhook.excludeNamespaces={legacy,batch}")).toContain(
+      "--webhook-excluded-namespaces=legacy,batch",
+    );
+    expect(await operatorArgs("webhook.enabled=false")).toContain("--report-missed-injections=false");
   });
 
   it("uses an existing master key Secret instead of generating one", async () => {
@@ -435,10 +491,12 @@ describe("helm chart", () => {
       return cp;
     };
     let rendered = "";
+    let failClosed = "";
 
     beforeAll(async () => {
       cp = await startControlPlane();
       ({ text: rendered } = await render());
+      ({ text: failClosed } = await render("webhook.failClosedForLabelledNamespaces=true"));
     });
 
     afterAll(async () => {
@@ -461,6 +519,11 @@ describe("helm chart", () => {
       ]) {
         expect(stdout).toContain(line);
       }
+      // The fail-closed entry's CEL match conditions compile on the real API server too.
+      const closed = await kubectl(["apply", "--dry-run=server", "-f", "-"], failClosed);
+      expect(closed.stdout).toContain(
+        "mutatingwebhookconfiguration.admissionregistration.k8s.io/kuberelay created (server dry run)",
+      );
     });
 
     it("installs and upgrades with helm, keeping the generated master key and the operator's caBundle", async () => {
@@ -560,6 +623,11 @@ describe("helm chart", () => {
       const mwc = "mutatingwebhookconfigurations.admissionregistration.k8s.io";
       expect(await can(sa("operator"), "patch", `${mwc}/kuberelay`, namespace)).toBe(true);
       expect(await can(sa("operator"), "patch", `${mwc}/someone-else`, namespace)).toBe(false);
+      // The webhook watches RelayKeys and Namespaces; the operator watches Pods but never writes them.
+      expect(await can(sa("webhook"), "watch", "relaykeys.kuberelay.dev", "team-a")).toBe(true);
+      expect(await can(sa("webhook"), "list", "namespaces", "default")).toBe(true);
+      expect(await can(sa("operator"), "watch", "pods", "team-a")).toBe(true);
+      expect(await can(sa("operator"), "patch", "pods", "team-a")).toBe(false);
 
       // A team member with the built-in edit role in their namespace (aggregated by the controller manager).
       await kubectl(["create", "namespace", "team-a"]);

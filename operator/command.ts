@@ -14,6 +14,8 @@ import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
+import { startOperatorOps } from "./ops.js";
+import { opsFlagOptions, opsFlagsUsage, parseOpsFlags } from "./ops-flags.js";
 import { parseWebhookTlsFlags, webhookTlsFlagOptions, webhookTlsFlagsUsage } from "./webhook-tls/config.js";
 import { WebhookTlsManager } from "./webhook-tls/manager.js";
 
@@ -27,6 +29,7 @@ export const operatorUsage = `kuberelay operator [flags]
                            shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
 ${leaderFlagsUsage}
 ${webhookTlsFlagsUsage}
+${opsFlagsUsage}
 env: POD_NAME, KUBECONFIG or in-cluster credentials,
      ${keyEnvUsage}`;
 
@@ -42,8 +45,10 @@ export async function runOperator(args: string[]): Promise<void> {
       "renew-deadline": { type: "string" },
       "retry-period": { type: "string" },
       ...webhookTlsFlagOptions,
+      ...opsFlagOptions,
     },
   });
+  const opsFlags = parseOpsFlags(values);
   const leaderElect = parseBool("leader-elect", values["leader-elect"], true);
   const timings = leaderTimings(values);
   const identity = leaderIdentity();
@@ -59,6 +64,7 @@ export async function runOperator(args: string[]): Promise<void> {
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
   const tls = webhookTls ? new WebhookTlsManager(kc, log, webhookTls) : undefined;
+  const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags });
   const started = {
     namespace,
     configSecret: values["config-secret"],
@@ -67,14 +73,17 @@ export async function runOperator(args: string[]): Promise<void> {
     // Key ids are fingerprints or KMS key ARNs, never key material.
     sealingKey: keys.current.id,
     unwrapKeys: keys.ids,
+    metricsPort: ops.port,
   };
   if (!leaderElect) {
     onShutdown(log, async () => {
       await tls?.stop();
       await controller.stop();
+      await ops.stop();
     });
     await controller.start();
     tls?.start();
+    ops.lead();
     log.info("started", started);
     return;
   }
@@ -90,6 +99,7 @@ export async function runOperator(args: string[]): Promise<void> {
       log.info("leading", { identity, lease: `${namespace}/${OPERATOR_LEASE}` });
       controller.work();
       tls?.start();
+      ops.lead();
     },
     onStoppedLeading: () => {
       log.info("stopped leading", { identity });
@@ -105,6 +115,7 @@ export async function runOperator(args: string[]): Promise<void> {
     // Writes stop before the lease is given up, so the next leader never overlaps with us.
     await Promise.all([controller.stop(), tls?.stop()]);
     await elector.release();
+    await ops.stop();
   });
   // Caches fill before and regardless of leadership: a standby takes over warm.
   await controller.warm();

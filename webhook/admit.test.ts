@@ -138,7 +138,34 @@ describe("admit", () => {
     await expect(admit({}, options)).resolves.toMatchObject({ result: "error" });
   });
 
-  it("admits unchanged when the Pod needs nothing", async () => {
+  it("allows a review it does not handle with its uid and no patch: an UPDATE, another kind", async () => {
+    const update = structuredClone(podCreateReview({ "kuberelay.dev/inject": "true" }, { uid: "u-upd" }));
+    if (isRecord(update.request)) update.request.operation = "UPDATE";
+    const deployment = structuredClone(podCreateReview({ "kuberelay.dev/inject": "true" }, { uid: "u-dep" }));
+    if (isRecord(deployment.request))
+      deployment.request.kind = { group: "apps", version: "v1", kind: "Deployment" };
+    for (const [review, uid] of [
+      [update, "u-upd"],
+      [deployment, "u-dep"],
+    ] as const) {
+      const outcome = await admit(review, options);
+      expect(outcome.review.response).toEqual({ uid, allowed: true });
+      expect(outcome.result).toBe("skipped");
+    }
+  });
+
+  it("answers a reinvocation with its own output with an empty patch", async () => {
+    const review = podCreateReview({ "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": "chat" });
+    const first = await admit(review, options);
+    const mutated = applyJsonPatch(podOf(review), decodePatch(first.review.response.patch));
+    const again = structuredClone(review);
+    if (isRecord(again.request)) again.request.object = mutated;
+    const second = await admit(again, options);
+    expect(second.review.response).toEqual({ uid: "0b6c3f0e-1c5e-4c8e-9d0a-4f1f6a3b2c11", allowed: true });
+    expect(second.result).toBe("skipped");
+  });
+
+  it("only marks a Pod that needs nothing, so the operator knows it was seen", async () => {
     const names = [
       "OPENAI_BASE_URL",
       "ANTHROPIC_BASE_URL",
@@ -152,8 +179,10 @@ describe("admit", () => {
       { "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": "chat" },
       { containers: [{ name: "app", env }] },
     );
-    const { review: answer } = await admit(review, options);
-    expect(answer.response.patch).toBeUndefined();
-    expect(answer.response.patchType).toBeUndefined();
+    const { review: answer, result } = await admit(review, options);
+    expect(decodePatch(answer.response.patch)).toEqual([
+      { op: "add", path: "/metadata/annotations/kuberelay.dev~1injected", value: "" },
+    ]);
+    expect(result).toBe("skipped");
   });
 });

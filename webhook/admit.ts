@@ -27,6 +27,8 @@ export interface AdmitOptions {
 
 /** A bounded set, used as a metric label. */
 export type AdmissionResult = "injected" | "skipped" | "warned" | "error";
+/** Why an admission ended in "error", also a metric label: a review we could not read, or a bug of ours. */
+export type AdmissionErrorReason = "MalformedReview" | "MutationFailed";
 export type WarningReason = RelayKeyWarningReason | "NamespaceLookupFailed";
 
 /** What one admission did, for the log line. Names only: never an env value. */
@@ -45,6 +47,7 @@ export interface AdmissionOutcome {
   summary: AdmissionSummary;
   result: AdmissionResult;
   warningReasons: WarningReason[];
+  errorReason?: AdmissionErrorReason;
 }
 
 /** RelayKey problems worth an Event on the Pod: the ones its owner can fix by creating or fixing the key. */
@@ -57,8 +60,8 @@ export async function admit(body: unknown, options: AdmitOptions): Promise<Admis
     return {
       review: buildAdmissionResponse(parsed.uid),
       summary: { uid: parsed.uid, injected: [], warnings: [], skipped: parsed.reason },
-      result: parsed.malformed ? "error" : "skipped",
       warningReasons: [],
+      ...(parsed.malformed ? { result: "error", errorReason: "MalformedReview" } : { result: "skipped" }),
     };
   }
   const { uid, object: pod } = parsed.request;
@@ -105,7 +108,7 @@ function inject(
     return {
       review: buildAdmissionResponse(base.uid, { patch, warnings }),
       summary: { ...base, injected, warnings, ...error },
-      result: resultOf(warnings.length > 0, patch.length > 0),
+      result: resultOf(warnings.length > 0, injected.length > 0),
       warningReasons,
     };
   } catch (mutationError) {
@@ -114,14 +117,16 @@ function inject(
       review: buildAdmissionResponse(base.uid, { warnings }),
       summary: { ...base, injected: [], warnings, error: mutationError },
       result: "error",
+      errorReason: "MutationFailed",
       warningReasons,
     };
   }
 }
 
-function resultOf(warned: boolean, patched: boolean): AdmissionResult {
+/** A patch that only adds the marker annotation injected nothing: "skipped". */
+function resultOf(warned: boolean, injected: boolean): AdmissionResult {
   if (warned) return "warned";
-  return patched ? "injected" : "skipped";
+  return injected ? "injected" : "skipped";
 }
 
 /** A dry run must have no side effects, and an Event is one. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runWebhook, UsageError } from "./command.js";
 import { captureLogger } from "./testing/capture-logger.js";
-import { fakeLookup, podCreateReview } from "./testing/fixtures.js";
+import { fakeLookup, fakeNamespaces, podCreateReview } from "./testing/fixtures.js";
 import { httpsRequest } from "./testing/https-request.js";
 import { type GeneratedCert, generateSelfSignedCert } from "./testing/self-signed-cert.js";
 import { waitFor } from "./testing/wait-for.js";
@@ -55,6 +55,7 @@ describe("runWebhook in process", () => {
     const running = runWebhook([...flags(), "--gateway-url", "http://gw.test:8787"], {
       logger,
       lookup: fakeLookup({}),
+      namespaces: fakeNamespaces({}),
       signal: controller.signal,
     });
     await waitFor(() => listeningPort(lines) !== undefined);
@@ -86,11 +87,26 @@ describe("runWebhook in process", () => {
   });
 });
 
-/** A stand-in API server answering the one RelayKey GET the webhook makes. */
+/**
+ * A stand-in API server: empty lists for the webhook's RelayKey and Namespace caches, watches that stay
+ * open and quiet, and the one RelayKey GET the empty cache makes the webhook fall back to.
+ */
 async function fakeApiServer(): Promise<{ server: Server; url: string; paths: string[] }> {
   const paths: string[] = [];
   const server = createServer((req, res) => {
     paths.push(req.url ?? "");
+    const url = new URL(req.url ?? "/", "http://api");
+    if (url.pathname === "/apis/kuberelay.dev/v1alpha1/relaykeys" || url.pathname === "/api/v1/namespaces") {
+      res.setHeader("content-type", "application/json");
+      if (url.searchParams.get("watch") === "true") {
+        res.flushHeaders();
+        return;
+      }
+      res.end(
+        JSON.stringify({ apiVersion: "v1", kind: "List", metadata: { resourceVersion: "1" }, items: [] }),
+      );
+      return;
+    }
     if (req.url === "/apis/kuberelay.dev/v1alpha1/namespaces/team-a/relaykeys/chat") {
       res.setHeader("content-type", "application/json");
       res.end(
@@ -183,7 +199,10 @@ describe("kuberelay webhook as a process", () => {
       const patch = isRecord(answer) && isRecord(answer.response) ? answer.response.patch : undefined;
       expect(lines.find((line) => line.msg === "admission")?.warnings).toEqual([]);
       expect(Buffer.from(String(patch), "base64").toString("utf8")).toContain('"name":"chat-relay-key"');
-      expect(api.paths).toEqual(["/apis/kuberelay.dev/v1alpha1/namespaces/team-a/relaykeys/chat"]);
+      expect(api.paths.filter((path) => path.includes("/namespaces/team-a/"))).toEqual([
+        "/apis/kuberelay.dev/v1alpha1/namespaces/team-a/relaykeys/chat",
+      ]);
+      expect(api.paths).toContain("/apis/kuberelay.dev/v1alpha1/relaykeys");
 
       child.kill("SIGTERM");
       const [code] = await exited;
@@ -191,6 +210,7 @@ describe("kuberelay webhook as a process", () => {
       expect(lines.map((line) => line.msg)).toEqual(["listening", "admission", "shutting down", "stopped"]);
     } finally {
       child.kill("SIGKILL");
+      api.server.closeAllConnections();
       api.server.close();
     }
   });

@@ -4,7 +4,9 @@ import { drain, listen } from "../common/process/listen.js";
 import { ownNamespace } from "../common/process/namespace.js";
 import { admit } from "./admit.js";
 import { createWebhookApp } from "./app.js";
+import { cachedNamespaceLookup, cachedRelayKeyLookup } from "./cached-lookups.js";
 import { parseWebhookFlags, webhookUsage } from "./flags.js";
+import { startLookupCaches } from "./lookup-caches.js";
 import { createWebhookMetrics } from "./metrics.js";
 import { createKubernetesNamespaceLookup, type NamespaceLookup } from "./namespace-lookup.js";
 import { createOpsApp } from "./ops-app.js";
@@ -44,9 +46,23 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
   const logger = options.logger ?? createLogger("webhook");
   const namespace = ownNamespace(config.namespace);
   const cluster = lazyKubeConfig();
-  const lookup = options.lookup ?? createKubernetesRelayKeyLookup(cluster().makeApiClient(CustomObjectsApi));
+  // Only when the cluster lookups are used: tests that pass their own need no API server.
+  const caches =
+    options.lookup === undefined || options.namespaces === undefined
+      ? startLookupCaches(cluster(), logger)
+      : undefined;
+  const lookup =
+    options.lookup ??
+    cachedRelayKeyLookup(
+      caches?.relayKeys ?? noCache,
+      createKubernetesRelayKeyLookup(cluster().makeApiClient(CustomObjectsApi)),
+    );
   const namespaces =
-    options.namespaces ?? createKubernetesNamespaceLookup(cluster().makeApiClient(CoreV1Api));
+    options.namespaces ??
+    cachedNamespaceLookup(
+      caches?.namespaces ?? noCache,
+      createKubernetesNamespaceLookup(cluster().makeApiClient(CoreV1Api)),
+    );
   const events =
     options.events ??
     createKubernetesEventRecorder({
@@ -82,7 +98,7 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
     logger,
     tlsReloadIntervalMs: options.tlsReloadIntervalMs,
   }).catch(async (error: unknown) => {
-    await drain(ops.server, 0);
+    await Promise.all([drain(ops.server, 0), caches?.stop()]);
     throw error;
   });
   logger.info("listening", {
@@ -96,8 +112,11 @@ export async function runWebhook(args: string[], options: RunWebhookOptions = {}
   const reason = await waitForShutdown(options.signal);
   logger.info("shutting down", { reason });
   await Promise.all([server.close(), drain(ops.server, 5_000)]);
+  await caches?.stop();
   logger.info("stopped");
 }
+
+const noCache = { get: () => undefined };
 
 /** KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount; loaded once, and only if needed. */
 function lazyKubeConfig(): () => KubeConfig {

@@ -125,14 +125,44 @@ describe("mutatePod", () => {
     expect(mutated).toMatchObject({ spec: { initContainers: [{ env: expect.any(Array) }] } });
   });
 
-  it("does nothing when every container already defines every variable", () => {
+  it("only marks a Pod whose containers already define every variable, and leaves it alone once marked", () => {
     const env = ["OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"].map((name) => ({
       name,
       value: "mine",
     }));
-    expect(mutatePod(pod([{ name: "a", env }]), { gatewayUrl, relayKey: undefined })).toEqual({
+    const original = pod([{ name: "a", env }]);
+    const first = mutatePod(original, { gatewayUrl, relayKey: undefined });
+    expect(first).toEqual({
+      patch: [{ op: "add", path: "/metadata/annotations/kuberelay.dev~1injected", value: "" }],
+      injected: [],
+    });
+    expect(mutatePod(applyJsonPatch(original, first.patch), { gatewayUrl, relayKey: undefined })).toEqual({
       patch: [],
       injected: [],
+    });
+  });
+
+  it("keeps earlier names in the marker when a reinvocation finds a new container", () => {
+    const original = pod([{ name: "a" }]);
+    const first = applyJsonPatch(original, mutatePod(original, { gatewayUrl, relayKey: undefined }).patch);
+    // Another webhook, called after ours, added a sidecar; the API server reinvokes ours.
+    if (!isRecord(first) || !isRecord(first.spec) || !isUnknownArray(first.spec.containers)) {
+      throw new Error("unexpected shape");
+    }
+    first.spec.containers.push({ name: "sidecar", env: [{ name: "OPENAI_BASE_URL", value: "x" }] });
+    const same = mutatePod(first, { gatewayUrl, relayKey: undefined });
+    expect(same.injected).toEqual(["ANTHROPIC_BASE_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"]);
+    expect(same.patch.map((operation) => operation.path)).toEqual([
+      "/spec/containers/1/env/-",
+      "/spec/containers/1/env/-",
+    ]);
+    // The RelayKey became Ready in between: the key variables join the names already recorded.
+    const grown = mutatePod(first, { gatewayUrl, relayKey });
+    expect(grown.patch).toContainEqual({
+      op: "add",
+      path: "/metadata/annotations/kuberelay.dev~1injected",
+      value:
+        "OPENAI_BASE_URL,ANTHROPIC_BASE_URL,AWS_ENDPOINT_URL_BEDROCK_RUNTIME,OPENAI_API_KEY,ANTHROPIC_API_KEY,AWS_BEARER_TOKEN_BEDROCK",
     });
   });
 

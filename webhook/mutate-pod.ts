@@ -34,9 +34,19 @@ export function mutatePod(pod: unknown, options: MutatePodOptions): MutatePodRes
     for (const name of addMissingEnv(container, desired)) added.add(name);
   }
   const injected = desired.map((v) => v.name).filter((name) => added.has(name));
-  if (injected.length === 0) return { patch: [], injected: [] };
-  markInjected(copy, injected);
+  // The marker is written even when nothing was missing: it says the webhook saw the Pod, and the
+  // operator reports selected Pods without it as missed. A marked Pod with nothing missing is left alone.
+  const marked = markerOf(pod);
+  if (injected.length === 0 && marked !== undefined) return { patch: [], injected: [] };
+  markInjected(copy, [...new Set([...(marked ?? []), ...injected])]);
   return { patch: diffAdditions(pod, copy), injected };
+}
+
+/** The names an earlier pass recorded, or undefined when the Pod has never been through the webhook. */
+function markerOf(pod: unknown): string[] | undefined {
+  const value = podAnnotations(pod)?.[ANNOTATION_INJECTED];
+  if (typeof value !== "string") return undefined;
+  return value.split(",").filter((name) => name !== "");
 }
 
 /** Returns the names added. A variable the container defines itself always wins over ours. */
@@ -54,7 +64,7 @@ function addMissingEnv(container: Record<string, unknown>, desired: readonly Env
 
 function markInjected(pod: unknown, injected: readonly string[]): void {
   if (!isRecord(pod) || !isRecord(pod.metadata)) return;
-  const metadata = pod.metadata;
+  const { metadata } = pod;
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   annotations[ANNOTATION_INJECTED] = injected.join(",");
   metadata.annotations = annotations;

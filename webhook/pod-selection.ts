@@ -1,7 +1,10 @@
-import { ANNOTATION_INJECT } from "../common/names.js";
+import {
+  type InjectionSelection,
+  selectByNamespaceLabels,
+  selectByPod,
+} from "../common/injection/selection.js";
 import { podAnnotations } from "./mutate-pod.js";
 import type { NamespaceLookup } from "./namespace-lookup.js";
-import { ANNOTATION_MIRROR, LABEL_INJECT, LABEL_INJECT_ENABLED } from "./selectors.js";
 import { withTimeout } from "./with-timeout.js";
 
 /** Well below the API server's webhook timeout, which the RelayKey lookup must still fit into. */
@@ -17,27 +20,23 @@ export interface SelectPodInput {
 }
 
 export type PodSelection =
-  | { inject: true; by: "annotation" | "namespace" }
+  | Extract<InjectionSelection, { inject: true }>
   | { inject: false; skipped: string; warning?: string; error?: unknown };
 
-const PROTECTED_NAMESPACES = new Set(["kube-system"]);
-
 /**
- * Decides whether a Pod gets the env: its annotation wins either way; without one, its namespace's label
- * decides. Mirror Pods, kube-system and the webhook's own namespace are never touched, whatever they say,
- * so that a misconfigured selector cannot break the control plane or the gateway itself.
+ * Decides whether a Pod gets the env (the rule is in common/injection/selection.ts); the namespace
+ * is only read for a Pod without the annotation, and a failed read admits the Pod with a warning.
  */
 export async function selectPod(input: SelectPodInput): Promise<PodSelection> {
   const { namespace } = input;
-  const annotations = podAnnotations(input.pod) ?? {};
-  if (annotations[ANNOTATION_MIRROR] !== undefined) return { inject: false, skipped: "mirror pod" };
+  const byPod = selectByPod({
+    namespace,
+    annotations: podAnnotations(input.pod) ?? {},
+    ownNamespace: input.ownNamespace,
+  });
+  if (byPod !== "namespace") return byPod;
+  // selectByPod only defers to a namespace it was given; this narrows the type.
   if (namespace === undefined) return { inject: false, skipped: "no namespace" };
-  if (PROTECTED_NAMESPACES.has(namespace) || namespace === input.ownNamespace) {
-    return { inject: false, skipped: `namespace ${namespace} is excluded` };
-  }
-  const annotation = annotations[ANNOTATION_INJECT];
-  if (annotation === "true") return { inject: true, by: "annotation" };
-  if (annotation === "false") return { inject: false, skipped: "opted out" };
   return namespaceSelection(input, namespace);
 }
 
@@ -58,7 +57,5 @@ async function namespaceSelection(input: SelectPodInput, namespace: string): Pro
       error,
     };
   }
-  return labels[LABEL_INJECT] === LABEL_INJECT_ENABLED
-    ? { inject: true, by: "namespace" }
-    : { inject: false, skipped: "not selected" };
+  return selectByNamespaceLabels(labels);
 }

@@ -19,6 +19,8 @@ export const operatorClusterRules: V1PolicyRule[] = [
   { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create"] },
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
+  // Finds Pods that asked for injection but were admitted without it (webhook outage); never writes them.
+  { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
 ];
 
 /** In the operator's own namespace: the gateway config Secret and the leader-election Lease. */
@@ -56,9 +58,10 @@ export function gatewayNamespaceRules(configSecret: string): V1PolicyRule[] {
 
 /** The webhook reads RelayKeys to find their Secret's name; it never reads a Secret. */
 export const webhookClusterRules: V1PolicyRule[] = [
-  { apiGroups: [GROUP], resources: ["relaykeys"], verbs: ["get"] },
+  // Watched, so an admission reads them from memory (webhook/lookup-caches.ts); get for what the cache lacks.
+  { apiGroups: [GROUP], resources: ["relaykeys"], verbs: ["get", "list", "watch"] },
   // Namespace labels decide injection for pods that do not carry the annotation.
-  { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
 ];
 

@@ -36,7 +36,14 @@ export interface Stack {
   operator: KuberelayProcess;
   operators: KuberelayProcess[];
   gateways: GatewayHandle[];
-  webhook: KuberelayProcess;
+  /** The webhook process now serving; another one after restartWebhook(). */
+  readonly webhook: KuberelayProcess;
+  /** The operator's ops port (/metrics, /healthz, /statusz), per operator in `operators` order. */
+  operatorOpsUrls: string[];
+  /** Starts the webhook again after `webhook.stop()`, on the same port, so the registration still points at it. */
+  restartWebhook(): Promise<KuberelayProcess>;
+  /** Registers the webhook again, e.g. switching to fail-closed labelled namespaces mid-test. */
+  registerWebhook(options: { failClosedForLabelledNamespaces: boolean }): Promise<void>;
   processes(): KuberelayProcess[];
   /** Starts one more gateway, e.g. with a different REDIS_URL. */
   addGateway(env?: Record<string, string>): Promise<GatewayHandle>;
@@ -66,6 +73,8 @@ export interface StackOptions {
   operatorTls?: { operatorArgs?: string[] };
   /** failurePolicy of the registered webhook (default Ignore). */
   webhookFailurePolicy?: "Ignore" | "Fail";
+  /** The chart's webhook.failClosedForLabelledNamespaces (default false: every namespace fails open). */
+  webhookFailClosedForLabelledNamespaces?: boolean;
 }
 
 const toYamlStream = (objects: readonly object[]) => objects.map((o) => JSON.stringify(o)).join("\n---\n");
@@ -97,48 +106,93 @@ async function startGateway(
   return { proc, url: `http://127.0.0.1:${line.port}`, metricsUrl: `http://127.0.0.1:${line.metricsPort}` };
 }
 
-async function registerWebhook(
-  cp: ControlPlane,
-  port: number,
-  options: { caBundle: string | undefined; failurePolicy: "Ignore" | "Fail" },
-): Promise<void> {
+const INJECT_LABEL = "kuberelay.dev/inject";
+
+/**
+ * The chart's webhook.failClosedForLabelledNamespaces: namespaces labelled for injection get an
+ * entry that fails closed (opted-out Pods excepted), every other namespace keeps the fail-open one.
+ */
+function splitByInjectLabel<E extends WebhookEntry>(entry: E): E[] {
+  const withLabel = (operator: "In" | "NotIn") => [
+    ...entry.namespaceSelector.matchExpressions,
+    { key: INJECT_LABEL, operator, values: ["enabled"] },
+  ];
+  return [
+    { ...entry, namespaceSelector: { matchExpressions: withLabel("NotIn") } },
+    {
+      ...entry,
+      name: `labelled-namespaces.${entry.name}`,
+      failurePolicy: "Fail",
+      namespaceSelector: { matchExpressions: withLabel("In") },
+      matchConditions: [
+        ...entry.matchConditions,
+        {
+          name: "exclude-opted-out-pods",
+          expression: `!has(object.metadata.annotations) || !('${INJECT_LABEL}' in object.metadata.annotations) || object.metadata.annotations['${INJECT_LABEL}'] != 'false'`,
+        },
+      ],
+    },
+  ];
+}
+
+interface WebhookEntry {
+  name: string;
+  failurePolicy: "Ignore" | "Fail";
+  namespaceSelector: { matchExpressions: Array<{ key: string; operator: string; values: string[] }> };
+  matchConditions: Array<{ name: string; expression: string }>;
+}
+
+interface WebhookRegistration {
+  /** undefined: registered without one, for the operator to fill in. */
+  caBundle: string | undefined;
+  failurePolicy: "Ignore" | "Fail";
+  failClosedForLabelledNamespaces: boolean;
+}
+
+async function registerWebhook(cp: ControlPlane, port: number, options: WebhookRegistration): Promise<void> {
+  const entry = {
+    name: "pods.inject.kuberelay.dev",
+    admissionReviewVersions: ["v1"],
+    sideEffects: "None",
+    failurePolicy: options.failurePolicy,
+    timeoutSeconds: 5,
+    reinvocationPolicy: "IfNeeded",
+    clientConfig: {
+      // No kube-proxy here: the API server calls the webhook by URL, not through a Service.
+      url: `https://127.0.0.1:${port}/mutate`,
+      ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
+    },
+    rules: [
+      {
+        apiGroups: [""],
+        apiVersions: ["v1"],
+        operations: ["CREATE"],
+        resources: ["pods"],
+        scope: "Namespaced",
+      },
+    ],
+    namespaceSelector: {
+      matchExpressions: [
+        {
+          key: "kubernetes.io/metadata.name",
+          operator: "NotIn",
+          values: ["kube-system", SYSTEM_NAMESPACE],
+        },
+      ],
+    },
+    matchConditions: [
+      {
+        name: "exclude-mirror-pods",
+        expression:
+          "!has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)",
+      },
+    ],
+  };
   const config = {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "MutatingWebhookConfiguration",
     metadata: { name: WEBHOOK_CONFIG_NAME },
-    webhooks: [
-      {
-        name: "pods.inject.kuberelay.dev",
-        admissionReviewVersions: ["v1"],
-        sideEffects: "None",
-        failurePolicy: options.failurePolicy,
-        timeoutSeconds: 5,
-        reinvocationPolicy: "IfNeeded",
-        clientConfig: {
-          // No kube-proxy here: the API server calls the webhook by URL, not through a Service.
-          url: `https://127.0.0.1:${port}/mutate`,
-          ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
-        },
-        rules: [
-          {
-            apiGroups: [""],
-            apiVersions: ["v1"],
-            operations: ["CREATE"],
-            resources: ["pods"],
-            scope: "Namespaced",
-          },
-        ],
-        namespaceSelector: {
-          matchExpressions: [
-            {
-              key: "kubernetes.io/metadata.name",
-              operator: "NotIn",
-              values: ["kube-system", SYSTEM_NAMESPACE],
-            },
-          ],
-        },
-      },
-    ],
+    webhooks: options.failClosedForLabelledNamespaces ? splitByInjectLabel(entry) : [entry],
   };
   await cp.kubectl(["apply", "-f", "-"], JSON.stringify(config));
 }
@@ -229,6 +283,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           "operator",
           "--namespace",
           SYSTEM_NAMESPACE,
+          "--metrics-port",
+          "0",
           ...operatorTlsArgs(options.operatorTls),
           ...(options.operatorArgs ?? []),
         ],
@@ -238,7 +294,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       started.push(proc);
       operators.push(proc);
     }
-    for (const proc of operators) await proc.waitForLine((l) => l.msg === "started");
+    const operatorOpsUrls: string[] = [];
+    for (const proc of operators) {
+      const line = await proc.waitForLine((l) => l.msg === "started");
+      operatorOpsUrls.push(`http://127.0.0.1:${line.metricsPort}`);
+    }
     const [operator] = operators;
     if (!operator) throw new Error("at least one operator is needed");
 
@@ -264,31 +324,40 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           return ["--tls-cert-file", serving.certPath, "--tls-key-file", serving.keyPath];
         })();
     const webhookEnv = await envFor("kuberelay-webhook");
-    const webhook = startKuberelay(
-      "webhook",
-      [
-        "webhook",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        ...tlsArgs,
-        "--gateway-url",
-        first.url,
-        "--metrics-port",
-        "0",
-        "--namespace",
-        SYSTEM_NAMESPACE,
-      ],
-      { KUBECONFIG: webhookEnv.KUBECONFIG },
-      join(cp.logDir, "webhook.log"),
-    );
+    const startWebhook = (port: number, name: string) =>
+      startKuberelay(
+        name,
+        [
+          "webhook",
+          "--host",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          ...tlsArgs,
+          "--gateway-url",
+          first.url,
+          "--metrics-port",
+          "0",
+          "--namespace",
+          SYSTEM_NAMESPACE,
+        ],
+        { KUBECONFIG: webhookEnv.KUBECONFIG },
+        join(cp.logDir, `${name}.log`),
+      );
+    let webhook = startWebhook(0, "webhook");
     started.push(webhook);
     const listening = await webhook.waitForLine((l) => l.msg === "listening");
-    await registerWebhook(cp, Number(listening.port), {
+    const webhookPort = Number(listening.port);
+    const registration = (failClosedForLabelledNamespaces: boolean): WebhookRegistration => ({
       caBundle: options.operatorTls ? undefined : Buffer.from(cp.caPem).toString("base64"),
       failurePolicy: options.webhookFailurePolicy ?? "Ignore",
+      failClosedForLabelledNamespaces,
     });
+    await registerWebhook(
+      cp,
+      webhookPort,
+      registration(options.webhookFailClosedForLabelledNamespaces ?? false),
+    );
     if (options.operatorTls) await waitForCaBundle(cp);
     step(`webhook serving on https://127.0.0.1:${listening.port}/mutate, registered with the API server`);
 
@@ -304,7 +373,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       operator,
       operators,
       gateways,
-      webhook,
+      get webhook() {
+        return webhook;
+      },
+      operatorOpsUrls,
+      registerWebhook: async (o) => {
+        await registerWebhook(cp, webhookPort, registration(o.failClosedForLabelledNamespaces));
+        if (options.operatorTls) await waitForCaBundle(cp);
+      },
+      restartWebhook: async () => {
+        await webhook.stop();
+        webhook = startWebhook(webhookPort, `webhook-${started.length}`);
+        started.push(webhook);
+        await webhook.waitForLine((l) => l.msg === "listening");
+        return webhook;
+      },
       processes: () => [...started],
       addGateway,
       stop,

@@ -234,3 +234,21 @@ annotations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
+
+{{/*
+Refuses webhook values that would render a configuration the API server takes but that does not do
+what was asked, each with a message naming the value.
+*/}}
+{{- define "kuberelay.validateWebhookValues" -}}
+{{- $webhook := .Values.webhook }}
+{{- if hasKey $webhook "failurePolicy" }}
+{{- fail (printf "webhook.failurePolicy (%v) is no longer supported: every namespace fails open (Ignore), and webhook.failClosedForLabelledNamespaces=true makes namespaces labelled kuberelay.dev/inject=enabled fail closed (Fail)" $webhook.failurePolicy) }}
+{{- end }}
+{{- if not (kindIs "bool" $webhook.failClosedForLabelledNamespaces) }}
+{{- fail (printf "webhook.failClosedForLabelledNamespaces must be true or false, got %v" $webhook.failClosedForLabelledNamespaces) }}
+{{- end }}
+{{- $timeout := $webhook.timeoutSeconds }}
+{{- if not (and (or (kindIs "int" $timeout) (kindIs "int64" $timeout) (kindIs "float64" $timeout)) (eq (float64 $timeout) (float64 (int $timeout))) (ge (int $timeout) 1) (le (int $timeout) 5)) }}
+{{- fail (printf "webhook.timeoutSeconds must be a whole number of seconds from 1 to 5 (a slow webhook delays every Pod creation), got %v" $timeout) }}
+{{- end }}
+{{- end }}
