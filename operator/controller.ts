@@ -1,11 +1,13 @@
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
 import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
+import { generateRelayKey, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
 import type { Logger } from "../common/log.js";
 import { LABEL_RELAY_KEY } from "../common/names.js";
 import { type Policy, policySchema } from "../common/schemas/policy.js";
 import { type ProviderKey, providerKeySchema } from "../common/schemas/provider-key.js";
 import {
+  type GeneratedRelayKey,
   hasGeneratedKey,
   type RelayKey,
   relayKeySchema,
@@ -14,10 +16,25 @@ import {
 import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
-import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
-import { ensureRelayKeySecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import {
+  currentReady,
+  type EventRecorder,
+  keyIssued,
+  keyRotated,
+  previousKeyRevoked,
+  readyTurnedFalse,
+} from "./events.js";
+import {
+  droppedPreviousBody,
+  nextRotationStep,
+  previousKeyOf,
+  rotatedAt,
+  rotatedSecretBody,
+} from "./key-rotation.js";
+import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
+import { Wakeups } from "./wakeups.js";
 import { WorkQueue } from "./work-queue.js";
 
 export const CONFIG_KEY = "config";
@@ -68,6 +85,8 @@ export class Controller {
   private readonly secretConflicts = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
   private readonly events: EventRecorder | undefined;
+  /** Grace periods and expiries end without any API event: these timers requeue their keys. */
+  private readonly wakeups = new Wakeups((key) => this.queue.add(key));
 
   constructor(
     private readonly kc: KubeConfig,
@@ -104,6 +123,7 @@ export class Controller {
   /** Resolves once the reconcile in flight has finished, so no write follows. */
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
+    this.wakeups.stop();
     await this.queue.stop();
     await this.caches?.stop();
   }
@@ -157,7 +177,51 @@ export class Controller {
       this.log.info("relay key issued", { relayKey: id, secret: rk.spec.secretName });
       await this.events?.record("RelayKey", rk, keyIssued(rk.spec.secretName));
     }
+    const cached = caches.managedSecrets.get(rk.spec.secretName, namespace);
+    if (result === "exists" && isOwnedSecret(cached, rk.metadata.uid)) await this.rotate(rk, cached);
     this.queue.add(CONFIG_KEY);
+  }
+
+  /**
+   * Takes the one rotation step due, as a single Secret replace carrying the cached
+   * resourceVersion: a stale cache (say, the write before this one not yet seen) gets a
+   * conflict, which the queue retries once the cache has caught up, so a request never
+   * rotates twice.
+   */
+  private async rotate(rk: GeneratedRelayKey, secret: V1Secret): Promise<void> {
+    const now = Date.now();
+    const step = nextRotationStep(rk.spec.rotation, secret, now);
+    const key = `RelayKey/${rk.metadata.namespace}/${rk.metadata.name}`;
+    if (step.action === "none") {
+      if (step.wakeAt !== undefined) this.wakeups.at(key, step.wakeAt, now);
+      return;
+    }
+    const body =
+      step.action === "rotate"
+        ? rotatedSecretBody(secret, generateRelayKey(), step, now)
+        : droppedPreviousBody(secret);
+    const core = this.kc.makeApiClient(CoreV1Api);
+    await core.replaceNamespacedSecret({ name: rk.spec.secretName, namespace: rk.metadata.namespace, body });
+    const id = `${rk.metadata.namespace}/${rk.metadata.name}`;
+    const current = plaintextFromOwnedSecret(secret, rk.metadata.uid);
+    if (step.action === "rotate") {
+      const until = previousKeyOf(body)?.expiresAt;
+      const untilText = until === undefined ? undefined : new Date(until).toISOString();
+      this.log.info("relay key rotated", { relayKey: id, previousKeyExpiresAt: untilText ?? "now" });
+      await this.events?.record(
+        "RelayKey",
+        rk,
+        keyRotated(rk.spec.secretName, current ? relayKeyPrefix(current) : undefined, untilText),
+      );
+    } else {
+      this.log.info("previous relay key revoked", { relayKey: id });
+      const previous = previousKeyOf(secret);
+      await this.events?.record(
+        "RelayKey",
+        rk,
+        previousKeyRevoked(rk.spec.secretName, previous ? relayKeyPrefix(previous.plaintext) : undefined),
+      );
+    }
   }
 
   /**
@@ -206,7 +270,18 @@ export class Controller {
         return plaintextFromOwnedSecret(caches.managedSecrets.get(where.secretName, ns), rk.metadata.uid);
       },
       providerCredential: (ns, name, key) => values.get(`${ns}/${name}/${key}`),
+      keyHistory: (rk) => {
+        const secret = rk.spec.secretName
+          ? caches.managedSecrets.get(rk.spec.secretName, rk.metadata.namespace)
+          : undefined;
+        if (!isOwnedSecret(secret, rk.metadata.uid)) return undefined;
+        const at = rotatedAt(secret);
+        const previous = previousKeyOf(secret);
+        return { ...(at === undefined ? {} : { rotatedAt: at }), ...(previous ? { previous } : {}) };
+      },
+      now: new Date(),
     });
+    if (result.wakeAt !== undefined) this.wakeups.at(CONFIG_KEY, result.wakeAt);
     const outcome = await this.configWriter.write(result.draft);
     if (outcome === "written") {
       this.log.info("gateway config written", {
