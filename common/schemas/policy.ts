@@ -93,6 +93,5 @@ export const policyDefinition: ResourceDefinition = {
   printerColumns: [
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
     { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
-    { name: "Routes", type: "string", jsonPath: ".spec.routes[*].model", priority: 1 },
   ],
 };
