@@ -1,13 +1,11 @@
-import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import type { KeyEncryptionKey } from "../common/crypto/envelope.js";
-import { generateRelayKey, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
 import type { Logger } from "../common/log.js";
 import { LABEL_RELAY_KEY } from "../common/names.js";
 import { type Policy, policySchema } from "../common/schemas/policy.js";
 import { type ProviderKey, providerKeySchema } from "../common/schemas/provider-key.js";
 import {
-  type GeneratedRelayKey,
   hasGeneratedKey,
   type RelayKey,
   relayKeySchema,
@@ -16,22 +14,10 @@ import {
 import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
-import {
-  currentReady,
-  type EventRecorder,
-  keyIssued,
-  keyRotated,
-  previousKeyRevoked,
-  readyTurnedFalse,
-} from "./events.js";
-import {
-  droppedPreviousBody,
-  nextRotationStep,
-  previousKeyOf,
-  rotatedAt,
-  rotatedSecretBody,
-} from "./key-rotation.js";
+import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
+import { previousKeyOf, rotatedAt } from "./key-rotation.js";
 import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import { rotateRelayKey } from "./rotate-relay-key.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
 import { Wakeups } from "./wakeups.js";
@@ -178,50 +164,12 @@ export class Controller {
       await this.events?.record("RelayKey", rk, keyIssued(rk.spec.secretName));
     }
     const cached = caches.managedSecrets.get(rk.spec.secretName, namespace);
-    if (result === "exists" && isOwnedSecret(cached, rk.metadata.uid)) await this.rotate(rk, cached);
+    if (result === "exists" && isOwnedSecret(cached, rk.metadata.uid)) {
+      const ctx = { kc: this.kc, log: this.log, events: this.events };
+      const { wakeAt } = await rotateRelayKey(ctx, rk, cached);
+      if (wakeAt !== undefined) this.wakeups.at(`RelayKey/${id}`, wakeAt);
+    }
     this.queue.add(CONFIG_KEY);
-  }
-
-  /**
-   * Takes the one rotation step due, as a single Secret replace carrying the cached
-   * resourceVersion: a stale cache (say, the write before this one not yet seen) gets a
-   * conflict, which the queue retries once the cache has caught up, so a request never
-   * rotates twice.
-   */
-  private async rotate(rk: GeneratedRelayKey, secret: V1Secret): Promise<void> {
-    const now = Date.now();
-    const step = nextRotationStep(rk.spec.rotation, secret, now);
-    const key = `RelayKey/${rk.metadata.namespace}/${rk.metadata.name}`;
-    if (step.action === "none") {
-      if (step.wakeAt !== undefined) this.wakeups.at(key, step.wakeAt, now);
-      return;
-    }
-    const body =
-      step.action === "rotate"
-        ? rotatedSecretBody(secret, generateRelayKey(), step, now)
-        : droppedPreviousBody(secret);
-    const core = this.kc.makeApiClient(CoreV1Api);
-    await core.replaceNamespacedSecret({ name: rk.spec.secretName, namespace: rk.metadata.namespace, body });
-    const id = `${rk.metadata.namespace}/${rk.metadata.name}`;
-    const current = plaintextFromOwnedSecret(secret, rk.metadata.uid);
-    if (step.action === "rotate") {
-      const until = previousKeyOf(body)?.expiresAt;
-      const untilText = until === undefined ? undefined : new Date(until).toISOString();
-      this.log.info("relay key rotated", { relayKey: id, previousKeyExpiresAt: untilText ?? "now" });
-      await this.events?.record(
-        "RelayKey",
-        rk,
-        keyRotated(rk.spec.secretName, current ? relayKeyPrefix(current) : undefined, untilText),
-      );
-    } else {
-      this.log.info("previous relay key revoked", { relayKey: id });
-      const previous = previousKeyOf(secret);
-      await this.events?.record(
-        "RelayKey",
-        rk,
-        previousKeyRevoked(rk.spec.secretName, previous ? relayKeyPrefix(previous.plaintext) : undefined),
-      );
-    }
   }
 
   /**
