@@ -489,6 +489,7 @@ describe("relay key lifecycle", () => {
     for (const c of cases) {
       it(c.name, async () => {
         const stderr = await refusal(c.obj);
+        console.log(`refused by the API server: ${stderr.trim()}`);
         expect(stderr).toContain(c.message);
         expect(stderr).toMatch(/is invalid/);
         // zod refuses it too (standalone mode has no API server), in the same words for CEL rules.
