@@ -8,6 +8,14 @@ export const FIELD_MANAGER = "kuberelay-operator";
 
 /** Data key, in a RelayKey's Secret, holding the relay key plaintext. */
 export const RELAY_KEY_SECRET_KEY = "key";
+/** Data key, in a RelayKey's Secret, holding the rotated-out key during its grace period. */
+export const PREVIOUS_RELAY_KEY_SECRET_KEY = "previous-key";
+/** On a RelayKey's Secret: when the current key was written (RFC 3339). */
+export const ANNOTATION_KEY_ISSUED_AT = `${GROUP}/key-issued-at`;
+/** On a RelayKey's Secret: the spec.rotation.requestedAt the current key answers. */
+export const ANNOTATION_ROTATION_REQUESTED_AT = `${GROUP}/rotation-requested-at`;
+/** On a RelayKey's Secret: when the previous key stops working (RFC 3339). */
+export const ANNOTATION_PREVIOUS_KEY_EXPIRES_AT = `${GROUP}/previous-key-expires-at`;
 
 export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
 export const LABEL_RELAY_KEY = `${GROUP}/relay-key`;

@@ -56,6 +56,8 @@ const byoRelayKey = (namespace: string, name: string, secret = `${name}-byo`): R
   spec: { policyRef: { name: "default" }, secretRef: { name: secret, key: "token" } },
 });
 
+const NOW = new Date("2026-06-01T12:00:00Z");
+
 function sources(over: Partial<CompileSources> = {}): CompileSources {
   return {
     relayKeys: [relayKey("team-a", "app", "default")],
@@ -64,6 +66,7 @@ function sources(over: Partial<CompileSources> = {}): CompileSources {
     namespaceLabels: () => ({}),
     relayKeyPlaintext: (rk, where) => plaintextFor(rk.metadata.namespace, where.secretName),
     providerCredential: () => "sk-upstream",
+    now: NOW,
     ...over,
   };
 }
@@ -229,5 +232,91 @@ describe("compile, relay keys brought by secretRef", () => {
       expect(readyOf(r, id)).toMatchObject({ status: "False", reason: "DuplicateKey" });
     }
     expect(r.relayKeyFacts.has("team-a/one")).toBe(false);
+  });
+
+  it("during a grace period serves both keys under one id, the old one only until the grace ends", () => {
+    const graceEnd = Date.parse("2026-06-01T13:00:00Z");
+    const old = `krk_previous_${"y".repeat(32)}`;
+    const r = compile(
+      sources({
+        keyHistory: () => ({
+          rotatedAt: NOW.getTime() - 1000,
+          previous: { plaintext: old, expiresAt: graceEnd },
+        }),
+      }),
+    );
+    expect(r.draft.keys).toEqual([
+      { hash: hashRelayKey(plaintextFor("team-a", "app-key")), id: "team-a/app", policy: "team-a/default" },
+      {
+        hash: hashRelayKey(old),
+        id: "team-a/app",
+        policy: "team-a/default",
+        expiresAt: "2026-06-01T13:00:00.000Z",
+      },
+    ]);
+    expect(r.relayKeyFacts.get("team-a/app")).toEqual({
+      keyPrefix: "krk_team",
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+      rotatedAt: "2026-06-01T11:59:59.000Z",
+      previousKeyPrefix: "krk_prev",
+      previousKeyExpiresAt: "2026-06-01T13:00:00.000Z",
+    });
+    const facts = JSON.stringify(r.relayKeyFacts.get("team-a/app"));
+    expect(facts).not.toContain(old);
+    expect(facts).not.toContain(hashRelayKey(old));
+  });
+
+  it("never lets the old key outlive the RelayKey's own expiry, and carries disabled to it", () => {
+    const rk = relayKey("team-a", "app", "default");
+    rk.spec = { ...rk.spec, expiresAt: "2026-06-01T12:30:00Z", disabled: true };
+    const previous = {
+      plaintext: `krk_previous_${"y".repeat(32)}`,
+      expiresAt: Date.parse("2026-06-01T13:00:00Z"),
+    };
+    const r = compile(sources({ relayKeys: [rk], keyHistory: () => ({ previous }) }));
+    expect(r.draft.keys.map((k) => [k.expiresAt, k.disabled])).toEqual([
+      ["2026-06-01T12:30:00.000Z", true],
+      ["2026-06-01T12:30:00.000Z", true],
+    ]);
+  });
+
+  it("reports a past expiresAt as Ready False, reason Expired, and still compiles the key for a clear 401", () => {
+    const rk = relayKey("team-a", "app", "default");
+    rk.spec = { ...rk.spec, expiresAt: "2026-06-01T13:59:59+02:00" };
+    const r = compile(sources({ relayKeys: [rk] }));
+    expect(readyOf(r, "RelayKey/team-a/app")).toMatchObject({
+      status: "False",
+      reason: "Expired",
+      message: "the key expired at 2026-06-01T11:59:59.000Z",
+    });
+    // Offsets are normalised: the gateway config holds UTC only.
+    expect(r.draft.keys[0]?.expiresAt).toBe("2026-06-01T11:59:59.000Z");
+    expect(r.wakeAt).toBeUndefined();
+  });
+
+  it("asks to be compiled again when the next expiry comes", () => {
+    const soon = relayKey("team-a", "soon", "default");
+    soon.spec = { ...soon.spec, expiresAt: "2026-06-01T12:00:05Z" };
+    const later = relayKey("team-a", "later", "default");
+    later.spec = { ...later.spec, expiresAt: "2026-06-02T00:00:00Z" };
+    const r = compile(sources({ relayKeys: [later, soon] }));
+    expect(readyOf(r, "RelayKey/team-a/soon")).toMatchObject({ status: "True", reason: "KeyIssued" });
+    expect(r.wakeAt).toBe(Date.parse("2026-06-01T12:00:05Z"));
+  });
+
+  it("reads no key history for a key brought by reference", () => {
+    let asked = 0;
+    const r = compile(
+      sources({
+        relayKeys: [byoRelayKey("team-a", "app")],
+        relayKeyPlaintext: () => "k".repeat(32),
+        keyHistory: () => {
+          asked++;
+          return undefined;
+        },
+      }),
+    );
+    expect(asked).toBe(0);
+    expect(r.draft.keys).toHaveLength(1);
   });
 });

@@ -26,6 +26,18 @@ export interface CompileSources {
   relayKeyPlaintext(rk: RelayKey, where: RelayKeySecretLocation): string | undefined;
   /** undefined: the Secret or its key is missing. */
   providerCredential(namespace: string, secretName: string, key: string): string | undefined;
+  /** What rotation left on a generated key's owned Secret; absent where nothing rotates (standalone). */
+  keyHistory?(rk: RelayKey): KeyHistory | undefined;
+  /** The time expiry is judged against for conditions; the gateways judge it again per request. */
+  now: Date;
+}
+
+/** A generated key's rotation record, read from its owned Secret. */
+export interface KeyHistory {
+  /** When the current key replaced another (ms since the epoch). */
+  rotatedAt?: number;
+  /** The rotated-out key while its grace period lasts. */
+  previous?: { plaintext: string; expiresAt: number };
 }
 
 /** A provider before sealing: its credential is still plaintext and never leaves the operator. */
@@ -37,9 +49,13 @@ export interface DraftConfig {
   providers: Record<string, DraftProvider>;
 }
 
+/** What a RelayKey's status shows about its keys: prefixes and times, never a hash or plaintext. */
 export interface RelayKeyFacts {
   keyPrefix: string;
   fingerprint: string;
+  rotatedAt?: string;
+  previousKeyPrefix?: string;
+  previousKeyExpiresAt?: string;
 }
 
 export interface CompileResult {
@@ -47,6 +63,8 @@ export interface CompileResult {
   /** `Kind/namespace/name` → the conditions that object's status should carry. */
   conditions: Map<string, ConditionInput[]>;
   relayKeyFacts: Map<string, RelayKeyFacts>;
+  /** The next instant at which a condition changes with no event (an expiry); compile again then. */
+  wakeAt?: number;
 }
 
 export const objectId = (o: { metadata: { namespace: string; name: string } }) =>
@@ -191,7 +209,7 @@ function compileRelayKey(
   rk: RelayKey,
   src: CompileSources,
   policies: Record<string, CompiledPolicy>,
-): { key?: CompiledKey; facts?: RelayKeyFacts; conds: ConditionInput[] } {
+): { keys?: CompiledKey[]; facts?: RelayKeyFacts; conds: ConditionInput[] } {
   const ns = rk.metadata.namespace;
   const policyId = `${ns}/${rk.spec.policyRef.name}`;
   if (!src.policies.some((p) => objectId(p) === policyId)) {
@@ -210,23 +228,49 @@ function compileRelayKey(
   const checked = checkKey(src.relayKeyPlaintext(rk, where), where, ns);
   if ("conds" in checked) return { conds: checked.conds };
   const { plaintext } = checked;
-  const hash = hashRelayKey(plaintext);
-  const key: CompiledKey = {
+  const expiresAt = rk.spec.expiresAt ? utc(rk.spec.expiresAt) : undefined;
+  const key = (hash: string, until?: string): CompiledKey => ({
     hash,
     id: objectId(rk),
     policy: policyId,
-    ...(rk.spec.expiresAt ? { expiresAt: rk.spec.expiresAt } : {}),
+    ...(until ? { expiresAt: until } : {}),
     ...(rk.spec.disabled ? { disabled: true } : {}),
     ...(rk.spec.limits ? { limits: rk.spec.limits } : {}),
+  });
+  const hash = hashRelayKey(plaintext);
+  const keys = [key(hash, expiresAt)];
+  const facts: RelayKeyFacts = {
+    keyPrefix: relayKeyPrefix(plaintext),
+    fingerprint: relayKeyFingerprint(hash),
   };
-  const state = rk.spec.disabled
-    ? ready(false, "Disabled", "the key is disabled")
-    : ready(true, "KeyIssued", "");
+  const history = where.generated ? src.keyHistory?.(rk) : undefined;
+  if (history?.rotatedAt !== undefined) facts.rotatedAt = new Date(history.rotatedAt).toISOString();
+  const previous = history?.previous;
+  if (previous && previous.plaintext !== plaintext) {
+    // The old key lives on only until the grace ends, and never past the RelayKey's own expiry.
+    const graceEnd = new Date(previous.expiresAt).toISOString();
+    const until = expiresAt && Date.parse(expiresAt) < previous.expiresAt ? expiresAt : graceEnd;
+    keys.push(key(hashRelayKey(previous.plaintext), until));
+    facts.previousKeyPrefix = relayKeyPrefix(previous.plaintext);
+    facts.previousKeyExpiresAt = graceEnd;
+  }
   return {
-    key,
-    facts: { keyPrefix: relayKeyPrefix(plaintext), fingerprint: relayKeyFingerprint(hash) },
-    conds: [resolved(true, "Resolved", resolvedMessage(rk, where)), state],
+    keys,
+    facts,
+    conds: [resolved(true, "Resolved", resolvedMessage(rk, where)), keyState(rk, src.now)],
   };
+}
+
+/** RFC 3339 with any offset, as the API server accepts it, to the UTC form the gateway config holds. */
+const utc = (timestamp: string) => new Date(Date.parse(timestamp)).toISOString();
+
+function keyState(rk: RelayKey, now: Date): ConditionInput {
+  if (rk.spec.disabled) return ready(false, "Disabled", "the key is disabled");
+  // CEL has no clock, so a past expiresAt cannot be refused on create; it is reported instead.
+  if (rk.spec.expiresAt && Date.parse(rk.spec.expiresAt) <= now.getTime()) {
+    return ready(false, "Expired", `the key expired at ${utc(rk.spec.expiresAt)}`);
+  }
+  return ready(true, "KeyIssued", "");
 }
 
 /**
@@ -249,6 +293,16 @@ function withoutSharedKeys(
   return keys.filter((k) => !shared.has(k.id));
 }
 
+/** The soonest expiresAt still ahead: that RelayKey's Ready condition flips then. */
+function nextExpiry(relayKeys: readonly RelayKey[], now: Date): number | undefined {
+  let next: number | undefined;
+  for (const rk of relayKeys) {
+    const at = rk.spec.expiresAt ? Date.parse(rk.spec.expiresAt) : Number.NaN;
+    if (at > now.getTime() && (next === undefined || at < next)) next = at;
+  }
+  return next;
+}
+
 /** Recomputes the whole gateway config, and every object's conditions, from the caches. */
 export function compile(src: CompileSources): CompileResult {
   const conditions = new Map<string, ConditionInput[]>();
@@ -269,7 +323,7 @@ export function compile(src: CompileSources): CompileResult {
   for (const rk of src.relayKeys) {
     const result = compileRelayKey(rk, src, draft.policies);
     conditions.set(`RelayKey/${objectId(rk)}`, result.conds);
-    if (result.key) draft.keys.push(result.key);
+    if (result.keys) draft.keys.push(...result.keys);
     if (result.facts) relayKeyFacts.set(objectId(rk), result.facts);
   }
   draft.keys = withoutSharedKeys(draft.keys, conditions, relayKeyFacts);
@@ -279,5 +333,6 @@ export function compile(src: CompileSources): CompileResult {
   );
   for (const id of Object.keys(draft.providers)) if (!routed.has(id)) delete draft.providers[id];
   draft.keys.sort((a, b) => a.id.localeCompare(b.id));
-  return { draft, conditions, relayKeyFacts };
+  const wakeAt = nextExpiry(src.relayKeys, src.now);
+  return { draft, conditions, relayKeyFacts, ...(wakeAt === undefined ? {} : { wakeAt }) };
 }

@@ -16,10 +16,13 @@ import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
-import { ensureRelayKeySecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import { previousKeyOf, rotatedAt } from "./key-rotation.js";
+import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
+import { rotateRelayKey } from "./rotate-relay-key.js";
 import { SecretTriggers } from "./secret-triggers.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
+import { Wakeups } from "./wakeups.js";
 import { WorkQueue } from "./work-queue.js";
 
 export const CONFIG_KEY = "config";
@@ -85,6 +88,10 @@ export class Controller {
   private lastConfigMs = 0;
   private readonly events: EventRecorder | undefined;
   private readonly secretTriggers: SecretTriggers;
+  /** Grace periods and expiries end without any API event: these timers requeue their keys. */
+  private readonly wakeups = new Wakeups((key) =>
+    key === CONFIG_KEY ? this.requestConfig() : this.queue.add(key),
+  );
 
   constructor(
     private readonly kc: KubeConfig,
@@ -129,6 +136,7 @@ export class Controller {
   async stop(): Promise<void> {
     if (this.resync) clearInterval(this.resync);
     clearTimeout(this.configTimer);
+    this.wakeups.stop();
     await this.queue.stop();
     await this.secretTriggers.stop();
     await this.caches?.stop();
@@ -202,6 +210,12 @@ export class Controller {
       this.log.info("relay key issued", { relayKey: id, secret: rk.spec.secretName });
       await this.events?.record("RelayKey", rk, keyIssued(rk.spec.secretName));
     }
+    const cached = caches.managedSecrets.get(rk.spec.secretName, namespace);
+    if (result === "exists" && isOwnedSecret(cached, rk.metadata.uid)) {
+      const ctx = { kc: this.kc, log: this.log, events: this.events };
+      const { wakeAt } = await rotateRelayKey(ctx, rk, cached);
+      if (wakeAt !== undefined) this.wakeups.at(`RelayKey/${id}`, wakeAt);
+    }
     this.requestConfig();
   }
 
@@ -264,7 +278,18 @@ export class Controller {
         return plaintextFromOwnedSecret(caches.managedSecrets.get(where.secretName, ns), rk.metadata.uid);
       },
       providerCredential: (ns, name, key) => values.get(`${ns}/${name}/${key}`),
+      keyHistory: (rk) => {
+        const secret = rk.spec.secretName
+          ? caches.managedSecrets.get(rk.spec.secretName, rk.metadata.namespace)
+          : undefined;
+        if (!isOwnedSecret(secret, rk.metadata.uid)) return undefined;
+        const at = rotatedAt(secret);
+        const previous = previousKeyOf(secret);
+        return { ...(at === undefined ? {} : { rotatedAt: at }), ...(previous ? { previous } : {}) };
+      },
+      now: new Date(),
     });
+    if (result.wakeAt !== undefined) this.wakeups.at(CONFIG_KEY, result.wakeAt);
     const outcome = await this.configWriter.write(result.draft);
     // Status writes below are not counted: they are I/O, and do not delay the next config.
     this.lastConfigMs = Date.now() - this.lastConfigAt;

@@ -1,9 +1,17 @@
 import type { EventsV1Event } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { generateRelayKey } from "../common/crypto/relay-key.js";
+import { generateRelayKey, hashRelayKey, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { createLogger } from "../common/log.js";
 import { hasGeneratedKey, relayKeySchema } from "../common/schemas/relay-key.js";
-import { currentReady, EventRecorder, keyIssued, REPORTING_CONTROLLER, readyTurnedFalse } from "./events.js";
+import {
+  currentReady,
+  EventRecorder,
+  keyIssued,
+  keyRotated,
+  previousKeyRevoked,
+  REPORTING_CONTROLLER,
+  readyTurnedFalse,
+} from "./events.js";
 import { relayKeySecretBody } from "./relay-key-secret.js";
 
 const log = createLogger("test", { sink: () => {} });
@@ -52,6 +60,27 @@ describe("operator events", () => {
     const wire = JSON.stringify(bodies);
     expect(wire).not.toContain(planted);
     expect(wire).not.toContain(Buffer.from(planted).toString("base64"));
+  });
+
+  it("KeyRotated and PreviousKeyRevoked show key prefixes and times, never a key or its hash", async () => {
+    const old = generateRelayKey();
+    const { bodies, recorder } = capture();
+    await recorder.record(
+      "RelayKey",
+      relayKey,
+      keyRotated("app-relay-key", relayKeyPrefix(old), "2026-06-01T13:00:00.000Z"),
+    );
+    await recorder.record("RelayKey", relayKey, keyRotated("app-relay-key", relayKeyPrefix(old), undefined));
+    await recorder.record("RelayKey", relayKey, previousKeyRevoked("app-relay-key", relayKeyPrefix(old)));
+    expect(bodies.map((b) => b.reason)).toEqual(["KeyRotated", "KeyRotated", "PreviousKeyRevoked"]);
+    expect(bodies[0]?.note).toBe(
+      `Secret "app-relay-key" holds a new relay key; the previous key (${old.slice(0, 8)}…) works until 2026-06-01T13:00:00.000Z`,
+    );
+    expect(bodies[1]?.note).toMatch(/stopped at once/);
+    const wire = JSON.stringify(bodies);
+    for (const secret of [old, Buffer.from(old).toString("base64"), hashRelayKey(old)]) {
+      expect(wire).not.toContain(secret);
+    }
   });
 
   it("a failing event write is logged, never thrown", async () => {

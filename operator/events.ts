@@ -29,6 +29,30 @@ export const keyIssued = (secretName: string): OperatorEvent => ({
   note: `Secret "${secretName}" written with a newly generated relay key`,
 });
 
+export const keyRotated = (
+  secretName: string,
+  previousPrefix: string | undefined,
+  previousUntil: string | undefined,
+): OperatorEvent => ({
+  type: "Normal",
+  reason: "KeyRotated",
+  action: "RotateKey",
+  note:
+    previousPrefix && previousUntil
+      ? `Secret "${secretName}" holds a new relay key; the previous key (${previousPrefix}…) works until ${previousUntil}`
+      : `Secret "${secretName}" holds a new relay key; the previous key stopped at once (no grace period)`,
+});
+
+export const previousKeyRevoked = (
+  secretName: string,
+  previousPrefix: string | undefined,
+): OperatorEvent => ({
+  type: "Normal",
+  reason: "PreviousKeyRevoked",
+  action: "RevokeKey",
+  note: `the grace period ended: the previous key${previousPrefix ? ` (${previousPrefix}…)` : ""} was removed from Secret "${secretName}"`,
+});
+
 /** A Warning when Ready becomes False (from True, Unknown or absent); nothing while it stays False. */
 export function readyTurnedFalse(
   previousReady: string | undefined,

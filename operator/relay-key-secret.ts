@@ -2,6 +2,7 @@ import { CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-no
 import { generateRelayKey } from "../common/crypto/relay-key.js";
 import { isConflict } from "../common/kube/api-error.js";
 import {
+  ANNOTATION_KEY_ISSUED_AT,
   API_VERSION,
   LABEL_MANAGED_BY,
   LABEL_RELAY_KEY,
@@ -10,19 +11,27 @@ import {
 } from "../common/names.js";
 import type { GeneratedRelayKey } from "../common/schemas/relay-key.js";
 
+/** Whether this RelayKey (by uid) controls the Secret: only then are its keys trusted or rewritten. */
+export function isOwnedSecret(
+  secret: V1Secret | undefined,
+  ownerUid: string | undefined,
+): secret is V1Secret {
+  if (!secret || !ownerUid) return false;
+  return secret.metadata?.ownerReferences?.some((o) => o.uid === ownerUid && o.controller === true) === true;
+}
+
 /** The key plaintext from a Secret, but only if that Secret belongs to this RelayKey. */
 export function plaintextFromOwnedSecret(
   secret: V1Secret | undefined,
   ownerUid: string | undefined,
 ): string | undefined {
-  if (!secret || !ownerUid) return undefined;
-  const owned = secret.metadata?.ownerReferences?.some((o) => o.uid === ownerUid && o.controller === true);
+  if (!isOwnedSecret(secret, ownerUid)) return undefined;
   const encoded = secret.data?.[RELAY_KEY_SECRET_KEY];
-  if (!owned || !encoded) return undefined;
+  if (!encoded) return undefined;
   return Buffer.from(encoded, "base64").toString("utf8");
 }
 
-export function relayKeySecretBody(rk: GeneratedRelayKey, plaintext: string): V1Secret {
+export function relayKeySecretBody(rk: GeneratedRelayKey, plaintext: string, now = new Date()): V1Secret {
   const uid = rk.metadata.uid ?? "";
   return {
     apiVersion: "v1",
@@ -32,6 +41,7 @@ export function relayKeySecretBody(rk: GeneratedRelayKey, plaintext: string): V1
       name: rk.spec.secretName,
       namespace: rk.metadata.namespace,
       labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_RELAY_KEY]: rk.metadata.name },
+      annotations: { [ANNOTATION_KEY_ISSUED_AT]: now.toISOString() },
       ownerReferences: [
         {
           apiVersion: API_VERSION,

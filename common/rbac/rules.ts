@@ -15,8 +15,10 @@ export const operatorClusterRules: V1PolicyRule[] = [
     resources: customResources.map((r) => `${r}/status`),
     verbs: ["get", "patch", "update"],
   },
-  // Reads ProviderKey credentials and watches the relay-key Secrets it issued; creates those once.
-  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create"] },
+  // Reads ProviderKey credentials and watches the relay-key Secrets it issued; creates those once,
+  // and updates them only to rotate (RBAC cannot narrow this by label: the operator checks that
+  // its RelayKey controls a Secret before it writes one).
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch", "create", "update"] },
   { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
   // Finds Pods that asked for injection but were admitted without it (webhook outage); never writes them.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withCrossFieldRules } from "./cross-field-rules.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 
@@ -23,14 +24,24 @@ const targetSchema = z.object({
 
 const routeSchema = z.object({
   model: z.string().min(1).max(256).describe("Model name or glob (e.g. gpt-4o*) the caller sends."),
+  // minItems and the weight's minimum are plain OpenAPI: the API server words them itself.
   targets: z.array(targetSchema).min(1).max(16).describe("Tried in order on 429, 5xx or timeout."),
 });
 export type Route = z.infer<typeof routeSchema>;
 
-const budgetSchema = z.object({
-  usdPerDay: z.number().gt(0).optional(),
-  usdPerMonth: z.number().gt(0).optional(),
-});
+const budgetSchema = withCrossFieldRules(
+  z.object({
+    usdPerDay: z.number().gt(0).optional(),
+    usdPerMonth: z.number().gt(0).optional(),
+  }),
+  [
+    {
+      rule: "!has(self.usdPerDay) || !has(self.usdPerMonth) || self.usdPerDay <= self.usdPerMonth",
+      message: "budget.usdPerDay must not exceed budget.usdPerMonth",
+      holds: (b) => b.usdPerDay === undefined || b.usdPerMonth === undefined || b.usdPerDay <= b.usdPerMonth,
+    },
+  ],
+);
 
 const contentSchema = z.object({
   mode: z.enum(["off", "encrypted", "plaintext"]).default("off"),
@@ -81,11 +92,6 @@ export const policyDefinition: ResourceDefinition = {
   status: policyStatusSchema,
   printerColumns: [
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    {
-      name: "Reason",
-      type: "string",
-      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
-      priority: 1,
-    },
+    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
   ],
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withCrossFieldRules } from "./cross-field-rules.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import {
   baseStatusSchema,
@@ -22,8 +23,8 @@ const priceSchema = z.object({
   outputPerMillionTokens: z.number().min(0).describe("USD per million output tokens."),
 });
 
-const credentialsSchema = z
-  .object({
+const credentialsSchema = withCrossFieldRules(
+  z.object({
     secretKeyRef: secretKeySelectorSchema
       .optional()
       .describe("The credential, from a Secret in this namespace."),
@@ -33,18 +34,25 @@ const credentialsSchema = z
       .describe(
         "Use the pod's cloud identity (IRSA / pod identity for Bedrock, workload identity for Vertex).",
       ),
-  })
-  .meta({
-    "x-kubernetes-validations": [
-      {
-        rule: "has(self.secretKeyRef) != (has(self.ambient) && self.ambient)",
-        message: "set exactly one of secretKeyRef or ambient: true",
-      },
-    ],
-  });
+  }),
+  [
+    {
+      rule: "has(self.secretKeyRef) != (has(self.ambient) && self.ambient)",
+      message: "set exactly one of secretKeyRef or ambient: true",
+      holds: (c) => (c.secretKeyRef !== undefined) !== (c.ambient === true),
+    },
+  ],
+);
 
-export const providerKeySpecSchema = z
-  .object({
+/** What CEL's isURL accepts and kuberelay can dial: an absolute http(s) URL. */
+function isHttpURL(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol, host } = new URL(value);
+  return (protocol === "https:" || protocol === "http:") && host !== "";
+}
+
+export const providerKeySpecSchema = withCrossFieldRules(
+  z.object({
     provider: z.enum(providerNames),
     baseURL: z
       .string()
@@ -64,27 +72,32 @@ export const providerKeySpecSchema = z
       .record(z.string(), priceSchema)
       .optional()
       .describe("Per-model price overrides, keyed by upstream model name."),
-  })
-  .meta({
-    "x-kubernetes-validations": [
-      {
-        rule: "!has(self.baseURL) || isURL(self.baseURL)",
-        message: "baseURL must be an absolute URL",
-      },
-      {
-        rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
-        message: "baseURL must use https unless allowPrivateNetwork is true",
-      },
-      {
-        rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",
-        message: "baseURL is required for azure-openai and openai-compatible providers",
-      },
-      {
-        rule: "!(self.provider in ['bedrock', 'vertex']) || has(self.region)",
-        message: "region is required for bedrock and vertex providers",
-      },
-    ],
-  });
+  }),
+  [
+    {
+      rule: "!has(self.baseURL) || (isURL(self.baseURL) && url(self.baseURL).getScheme() in ['http', 'https'] && url(self.baseURL).getHost() != '')",
+      message: "baseURL must be an absolute http or https URL",
+      holds: (s) => s.baseURL === undefined || isHttpURL(s.baseURL),
+    },
+    {
+      rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
+      message: "baseURL must use https unless allowPrivateNetwork is true",
+      holds: (s) =>
+        s.baseURL === undefined || s.allowPrivateNetwork === true || s.baseURL.startsWith("https://"),
+    },
+    {
+      rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",
+      message: "baseURL is required for azure-openai and openai-compatible providers",
+      holds: (s) =>
+        !(s.provider === "azure-openai" || s.provider === "openai-compatible") || s.baseURL !== undefined,
+    },
+    {
+      rule: "!(self.provider in ['bedrock', 'vertex']) || has(self.region)",
+      message: "region is required for bedrock and vertex providers",
+      holds: (s) => !(s.provider === "bedrock" || s.provider === "vertex") || s.region !== undefined,
+    },
+  ],
+);
 export type ProviderKeySpec = z.infer<typeof providerKeySpecSchema>;
 
 export const providerKeyStatusSchema = baseStatusSchema;
@@ -109,11 +122,7 @@ export const providerKeyDefinition: ResourceDefinition = {
   printerColumns: [
     { name: "Provider", type: "string", jsonPath: ".spec.provider" },
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    {
-      name: "Reason",
-      type: "string",
-      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
-      priority: 1,
-    },
+    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
+    { name: "Base-URL", type: "string", jsonPath: ".spec.baseURL", priority: 1 },
   ],
 };

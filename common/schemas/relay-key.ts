@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RELAY_KEY_SECRET_KEY } from "../names.js";
+import { withCrossFieldRules } from "./cross-field-rules.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import {
   baseStatusSchema,
@@ -13,9 +14,33 @@ import {
 export const MIN_RELAY_KEY_LENGTH = 32;
 
 const exactlyOneSource = "set exactly one of secretName (a generated key) or secretRef (your own key)";
+const rotationNeedsSecretName =
+  "rotation applies to generated keys (secretName); a secretRef key is rotated by whoever owns the referenced Secret";
 
-export const relayKeySpecSchema = z
+/** Kubernetes' date-time format takes any RFC 3339 offset, so zod must too. */
+export const timestamp = z.iso.datetime({ offset: true });
+
+/** Longest grace period a rotated-out key may keep working: 30 days. */
+export const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
+export const DEFAULT_GRACE_PERIOD_SECONDS = 3600;
+
+const rotationSchema = z
   .object({
+    requestedAt: timestamp.describe(
+      "Set to now (e.g. kubectl patch) to ask for a new key. A value later than the current key's issue time rotates it once.",
+    ),
+    gracePeriodSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_GRACE_PERIOD_SECONDS)
+      .default(DEFAULT_GRACE_PERIOD_SECONDS)
+      .describe("How long the previous key keeps working after a rotation; 0 stops it at once."),
+  })
+  .describe("Key rotation with a grace period, for generated keys (secretName).");
+
+export const relayKeySpecSchema = withCrossFieldRules(
+  z.object({
     policyRef: z.object({ name: objectName.describe("A Policy in this namespace.") }),
     secretName: objectName
       .optional()
@@ -25,25 +50,39 @@ export const relayKeySpecSchema = z
       .describe(
         `An existing Secret in this namespace that holds the key (at least ${MIN_RELAY_KEY_LENGTH} characters); never modified. Excludes secretName.`,
       ),
-    expiresAt: z.iso.datetime().optional().describe("After this instant the key is refused."),
+    expiresAt: timestamp
+      .optional()
+      .describe(
+        "After this instant the key is refused, to the second, by every gateway. A past value is accepted and reported as Ready False, reason Expired.",
+      ),
     disabled: z.boolean().optional().describe("A disabled key is refused; the key itself is kept."),
     limits: limitsSchema.optional().describe("Limits tighter than the Policy's."),
-  })
-  // The CEL rule guards the API server; the refinement gives the same answer where there is
-  // none (standalone mode) and to objects stored before the rule existed.
-  .refine((spec) => (spec.secretName === undefined) !== (spec.secretRef === undefined), {
-    message: exactlyOneSource,
-  })
-  .meta({
-    "x-kubernetes-validations": [
-      { rule: "has(self.secretName) != has(self.secretRef)", message: exactlyOneSource },
-    ],
-  });
+    rotation: rotationSchema.optional(),
+  }),
+  [
+    {
+      rule: "has(self.secretName) != has(self.secretRef)",
+      message: exactlyOneSource,
+      holds: (spec) => (spec.secretName === undefined) !== (spec.secretRef === undefined),
+    },
+    {
+      rule: "!has(self.rotation) || has(self.secretName)",
+      message: rotationNeedsSecretName,
+      holds: (spec) => spec.rotation === undefined || spec.secretName !== undefined,
+    },
+  ],
+);
 export type RelayKeySpec = z.infer<typeof relayKeySpecSchema>;
 
 export const relayKeyStatusSchema = baseStatusSchema.extend({
   keyPrefix: z.string().optional().describe("The first characters of the key, to recognise it."),
   fingerprint: z.string().optional().describe("A short fingerprint of the key's hash, for audits."),
+  rotatedAt: z.string().optional().describe("When the current key replaced the previous one."),
+  previousKeyPrefix: z.string().optional().describe("The first characters of the rotated-out key."),
+  previousKeyExpiresAt: z
+    .string()
+    .optional()
+    .describe("Until when the rotated-out key keeps working (end of the grace period)."),
 });
 
 export const relayKeySchema = z.object({
@@ -66,14 +105,11 @@ export const relayKeyDefinition: ResourceDefinition = {
   printerColumns: [
     { name: "Policy", type: "string", jsonPath: ".spec.policyRef.name" },
     { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
     { name: "Prefix", type: "string", jsonPath: ".status.keyPrefix" },
-    { name: "Expires", type: "string", jsonPath: ".spec.expiresAt", priority: 1 },
-    {
-      name: "Reason",
-      type: "string",
-      jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
-      priority: 1,
-    },
+    { name: "Expires", type: "string", jsonPath: ".spec.expiresAt" },
+    { name: "Rotated", type: "date", jsonPath: ".status.rotatedAt", priority: 1 },
+    { name: "Previous-Until", type: "string", jsonPath: ".status.previousKeyExpiresAt", priority: 1 },
   ],
 };
 

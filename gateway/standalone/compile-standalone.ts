@@ -19,7 +19,7 @@ export interface StandaloneCompileResult {
 const NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** Reasons that are someone's deliberate choice rather than a fault worth a warning. */
-const DELIBERATE = new Set(["Disabled"]);
+const DELIBERATE = new Set(["Disabled", "Expired"]);
 
 function notReadyOf(conditions: CompileResult["conditions"]): NotReady[] {
   const out: NotReady[] = [];
@@ -49,6 +49,7 @@ export function compileStandalone(objects: ConfigObjects): StandaloneCompileResu
     relayKeyPlaintext: (rk, where) =>
       where.generated ? undefined : secretValue(rk.metadata.namespace, where.secretName, where.key),
     providerCredential: secretValue,
+    now: new Date(),
   });
   return { draft: result.draft, notReady: notReadyOf(result.conditions) };
 }

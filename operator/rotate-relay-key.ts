@@ -1,0 +1,57 @@
+import { CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
+import { generateRelayKey, relayKeyPrefix } from "../common/crypto/relay-key.js";
+import type { Logger } from "../common/log.js";
+import type { GeneratedRelayKey } from "../common/schemas/relay-key.js";
+import { type EventRecorder, keyRotated, previousKeyRevoked } from "./events.js";
+import { droppedPreviousBody, nextRotationStep, previousKeyOf, rotatedSecretBody } from "./key-rotation.js";
+import { plaintextFromOwnedSecret } from "./relay-key-secret.js";
+
+export interface RotationContext {
+  kc: KubeConfig;
+  log: Logger;
+  events: EventRecorder | undefined;
+}
+
+/**
+ * Takes the one rotation step due for a RelayKey's owned Secret, as a single replace carrying
+ * the cached resourceVersion: from a stale cache (the previous write not yet seen) it gets a
+ * conflict, which the work queue retries once the cache has caught up, so a request never
+ * rotates twice. Returns when to look again (the end of a grace period), if ever.
+ */
+export async function rotateRelayKey(
+  ctx: RotationContext,
+  rk: GeneratedRelayKey,
+  secret: V1Secret,
+  now = Date.now(),
+): Promise<{ wakeAt?: number }> {
+  const step = nextRotationStep(rk.spec.rotation, secret, now);
+  if (step.action === "none") return step.wakeAt === undefined ? {} : { wakeAt: step.wakeAt };
+  const body =
+    step.action === "rotate"
+      ? rotatedSecretBody(secret, generateRelayKey(), step, now)
+      : droppedPreviousBody(secret);
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  await core.replaceNamespacedSecret({ name: rk.spec.secretName, namespace: rk.metadata.namespace, body });
+
+  const id = `${rk.metadata.namespace}/${rk.metadata.name}`;
+  if (step.action === "rotate") {
+    const current = plaintextFromOwnedSecret(secret, rk.metadata.uid);
+    const until = previousKeyOf(body)?.expiresAt;
+    const untilText = until === undefined ? undefined : new Date(until).toISOString();
+    ctx.log.info("relay key rotated", { relayKey: id, previousKeyExpiresAt: untilText ?? "now" });
+    await ctx.events?.record(
+      "RelayKey",
+      rk,
+      keyRotated(rk.spec.secretName, current ? relayKeyPrefix(current) : undefined, untilText),
+    );
+    return until === undefined ? {} : { wakeAt: until };
+  }
+  const previous = previousKeyOf(secret);
+  ctx.log.info("previous relay key revoked", { relayKey: id });
+  await ctx.events?.record(
+    "RelayKey",
+    rk,
+    previousKeyRevoked(rk.spec.secretName, previous ? relayKeyPrefix(previous.plaintext) : undefined),
+  );
+  return {};
+}
