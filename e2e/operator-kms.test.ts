@@ -15,6 +15,7 @@ import type { KuberelayProcess } from "./harness/kuberelay-process.js";
 import { type GatewayHandle, type Stack, SYSTEM_NAMESPACE, startStack } from "./harness/kuberelay-stack.js";
 import { startOperator } from "./harness/operator-process.js";
 import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { waitFor } from "./harness/wait-for.js";
 import { type MockKms, startMockKms } from "./mock-kms/server.js";
 
 const REGION = "eu-central-1";
@@ -35,21 +36,6 @@ let relayKey = "";
 const operators: KuberelayProcess[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 const kmsEnv = (principal: keyof typeof PRINCIPALS) => ({
   KUBERELAY_KMS_KEY_ID: KMS_KEY_ID,

@@ -13,31 +13,12 @@ import { providerKeySpecSchema } from "../common/schemas/provider-key.js";
 import { relayKeySpecSchema } from "../common/schemas/relay-key.js";
 import { issuedRelayKey, waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
-import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { applyQuickstart } from "./harness/quickstart-manifests.js";
 import { CommandError } from "./harness/run-command.js";
+import { waitFor } from "./harness/wait-for.js";
 
 const NS = "team-life";
 let stack: Stack;
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
@@ -142,14 +123,7 @@ async function secretData(namespace: string, name: string): Promise<Record<strin
 
 beforeAll(async () => {
   stack = await startStack({ gateways: 2 });
-  await stack.cp.kubectl(
-    ["apply", "-f", "-"],
-    quickstartManifests({
-      namespace: NS,
-      upstreamURL: `${stack.mock.url}/v1`,
-      providerSecret: stack.providerSecret,
-    }),
-  );
+  await applyQuickstart(stack, NS);
 }, 240_000);
 
 afterAll(async () => {

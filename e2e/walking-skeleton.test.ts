@@ -6,32 +6,13 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { waitFor } from "./harness/wait-for.js";
 
 const NS = "team-a";
 let stack: Stack;
 let relayKey = "";
 /** Every body a caller received, to prove the provider credential never reached one. */
 const received: string[] = [];
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 const client = (baseURL: string, apiKey: string) =>
   new OpenAI({ apiKey, baseURL: `${baseURL}/v1`, maxRetries: 0, timeout: 10_000 });

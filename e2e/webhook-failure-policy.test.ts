@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
+import { waitFor } from "./harness/wait-for.js";
 
 const LABELLED = "fp-labelled";
 const PLAIN = "fp-plain";
@@ -19,21 +20,6 @@ interface PodJson {
 interface Status {
   leading: boolean;
   missedInjections: { count: number; pods: Array<{ namespace: string; name: string; by: string }> };
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
 function podManifest(namespace: string, name: string, annotations: Record<string, string> = {}): string {

@@ -17,7 +17,7 @@ import {
   WEBHOOK_CONFIG_NAME,
   WEBHOOK_TLS,
 } from "./harness/kuberelay-stack.js";
-import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { applyQuickstart } from "./harness/quickstart-manifests.js";
 
 const NS = "tls-e2e";
 const ROTATION_WINDOW_MS = 45_000;
@@ -101,14 +101,7 @@ beforeAll(async () => {
   const kc = new KubeConfig();
   kc.loadFromFile(stack.cp.kubeconfigPath);
   core = kc.makeApiClient(CoreV1Api);
-  await stack.cp.kubectl(
-    ["apply", "-f", "-"],
-    quickstartManifests({
-      namespace: NS,
-      upstreamURL: `${stack.mock.url}/v1`,
-      providerSecret: stack.providerSecret,
-    }),
-  );
+  await applyQuickstart(stack, NS);
   await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
   const deadline = Date.now() + 30_000;
   while (

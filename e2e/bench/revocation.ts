@@ -8,7 +8,7 @@ import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../../common/names.js";
 import { issuedRelayKey } from "../harness/issued-relay-key.js";
 import { type GatewayHandle, startStack } from "../harness/kuberelay-stack.js";
-import { quickstartManifests } from "../harness/quickstart-manifests.js";
+import { applyQuickstart } from "../harness/quickstart-manifests.js";
 import { summarise } from "./latency-stats.js";
 
 const KEYS = Number(process.env.BENCH_REVOCATIONS ?? 30);
@@ -39,14 +39,7 @@ const relayKeyManifest = (name: string) =>
 async function main(): Promise<void> {
   const stack = await startStack({ gateways: GATEWAYS });
   try {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      quickstartManifests({
-        namespace: NS,
-        upstreamURL: `${stack.mock.url}/v1`,
-        providerSecret: stack.providerSecret,
-      }),
-    );
+    await applyQuickstart(stack, NS);
     const names = Array.from({ length: KEYS }, (_, i) => `bench-${i}`);
     await stack.cp.kubectl(["apply", "-f", "-"], names.map(relayKeyManifest).join("\n---\n"));
     const keys = new Map<string, string>();
