@@ -26,6 +26,8 @@ import { Wakeups } from "./wakeups.js";
 import { WorkQueue } from "./work-queue.js";
 
 export const CONFIG_KEY = "config";
+/** Writes the statuses of the newest compile. */
+const STATUS_KEY = "statuses";
 const RESYNC_MS = 30_000;
 /** Reconciles of different keys run side by side (RelayKey Secrets are created in parallel). */
 const WORKERS = 8;
@@ -84,6 +86,12 @@ export class Controller {
   private readonly secretConflicts = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
   private configTimer: NodeJS.Timeout | undefined;
+  private statusesToWrite:
+    | {
+        result: CompileResult;
+        invalid: Array<{ kind: CustomKind; obj: KubernetesObject; message: string }>;
+      }
+    | undefined;
   private lastConfigAt = 0;
   private lastConfigMs = 0;
   private readonly events: EventRecorder | undefined;
@@ -183,6 +191,7 @@ export class Controller {
 
   private async reconcile(key: string): Promise<void> {
     if (key === CONFIG_KEY) return this.reconcileConfig();
+    if (key === STATUS_KEY) return this.writeLatestStatuses();
     const [, namespace = "", name = ""] = key.split("/");
     return this.reconcileRelayKey(namespace, name);
   }
@@ -304,11 +313,30 @@ export class Controller {
         providers: Object.keys(result.draft.providers).length,
       });
     }
-    await this.writeStatuses(result, [
-      ...policies.invalid.map((i) => ({ kind: "Policy" as const, ...i })),
-      ...providerKeys.invalid.map((i) => ({ kind: "ProviderKey" as const, ...i })),
-      ...relayKeys.invalid.map((i) => ({ kind: "RelayKey" as const, ...i })),
-    ]);
+    // Statuses go out under their own key: the next config need not wait for thousands of
+    // status writes, and while they run only the newest compile's statuses are kept.
+    this.statusesToWrite = {
+      result,
+      invalid: [
+        ...policies.invalid.map((i) => ({ kind: "Policy" as const, ...i })),
+        ...providerKeys.invalid.map((i) => ({ kind: "ProviderKey" as const, ...i })),
+        ...relayKeys.invalid.map((i) => ({ kind: "RelayKey" as const, ...i })),
+      ],
+    };
+    this.queue.add(STATUS_KEY);
+  }
+
+  private async writeLatestStatuses(): Promise<void> {
+    const latest = this.statusesToWrite;
+    this.statusesToWrite = undefined;
+    if (!latest) return;
+    try {
+      await this.writeStatuses(latest.result, latest.invalid);
+    } catch (err) {
+      // Retried by the queue: with these statuses, unless a newer compile has replaced them.
+      this.statusesToWrite ??= latest;
+      throw err;
+    }
   }
 
   private async writeStatuses(
