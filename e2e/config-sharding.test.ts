@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONFIG_MANIFEST_KEY, CONFIG_SECRET_KEY, DEFAULT_CONFIG_SECRET } from "../common/names.js";
+import { CONFIG_MANIFEST_KEY, CONFIG_SECRET_KEY } from "../common/names.js";
+import { readConfigSecret } from "./harness/config-secret.js";
 import { waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, SYSTEM_NAMESPACE, startStack } from "./harness/kuberelay-stack.js";
 import { applyQuickstart } from "./harness/quickstart-manifests.js";
@@ -27,16 +28,7 @@ spec:
 `;
 
 async function configSecretData(): Promise<Record<string, string>> {
-  const { stdout } = await stack.cp.kubectl([
-    "get",
-    "secret",
-    "-n",
-    SYSTEM_NAMESPACE,
-    DEFAULT_CONFIG_SECRET,
-    "-o",
-    "jsonpath={.data}",
-  ]);
-  return JSON.parse(stdout) as Record<string, string>;
+  return (await readConfigSecret(stack.cp)).secret.data ?? {};
 }
 
 async function manifest(): Promise<{ slot: string; shards: Array<{ name: string }> } | undefined> {

@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeConfig } from "../common/config/config-codec.js";
 import type { GatewayConfig } from "../common/config/gateway-config.js";
 import { localKeyId } from "../common/crypto/envelope.js";
-import { CONFIG_SECRET_KEY, DEFAULT_CONFIG_SECRET } from "../common/names.js";
+import { CONFIG_SECRET_KEY } from "../common/names.js";
+import { readConfigSecret } from "./harness/config-secret.js";
 import type { KuberelayProcess } from "./harness/kuberelay-process.js";
-import { type GatewayHandle, type Stack, SYSTEM_NAMESPACE, startStack } from "./harness/kuberelay-stack.js";
+import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { startOperator } from "./harness/operator-process.js";
-import { quickstartManifests } from "./harness/quickstart-manifests.js";
+import { applyQuickstart } from "./harness/quickstart-manifests.js";
 import { waitFor } from "./harness/wait-for.js";
 import { type MockKms, startMockKms } from "./mock-kms/server.js";
 
@@ -48,19 +49,10 @@ const kmsEnv = (principal: keyof typeof PRINCIPALS) => ({
 
 /** The config Secret as the gateways read it. */
 async function configSecret(): Promise<{ rv: string; raw: string; config: GatewayConfig }> {
-  const { stdout } = await stack.cp.kubectl([
-    "get",
-    "secret",
-    "-n",
-    SYSTEM_NAMESPACE,
-    DEFAULT_CONFIG_SECRET,
-    "-o",
-    "json",
-  ]);
-  const secret = JSON.parse(stdout);
-  const data = secret.data[CONFIG_SECRET_KEY] as string;
+  const { secret, json } = await readConfigSecret(stack.cp);
+  const data = secret.data?.[CONFIG_SECRET_KEY] ?? "";
   const config = decodeConfig(Buffer.from(data, "base64"));
-  return { rv: secret.metadata.resourceVersion, raw: `${stdout}\n${JSON.stringify(config)}`, config };
+  return { rv: secret.metadata?.resourceVersion ?? "", raw: `${json}\n${JSON.stringify(config)}`, config };
 }
 
 const kekIds = (config: GatewayConfig) =>
@@ -151,14 +143,7 @@ afterAll(async () => {
 
 describe("master-key rotation", () => {
   it("seals provider credentials under key A, named by its fingerprint", async () => {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      quickstartManifests({
-        namespace: "team-a",
-        upstreamURL: `${stack.mock.url}/v1`,
-        providerSecret: stack.providerSecret,
-      }),
-    );
+    await applyQuickstart(stack, "team-a");
     await stack.cp.kubectl([
       "wait",
       "--for=condition=Ready",
@@ -353,14 +338,7 @@ describe("AWS KMS key-encryption key", () => {
     // A new provider credential: one GenerateDataKey at the operator, one Decrypt per gateway.
     const generate0 = callsBy("AKIAKROPERATOR", "GenerateDataKey").length;
     const decrypts1 = gatewayDecrypts();
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      quickstartManifests({
-        namespace: "team-b",
-        upstreamURL: `${stack.mock.url}/v1`,
-        providerSecret: stack.providerSecret,
-      }),
-    );
+    await applyQuickstart(stack, "team-b");
     const grown = await waitFor("team-b's provider and key in the config", async () => {
       const s = await configSecret();
       const sealed = Object.values(s.config.providers).filter((p) => p.credential).length;

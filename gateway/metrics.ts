@@ -1,5 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+/** From a cached answer to a long completion: model calls take milliseconds to a minute. */
+const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 /** The gateway's Prometheus metrics. Labels take values from small fixed sets only. */
 export function createGatewayMetrics() {
   const registry = new Registry();
@@ -16,14 +19,14 @@ export function createGatewayMetrics() {
       name: "kuberelay_gateway_request_duration_seconds",
       help: "Time to the last byte of the response.",
       labelNames: ["surface"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      buckets: LATENCY_BUCKETS_SECONDS,
       registers: [registry],
     }),
     upstreamDuration: new Histogram({
       name: "kuberelay_gateway_upstream_duration_seconds",
       help: "Upstream time to response headers; compare with request duration to see the gateway's own overhead.",
       labelNames: ["provider"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      buckets: LATENCY_BUCKETS_SECONDS,
       registers: [registry],
     }),
     upstreamRetries: new Counter({

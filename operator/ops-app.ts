@@ -1,4 +1,5 @@
-import express, { type Express } from "express";
+import type { Express } from "express";
+import { createOpsApp } from "../common/process/ops-app.js";
 import type { OperatorMetrics } from "./metrics.js";
 import type { MissedPod } from "./missed-injections/missed-injection.js";
 
@@ -31,14 +32,7 @@ export function operatorStatus(options: OperatorOpsOptions): OperatorStatus {
 
 /** Plain HTTP for Prometheus, kubelet probes and people: /metrics, /healthz and /statusz (JSON). */
 export function createOperatorOpsApp(options: OperatorOpsOptions): Express {
-  const app = express();
-  app.disable("x-powered-by");
-  app.get("/healthz", (_req, res) => {
-    res.type("text/plain").send("ok");
-  });
-  app.get("/metrics", async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
-  });
+  const app = createOpsApp(options.metrics.registry);
   app.get("/statusz", (_req, res) => {
     res.json(operatorStatus(options));
   });

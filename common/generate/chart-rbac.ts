@@ -143,6 +143,16 @@ function binding(
   ].join("\n");
 }
 
+/** A role and the binding that gives it to the component's ServiceAccount. */
+function grant(
+  kind: "ClusterRole" | "Role",
+  component: Component,
+  rules: V1PolicyRule[],
+  name: string = component,
+): string {
+  return role(kind, component, rules, name) + binding(`${kind}Binding`, component, name);
+}
+
 function aggregatedRole(name: string, to: readonly string[], rules: V1PolicyRule[]): string {
   const labels = to.map((r) => `    ${aggregate}-${r}: "true"`).join("\n");
   return [
@@ -160,37 +170,30 @@ export function renderChartRbac(): string {
   return [
     CHART_RBAC_HEADER,
     "{{- /* operator: reads the custom resources everywhere, writes their status, the relay-key Secrets and Events */}}\n",
-    role("ClusterRole", "operator", operatorClusterRules),
-    binding("ClusterRoleBinding", "operator"),
+    grant("ClusterRole", "operator", operatorClusterRules),
     "{{- /* operator: writes the gateway config Secret in the release namespace */}}\n",
-    role("Role", "operator", operatorNamespaceRules(placeholder)),
-    binding("RoleBinding", "operator"),
+    grant("Role", "operator", operatorNamespaceRules(placeholder)),
     "{{- /* gateway: reads its config Secret and nothing else */}}\n",
-    role("Role", "gateway", gatewayNamespaceRules(placeholder)),
-    binding("RoleBinding", "gateway"),
+    grant("Role", "gateway", gatewayNamespaceRules(placeholder)),
     "{{- if .Values.webhook.enabled }}\n",
     "{{- /* webhook: reads RelayKeys to name their Secret; never reads a relay-key Secret */}}\n",
-    role("ClusterRole", "webhook", webhookClusterRules),
-    binding("ClusterRoleBinding", "webhook"),
+    grant("ClusterRole", "webhook", webhookClusterRules),
     "{{- /* webhook: reads its serving certificate's Secret, and no other */}}\n",
-    role("Role", "webhook", webhookNamespaceRules(WEBHOOK_TLS_SECRET_PLACEHOLDER)),
-    binding("RoleBinding", "webhook"),
+    grant("Role", "webhook", webhookNamespaceRules(WEBHOOK_TLS_SECRET_PLACEHOLDER)),
     '{{- if eq (include "kuberelay.webhookTlsMode" .) "operator" }}\n',
     "{{- /* operator: keeps the webhook's CA and serving certificate Secrets and the caBundle */}}\n",
-    role(
+    grant(
       "Role",
       "operator",
       operatorWebhookTlsNamespaceRules(WEBHOOK_TLS_SECRET_PLACEHOLDER, WEBHOOK_CA_SECRET_PLACEHOLDER),
       "operator-webhook-tls",
     ),
-    binding("RoleBinding", "operator", "operator-webhook-tls"),
-    role(
+    grant(
       "ClusterRole",
       "operator",
       operatorWebhookTlsClusterRules(WEBHOOK_CONFIG_PLACEHOLDER),
       "operator-webhook-tls",
     ),
-    binding("ClusterRoleBinding", "operator", "operator-webhook-tls"),
     "{{- end }}\n",
     "{{- end }}\n",
     "{{- if .Values.rbac.aggregateToDefaultRoles }}\n",
