@@ -225,7 +225,8 @@ describe("relay key lifecycle", () => {
 
   it("expiresAt is honoured by every gateway to the second, with no reconcile needed", async () => {
     const key = (await secretData(NS, "app-relay-key")).key ?? "";
-    const expiresAt = Math.ceil((Date.now() + 5000) / 1000) * 1000;
+    // Far enough ahead that a loaded machine still loads the expiry everywhere before it passes.
+    const expiresAt = Math.ceil((Date.now() + 8000) / 1000) * 1000;
     const before = await Promise.all(stack.gateways.map(appliedConfigs));
     await patch("relaykey/app", NS, {
       spec: { expiresAt: new Date(expiresAt).toISOString().replace(".000", "") },

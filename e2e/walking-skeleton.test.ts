@@ -193,8 +193,8 @@ describe("walking skeleton", () => {
     );
     console.log(`revocation latency per gateway (ms): ${latencies.map((l) => l.toFixed(0)).join(", ")}`);
     expect(Math.max(...latencies)).toBeLessThan(5_000);
-    // The owned Secret is garbage-collected with its RelayKey. kube-controller-manager's
-    // garbage collector rediscovers resources (the new CRDs) every 30 s, so allow for that.
+    // The owned Secret is garbage-collected with its RelayKey (the harness installs the CRDs
+    // before kube-controller-manager starts, so its garbage collector knows them at once).
     const gone = async () => {
       const { stdout } = await stack.cp.kubectl([
         "get",

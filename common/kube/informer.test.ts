@@ -9,7 +9,12 @@ import { startInformer } from "./informer.js";
 const secret = (name: string, resourceVersion: string): V1Secret => ({
   apiVersion: "v1",
   kind: "Secret",
-  metadata: { name, namespace: "ns", resourceVersion },
+  metadata: {
+    name,
+    namespace: "ns",
+    resourceVersion,
+    managedFields: [{ manager: "kubectl", operation: "Apply", fieldsType: "FieldsV1", fieldsV1: {} }],
+  },
 });
 
 /**
@@ -54,7 +59,10 @@ afterEach(async () => {
   close = undefined;
 });
 
-async function start(script: Array<(res: ServerResponse) => void>) {
+async function start(
+  script: Array<(res: ServerResponse) => void>,
+  extra: { trim?: (s: V1Secret) => void } = {},
+) {
   const fake = fakeApiServer(script);
   await new Promise<void>((r) => fake.server.listen(0, "127.0.0.1", r));
   const port = (fake.server.address() as AddressInfo).port;
@@ -66,6 +74,7 @@ async function start(script: Array<(res: ServerResponse) => void>) {
     currentContext: "x",
   });
   const seen: string[] = [];
+  const seenManagedFields: boolean[] = [];
   const informer = startInformer<V1Secret>(kc, {
     path: "/api/v1/namespaces/ns/secrets",
     list: async () =>
@@ -73,7 +82,11 @@ async function start(script: Array<(res: ServerResponse) => void>) {
         await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/ns/secrets`)
       ).json()) as KubernetesListObject<V1Secret>,
     log: createLogger("test", { sink: () => {} }),
-    onChange: (s) => seen.push(`${s.metadata?.name}@${s.metadata?.resourceVersion}`),
+    onChange: (s) => {
+      seen.push(`${s.metadata?.name}@${s.metadata?.resourceVersion}`);
+      seenManagedFields.push(s.metadata?.managedFields !== undefined);
+    },
+    ...extra,
   });
   close = async () => {
     await informer.stop();
@@ -81,7 +94,7 @@ async function start(script: Array<(res: ServerResponse) => void>) {
     await new Promise<void>((r) => fake.server.close(() => r()));
   };
   await informer.synced;
-  return { informer, state: fake.state, seen };
+  return { informer, state: fake.state, seen, seenManagedFields };
 }
 
 async function eventually(check: () => boolean, what: string): Promise<void> {
@@ -138,5 +151,30 @@ describe("startInformer", () => {
     await eventually(() => informer.get("d", "ns") !== undefined, "d is cached after the reconnect");
     expect(state.watches).toEqual(["5", "5"]);
     expect(state.lists).toBe(1);
+  });
+
+  it("caches listed and watched objects without managedFields, before any reader sees them", async () => {
+    const { informer, seenManagedFields } = await start([(res) => event(res, "ADDED", secret("e", "12"))]);
+    await eventually(() => informer.get("e", "ns") !== undefined, "e is cached");
+    for (const name of ["a", "e"]) {
+      expect(informer.get(name, "ns")?.metadata).toMatchObject({ name, namespace: "ns" });
+      expect(informer.get(name, "ns")?.metadata?.managedFields).toBeUndefined();
+    }
+    expect(seenManagedFields).toEqual([false, false]);
+  });
+
+  it("applies a custom trim to what it caches", async () => {
+    const { informer } = await start(
+      [(res) => event(res, "ADDED", { ...secret("f", "13"), data: { k: "dg==" } })],
+      {
+        trim: (s) => {
+          delete s.data;
+        },
+      },
+    );
+    await eventually(() => informer.get("f", "ns") !== undefined, "f is cached");
+    expect(informer.get("f", "ns")?.data).toBeUndefined();
+    // A custom trim replaces the default one.
+    expect(informer.get("f", "ns")?.metadata?.managedFields).toHaveLength(1);
   });
 });

@@ -16,6 +16,13 @@ export interface InformerOptions<T extends KubernetesObject> {
   fieldSelector?: string;
   log: Logger;
   onChange: (obj: T) => void;
+  /**
+   * Trims an object, in place, before anyone reads it from the cache (client-go's SetTransform):
+   * the cache then holds only what its readers need. Defaults to dropping
+   * `metadata.managedFields`, which nothing here reads and which is often the largest part of a
+   * small object.
+   */
+  trim?: (obj: T) => void;
 }
 
 export interface RunningInformer<T extends KubernetesObject> {
@@ -27,6 +34,10 @@ export interface RunningInformer<T extends KubernetesObject> {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+
+export function dropManagedFields(obj: KubernetesObject): void {
+  if (obj.metadata) delete obj.metadata.managedFields;
+}
 
 /**
  * A list+watch cache that never gives up: the client library stops on any error other than
@@ -44,16 +55,23 @@ export function startInformer<T extends KubernetesObject>(
   const synced = new Promise<void>((resolve) => {
     markSynced = resolve;
   });
+  const trim = opts.trim ?? dropManagedFields;
   const list = async () => {
     const result = await opts.list();
+    for (const item of result.items) trim(item);
     backoff = 500;
     markSynced();
     return result;
   };
   const lw = new ListWatch<T>(opts.path, new Watch(kc), list, false, opts.labelSelector, opts.fieldSelector);
-  lw.on("add", opts.onChange);
-  lw.on("update", opts.onChange);
-  lw.on("delete", opts.onChange);
+  // The cache stores a watched object before it calls back, so trimming here trims what it keeps.
+  const changed = (obj: T) => {
+    trim(obj);
+    opts.onChange(obj);
+  };
+  lw.on("add", changed);
+  lw.on("update", changed);
+  lw.on("delete", changed);
   const restart = (err: unknown) => {
     if (stopped) return;
     opts.log.warn("watch failed; restarting", {

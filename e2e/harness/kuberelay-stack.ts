@@ -237,7 +237,19 @@ async function waitForCaBundle(cp: ControlPlane, timeoutMs = 30_000): Promise<vo
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const step = options.step ?? (() => {});
   step("starting etcd, kube-apiserver and kube-controller-manager");
-  const cp = await startControlPlane();
+  const cp = await startControlPlane({
+    beforeControllerManager: async (kubectl) => {
+      await kubectl(["apply", "-f", join(repoRoot, "crds")]);
+      await kubectl([
+        "wait",
+        "--for=condition=Established",
+        "--timeout=60s",
+        "crd",
+        "-l",
+        "app.kubernetes.io/name=kuberelay",
+      ]);
+    },
+  });
   const started: KuberelayProcess[] = [];
   let mock: MockProvider | undefined;
   const stop = async () => {
@@ -246,16 +258,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await cp.stop();
   };
   try {
-    step(`control plane up in ${cp.startupMs} ms at ${cp.server}; applying CRDs and RBAC`);
-    await cp.kubectl(["apply", "-f", join(repoRoot, "crds")]);
-    await cp.kubectl([
-      "wait",
-      "--for=condition=Established",
-      "--timeout=60s",
-      "crd",
-      "-l",
-      "app.kubernetes.io/name=kuberelay",
-    ]);
+    step(`control plane with CRDs up in ${cp.startupMs} ms at ${cp.server}; applying RBAC`);
     await cp.kubectl(["create", "namespace", SYSTEM_NAMESPACE]);
     await cp.kubectl(
       ["apply", "-f", "-"],

@@ -1,10 +1,20 @@
 import { CoreV1Api, type KubeConfig, type V1Namespace, type V1Pod } from "@kubernetes/client-node";
-import { type RunningInformer, startInformer } from "../../common/kube/informer.js";
+import { dropManagedFields, type RunningInformer, startInformer } from "../../common/kube/informer.js";
 import type { Logger } from "../../common/log.js";
 import { MissedInjectionReporter, type MissedInjectionReporterOptions } from "./reporter.js";
 
 /** Finished Pods are never reported; leaving them out of the watch keeps the cache small too. */
 export const UNFINISHED_PODS = "status.phase!=Succeeded,status.phase!=Failed";
+
+/**
+ * The report reads a Pod's metadata and phase only; dropping the rest (spec, container statuses,
+ * managedFields) keeps a cache of every running Pod in the cluster small.
+ */
+export function trimPod(pod: V1Pod): void {
+  dropManagedFields(pod);
+  delete pod.spec;
+  pod.status = pod.status?.phase === undefined ? {} : { phase: pod.status.phase };
+}
 
 export interface MissedInjectionWatch {
   reporter: MissedInjectionReporter;
@@ -25,6 +35,7 @@ export function watchMissedInjections(
     path: "/api/v1/pods",
     list: () => core.listPodForAllNamespaces({ fieldSelector: UNFINISHED_PODS }),
     fieldSelector: UNFINISHED_PODS,
+    trim: trimPod,
     log,
     onChange: (pod) => reporter?.podChanged(pod.metadata?.namespace ?? "", pod.metadata?.name ?? ""),
   });
