@@ -37,6 +37,21 @@ async function manifest(): Promise<{ slot: string; shards: Array<{ name: string 
   return encoded ? JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) : undefined;
 }
 
+/** The shard Secrets that exist, whatever manifest names them. */
+async function shardSecrets(): Promise<string[]> {
+  const { stdout } = await stack.cp.kubectl([
+    "get",
+    "secrets",
+    "-n",
+    SYSTEM_NAMESPACE,
+    "-l",
+    "app.kubernetes.io/component=gateway-config-shard",
+    "-o",
+    "name",
+  ]);
+  return stdout.split("\n").filter(Boolean);
+}
+
 async function keyOf(name: string): Promise<string> {
   const { stdout } = await stack.cp.kubectl([
     "get",
@@ -143,6 +158,9 @@ describe("config sharding", () => {
     await prober;
     expect(failures).toBe(0);
     expect(refusals()).toEqual([]);
+    // Only the live generation and the one before it exist: every other shard was deleted.
+    const live = (await manifest())?.shards.length ?? 0;
+    expect((await shardSecrets()).length).toBeLessThanOrEqual(2 * live);
   }, 120_000);
 
   it("shrinks back to one Secret when the config fits again", async () => {
@@ -158,5 +176,13 @@ describe("config sharding", () => {
       expect(await status(gw, last)).toBe(200);
     }
     expect(refusals()).toEqual([]);
+    // The sharded generation it replaced stays for gateways still reading it; the next write
+    // deletes it, and no shard Secret is left behind.
+    await stack.cp.kubectl(["apply", "-f", "-"], relayKeyYaml("after-shrink"));
+    await until("no shard Secret is left", async () => (await shardSecrets()).length === 0);
+    expect(stack.operator.lines.filter((l) => l.msg === "stale config shards deleted")).not.toEqual([]);
+    expect(stack.operator.lines.filter((l) => l.msg?.startsWith("stale config shards not deleted"))).toEqual(
+      [],
+    );
   }, 60_000);
 });

@@ -14,11 +14,13 @@ import {
   planShards,
   type ShardSlot,
   sha256Hex,
+  staleShardNames,
 } from "../common/config/config-shards.js";
 import type { GatewayConfig } from "../common/config/gateway-config.js";
 import { type KeyEncryptionKey, type KeySource, open } from "../common/crypto/envelope.js";
 import type { KeyRing } from "../common/crypto/key-ring.js";
-import { isNotFound } from "../common/kube/api-error.js";
+import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
+import type { Logger } from "../common/log.js";
 import {
   CONFIG_MANIFEST_KEY,
   CONFIG_SECRET_KEY,
@@ -60,6 +62,8 @@ interface CurrentConfig {
   canonical?: string;
   /** The shard slot the current manifest names, if the config is sharded. */
   slot?: ShardSlot;
+  /** The shard Secrets the current manifest names. */
+  shardNames?: string[];
   /** The sealed document and its draft: to keep unchanged envelopes, or re-wrap old ones. */
   sealed?: SealedConfig;
 }
@@ -76,6 +80,7 @@ export class ConfigWriter {
 
   constructor(
     kc: KubeConfig,
+    private readonly log: Logger,
     private readonly keys: KeyRing,
     private readonly namespace: string,
     private readonly name: string,
@@ -99,17 +104,20 @@ export class ConfigWriter {
     const rv = secret.metadata?.resourceVersion ?? "";
     if (this.lastWritten?.resourceVersion === rv) return this.lastWritten.current;
     const manifest = secret.data?.[CONFIG_MANIFEST_KEY];
-    let slot: ShardSlot | undefined;
+    let shards: Pick<CurrentConfig, "slot" | "shardNames"> = {};
     try {
-      slot = manifest ? parseManifest(manifest).slot : undefined;
+      if (manifest) {
+        const parsed = parseManifest(manifest);
+        shards = { slot: parsed.slot, shardNames: parsed.shards.map((s) => s.name) };
+      }
       const bytes = await configBytesFromSecret(secret.data, async (n) => (await this.readSecret(n))?.data);
-      if (!bytes) return { ...(slot ? { slot } : {}) };
+      if (!bytes) return shards;
       const sealed = decodeConfig(bytes);
       const draft = await unsealConfig(sealed, this.keys);
-      return { canonical: stableStringify(draft), sealed: { sealed, draft }, ...(slot ? { slot } : {}) };
+      return { canonical: stableStringify(draft), sealed: { sealed, draft }, ...shards };
     } catch {
       // Unreadable (corrupt, or sealed by another master key): overwrite it with a good one.
-      return { ...(slot ? { slot } : {}) };
+      return shards;
     }
   }
 
@@ -147,6 +155,7 @@ export class ConfigWriter {
     const hash = sha256Hex(bytes).slice(0, 16);
     let data: Record<string, string>;
     let slot: ShardSlot | undefined;
+    let shardNames: string[] = [];
     if (bytes.length <= this.shardBytes) {
       data = { [CONFIG_SECRET_KEY]: bytes.toString("base64") };
     } else {
@@ -156,18 +165,55 @@ export class ConfigWriter {
       for (const shard of plan.shards) {
         await this.apply(
           shard.name,
-          "gateway-config-shard",
+          SHARD_COMPONENT,
           { [CONFIG_SHARD_KEY]: shard.bytes.toString("base64") },
           hash,
         );
       }
       data = { [CONFIG_MANIFEST_KEY]: Buffer.from(JSON.stringify(plan.manifest)).toString("base64") };
+      shardNames = plan.shards.map((s) => s.name);
     }
     const written = await this.apply(this.name, "gateway-config", data, hash);
     this.lastWritten = {
       resourceVersion: written.metadata?.resourceVersion ?? "",
-      current: { canonical, sealed: { sealed: config, draft }, ...(slot ? { slot } : {}) },
+      current: {
+        canonical,
+        sealed: { sealed: config, draft },
+        ...(slot ? { slot, shardNames } : {}),
+      },
     };
+    await this.deleteStaleShards(new Set([...shardNames, ...(current.shardNames ?? [])]));
     return rewrapping ? "rewrapped" : "written";
   }
+
+  /**
+   * After the manifest flips: shards of a generation older than the one just replaced, or
+   * beyond the count the new one needs, are never read again. The config is already written,
+   * so a failure here is only logged; the next write tries again.
+   */
+  private async deleteStaleShards(keep: ReadonlySet<string>): Promise<void> {
+    try {
+      const existing = await this.core.listNamespacedSecret({
+        namespace: this.namespace,
+        labelSelector: SHARD_SELECTOR,
+      });
+      const names = existing.items.map((s) => s.metadata?.name ?? "");
+      const stale = staleShardNames(this.name, names, keep);
+      for (const name of stale) {
+        try {
+          await this.core.deleteNamespacedSecret({ name, namespace: this.namespace });
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      if (stale.length > 0) this.log.info("stale config shards deleted", { shards: stale });
+    } catch (err) {
+      this.log.warn("stale config shards not deleted; the next write tries again", {
+        error: apiErrorMessage(err),
+      });
+    }
+  }
 }
+
+const SHARD_COMPONENT = "gateway-config-shard";
+const SHARD_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY},app.kubernetes.io/component=${SHARD_COMPONENT}`;

@@ -111,6 +111,7 @@ export class Controller {
     this.statuses = new StatusWriter(kc);
     this.configWriter = new ConfigWriter(
       kc,
+      log,
       keys,
       opts.namespace,
       opts.configSecretName,

@@ -9,6 +9,7 @@ import {
   planShards,
   ShardMismatchError,
   type ShardPlan,
+  staleShardNames,
 } from "./config-shards.js";
 
 const b64 = (b: Buffer) => b.toString("base64");
@@ -86,5 +87,19 @@ describe("config shards", () => {
     await expect(
       configBytesFromSecret({ [CONFIG_MANIFEST_KEY]: b64(Buffer.from('{"v":2}')) }, async () => undefined),
     ).rejects.toThrow(/invalid/);
+  });
+});
+
+describe("staleShardNames", () => {
+  const cfg = "kuberelay-gateway-config";
+  it("keeps what the new and the replaced manifest name, and drops every other shard of this config", () => {
+    const existing = ["a-0", "a-1", "a-2", "b-0", "b-1", "b-2", "b-3"].map((s) => `${cfg}-${s}`);
+    const keep = new Set([`${cfg}-b-0`, `${cfg}-b-1`, `${cfg}-a-0`, `${cfg}-a-1`, `${cfg}-a-2`]);
+    expect(staleShardNames(cfg, existing, keep)).toEqual([`${cfg}-b-2`, `${cfg}-b-3`]);
+  });
+
+  it("never names a Secret that is not one of this config's shards", () => {
+    const existing = [cfg, `${cfg}-a-16`, `${cfg}-c-0`, `other-a-0`, `${cfg}-a-0`];
+    expect(staleShardNames(cfg, existing, new Set())).toEqual([`${cfg}-a-0`]);
   });
 });

@@ -44,6 +44,20 @@ export function allShardSecretNames(configSecret: string): string[] {
   );
 }
 
+/**
+ * Shard Secrets no manifest needs any more: every existing shard of this config that is neither
+ * named by the manifest just written nor by the one it replaced (gateways may still be reading
+ * that generation; it goes with the next write).
+ */
+export function staleShardNames(
+  configSecret: string,
+  existing: readonly string[],
+  keep: ReadonlySet<string>,
+): string[] {
+  const ours = new Set(allShardSecretNames(configSecret));
+  return existing.filter((name) => ours.has(name) && !keep.has(name)).sort();
+}
+
 export function otherSlot(slot: ShardSlot | undefined): ShardSlot {
   return slot === "a" ? "b" : "a";
 }

@@ -13,8 +13,8 @@ describe("generated chart RBAC", () => {
     expect(rendered).not.toMatch(/__KUBERELAY_[A-Z_]+__/);
     const names = rendered.match(/resourceNames:\n(\s+- .*\n)+/g) ?? [];
     const configSecret = names.filter((n) => n.includes('include "kuberelay.configSecretName"'));
-    // Operator: config + shards; gateway: config (watch), shards (get).
-    expect(configSecret).toHaveLength(3);
+    // Operator: config, shards (also delete); gateway: config (watch), shards (get).
+    expect(configSecret).toHaveLength(4);
     const shardNames = configSecret.join("").match(/printf "%s-[ab]-\d+"/g) ?? [];
     expect(shardNames).toHaveLength(2 * 32);
     for (const n of names.join("").match(/- .*/g) ?? [])

@@ -31,9 +31,15 @@ export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
     {
       apiGroups: [""],
       resources: ["secrets"],
-      // The config Secret and the shard Secrets a large config is split into.
-      resourceNames: [configSecret, ...allShardSecretNames(configSecret)],
+      resourceNames: [configSecret],
       verbs: ["get", "patch", "update"],
+    },
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      // The shard Secrets a large config is split into; deleted when no manifest needs them.
+      resourceNames: allShardSecretNames(configSecret),
+      verbs: ["get", "patch", "update", "delete"],
     },
     // Leader election: one operator replica writes at a time.
     { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
