@@ -18,6 +18,7 @@ import {
   WEBHOOK_TLS,
 } from "./harness/kuberelay-stack.js";
 import { applyQuickstart } from "./harness/quickstart-manifests.js";
+import { waitFor } from "./harness/wait-for.js";
 
 const NS = "tls-e2e";
 const ROTATION_WINDOW_MS = 45_000;
@@ -227,6 +228,53 @@ describe("operator-managed webhook TLS", () => {
     // Swapped in place: the webhook process never restarted.
     expect(stack.webhook.lines.filter((l) => l.msg === "listening")).toHaveLength(1);
   }, 120_000);
+
+  it("reports every certificate and CA in Events on the serving Secret and in expiry metrics", async () => {
+    const eventReasons = async () => {
+      const { stdout } = await stack.cp.kubectl([
+        "get",
+        "events",
+        "-n",
+        SYSTEM_NAMESPACE,
+        "--field-selector",
+        `involvedObject.name=${WEBHOOK_TLS.secret}`,
+        "-o",
+        "json",
+      ]);
+      return JSON.parse(stdout) as { items: Array<{ reason: string; message: string }> };
+    };
+    // Events are written after each pass's log line; rotation goes on meanwhile, so compare
+    // both until they agree.
+    const events = await waitFor("one Event per logged certificate and CA step", async () => {
+      const all = tlsUpdates(0);
+      const got = await eventReasons();
+      const count = (reason: string) => got.items.filter((e) => e.reason === reason).length;
+      const agree =
+        count("WebhookCertificateIssued") === countAction(all, "serving-cert-issued") &&
+        count("WebhookCaCreated") === countAction(all, "ca-created") &&
+        count("WebhookCaRetired") === countAction(all, "ca-retired");
+      return agree && count("WebhookCaRetired") >= 1 ? got : undefined;
+    });
+    expect(JSON.stringify(events)).not.toContain("PRIVATE KEY");
+
+    const expiry = (metrics: string, certificate: string) =>
+      Number(
+        metrics.match(
+          new RegExp(
+            `^kuberelay_operator_webhook_certificate_expiry_timestamp_seconds\\{certificate="${certificate}"\\} (\\S+)$`,
+            "m",
+          ),
+        )?.[1],
+      );
+    await waitFor("the expiry metric to match the served certificate", async () => {
+      const before = await tlsState();
+      const metrics = await (await fetch(`${stack.operatorOpsUrls[0]}/metrics`)).text();
+      const after = await tlsState();
+      if (before.serial !== after.serial) return undefined;
+      const served = expiry(metrics, "serving") * 1000 === Date.parse(after.leaf.validTo);
+      return served && expiry(metrics, "ca") > expiry(metrics, "serving") ? true : undefined;
+    });
+  });
 
   it("repairs a caBundle someone reset (as a helm upgrade rendering the chart's own would)", async () => {
     const patch = [{ op: "replace", path: "/webhooks/0/clientConfig/caBundle", value: "" }];

@@ -18,6 +18,7 @@ import { startOperatorOps } from "./ops.js";
 import { opsFlagOptions, opsFlagsUsage, parseOpsFlags } from "./ops-flags.js";
 import { parseWebhookTlsFlags, webhookTlsFlagOptions, webhookTlsFlagsUsage } from "./webhook-tls/config.js";
 import { WebhookTlsManager } from "./webhook-tls/manager.js";
+import { webhookTlsReporter } from "./webhook-tls/report.js";
 
 /** The Lease, in the operator's namespace, whose holder is the only operator that writes. */
 export const OPERATOR_LEASE = "kuberelay-operator";
@@ -56,15 +57,18 @@ export async function runOperator(args: string[]): Promise<void> {
   const keys = processKeyRing(process.env);
   const namespace = ownNamespace(values.namespace);
   const kc = loadKubeConfig();
+  const events = new EventRecorder(kubeEventSink(kc), log, identity);
   const controller = new Controller(kc, log, keys, {
     namespace,
     configSecretName: values["config-secret"],
     configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
-    events: new EventRecorder(kubeEventSink(kc), log, identity),
+    events,
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
-  const tls = webhookTls ? new WebhookTlsManager(kc, log, webhookTls) : undefined;
   const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags });
+  const tls = webhookTls
+    ? new WebhookTlsManager(kc, log, webhookTls, webhookTlsReporter(ops.metrics, events, webhookTls))
+    : undefined;
   const started = {
     namespace,
     configSecret: values["config-secret"],

@@ -88,6 +88,7 @@ export function eventBody(
   e: OperatorEvent,
   instance: string,
   now: Date,
+  apiVersion = API_VERSION,
 ): EventsV1Event {
   const name = obj.metadata?.name ?? "";
   const namespace = obj.metadata?.namespace ?? "default";
@@ -103,7 +104,7 @@ export function eventBody(
     action: e.action,
     note: e.note.slice(0, NOTE_MAX),
     regarding: {
-      apiVersion: API_VERSION,
+      apiVersion,
       kind,
       name,
       namespace,
@@ -128,8 +129,9 @@ export class EventRecorder {
     private readonly instance: string,
   ) {}
 
-  async record(kind: string, obj: EventSubject, e: OperatorEvent): Promise<void> {
-    const body = eventBody(kind, obj, e, this.instance, new Date());
+  /** `apiVersion` of what the event regards: a kuberelay object unless said otherwise. */
+  async record(kind: string, obj: EventSubject, e: OperatorEvent, apiVersion = API_VERSION): Promise<void> {
+    const body = eventBody(kind, obj, e, this.instance, new Date(), apiVersion);
     try {
       await this.sink(body.metadata?.namespace ?? "default", body);
     } catch (err) {

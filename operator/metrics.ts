@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 
 /** The operator's own metrics, served on its ops port. No label carries a Pod's or a key's name. */
 export function createOperatorMetrics() {
@@ -9,6 +9,18 @@ export function createOperatorMetrics() {
     podsMissingInjection: new Gauge({
       name: "kuberelay_operator_pods_missing_injection",
       help: "Pods that asked for kuberelay injection but were admitted without it (e.g. during a webhook outage); delete them to have them injected.",
+      registers: [registry],
+    }),
+    webhookCertificateExpiry: new Gauge({
+      name: "kuberelay_operator_webhook_certificate_expiry_timestamp_seconds",
+      help: "When the webhook's serving certificate and the CA that signs it expire (Unix seconds); alert well before. Set by the leader with --webhook-tls-secret.",
+      labelNames: ["certificate"] as const,
+      registers: [registry],
+    }),
+    webhookTlsActions: new Counter({
+      name: "kuberelay_operator_webhook_tls_actions_total",
+      help: "Webhook TLS steps taken by this replica: ca-created, ca-retired, ca-bundle-published, serving-cert-issued.",
+      labelNames: ["action"] as const,
       registers: [registry],
     }),
     leader: new Gauge({

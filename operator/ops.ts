@@ -2,7 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../common/log.js";
 import { drain, listen } from "../common/process/listen.js";
 import { kubeEventSink } from "./events.js";
-import { createOperatorMetrics } from "./metrics.js";
+import { createOperatorMetrics, type OperatorMetrics } from "./metrics.js";
 import { type MissedInjectionWatch, watchMissedInjections } from "./missed-injections/watch.js";
 import { createOperatorOpsApp } from "./ops-app.js";
 import type { OpsFlags } from "./ops-flags.js";
@@ -10,6 +10,7 @@ import type { OpsFlags } from "./ops-flags.js";
 export interface OperatorOps {
   /** The bound ops port (differs from the flag when that was 0). */
   port: number;
+  metrics: OperatorMetrics;
   /** This replica now leads: it writes the InjectionMissed Events from here on. */
   lead(): void;
   stop(): Promise<void>;
@@ -49,6 +50,7 @@ export async function startOperatorOps(
   );
   return {
     port,
+    metrics,
     lead() {
       leading = true;
       metrics.leader.set(1);

@@ -94,11 +94,26 @@ async function countReady(custom: CustomObjectsApi): Promise<number> {
   ).length;
 }
 
+/** The operator's V8 heap from its own metrics: what the JS objects take, apart from RSS. */
+async function operatorHeap(opsUrl: string): Promise<{ used: string; total: string }> {
+  const text = await (await fetch(`${opsUrl}/metrics`)).text();
+  const mib = (name: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    return line ? (Number(line.split(" ")[1]) / 2 ** 20).toFixed(0) : "?";
+  };
+  return { used: mib("nodejs_heap_size_used_bytes"), total: mib("nodejs_heap_size_total_bytes") };
+}
+
 async function main(): Promise<void> {
   let preloadMs = 0;
+  const snapshotDir = process.env.BENCH_OPERATOR_HEAP_SNAPSHOT_DIR;
   const stack = await startStack({
     gateways: 1,
     step: (m) => console.log(`# ${m}`),
+    // A heap snapshot on SIGUSR2, to see what the operator's memory is made of.
+    ...(snapshotDir
+      ? { operatorEnv: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` } }
+      : {}),
     beforeOperator: async (cp) => {
       console.log(`# creating ${TOTAL} RelayKeys in ${NAMESPACES} namespaces (before the operator starts)`);
       // The mock's URL is only known once the stack is up; the ProviderKey names a fixed one.
@@ -126,6 +141,12 @@ async function main(): Promise<void> {
       if (ready < TOTAL) await sleep(3000);
     }
     const allReadyMs = Date.now() - operatorStarted;
+    const heap = await operatorHeap(stack.operatorOpsUrls[0] ?? "");
+    if (snapshotDir) {
+      process.kill(stack.operator.pid, "SIGUSR2");
+      console.log(`# heap snapshot requested into ${snapshotDir}`);
+      await sleep(30_000);
+    }
     const gateway = stack.gateways[0];
     if (!gateway) throw new Error("no gateway");
     const full = await gateway.proc.waitForLine(
@@ -161,6 +182,7 @@ async function main(): Promise<void> {
         `${peakOperatorRss.toFixed(0)} / ${rssMiB(stack.operator.pid).toFixed(0)} MiB`,
       ],
       ["operator VmHWM", `${rssMiB(stack.operator.pid, "VmHWM").toFixed(0)} MiB`],
+      ["operator V8 heap used / total (all Ready)", `${heap.used} / ${heap.total} MiB`],
       ["compiled config (gzip JSON)", `${(Number(full.bytes) / 1024).toFixed(0)} KiB`],
       ["gateway load of the full config", `${full.loadMs} ms`],
       ["gateway RSS with it", `${rssMiB(gateway.proc.pid).toFixed(0)} MiB`],

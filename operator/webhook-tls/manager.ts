@@ -34,6 +34,8 @@ export class WebhookTlsManager {
     private readonly kc: KubeConfig,
     private readonly log: Logger,
     private readonly config: WebhookTlsConfig,
+    /** Told of every successful pass: metrics and Events (webhook-tls/report.ts). */
+    private readonly onPass: (result: PassResult) => void = () => {},
     store: TlsStore = kubeTlsStore(kc, config),
   ) {
     this.reconciler = new TlsReconciler({ store, config });
@@ -72,6 +74,7 @@ export class WebhookTlsManager {
       const result = await this.reconciler.pass();
       this.backoffMs = 1_000;
       if (result.actions.length > 0) this.log.info("webhook tls updated", fields(result));
+      this.onPass(result);
       this.schedule(result.nextInMs);
     } catch (err) {
       this.log.warn("webhook tls pass failed; retrying", {

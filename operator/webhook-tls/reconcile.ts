@@ -44,6 +44,10 @@ export interface PassResult {
   servingSerial: string | undefined;
   caFingerprint: string;
   trustedCas: number;
+  /** Expiry (epoch ms) of the certificate being served, if there is one. */
+  servingNotAfter: number | undefined;
+  /** Expiry (epoch ms) of the CA that signs new certificates. */
+  caNotAfter: number;
 }
 
 export interface ReconcilerDeps {
@@ -146,6 +150,8 @@ export class TlsReconciler {
       servingSerial: served?.x509.serialNumber,
       caFingerprint: signing.fingerprint,
       trustedCas: trusted.length,
+      servingNotAfter: served?.notAfter,
+      caNotAfter: signing.notAfter,
     };
   }
 
