@@ -452,6 +452,15 @@ describe("helm chart", () => {
     expect(await operatorArgs("webhook.enabled=false")).toContain("--report-missed-injections=false");
   });
 
+  it("caps the operator's V8 heap well under its memory limit, or leaves Node's default", async () => {
+    const operator = async (...sets: string[]) =>
+      firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-operator"));
+    const capped = await operator();
+    expect(env(capped, "NODE_OPTIONS")?.value).toBe("--max-old-space-size=192");
+    expect(capped.resources?.limits?.memory).toBe("384Mi");
+    expect(env(await operator("operator.maxHeapMiB=0"), "NODE_OPTIONS")).toBeUndefined();
+  });
+
   it("uses an existing master key Secret instead of generating one", async () => {
     const { objects } = await render("masterKey.existingSecret=platform-kek", "masterKey.secretKey=kek");
     expect(objects.some((o) => o.kind === "Secret" && o.metadata.name.includes("master-key"))).toBe(false);

@@ -141,6 +141,14 @@ afterAll(async () => {
   expect([...extra, ...exitCodes].every((c) => c === 0)).toBe(true);
 });
 
+/** A gateway's own count of KMS requests (kuberelay_gateway_kms_requests_total). */
+async function kmsRequests(gw: GatewayHandle, operation: string, outcome: "ok" | "error"): Promise<number> {
+  const metrics = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+  const prefix = `kuberelay_gateway_kms_requests_total{operation="${operation}",outcome="${outcome}"} `;
+  const line = metrics.split("\n").find((l) => l.startsWith(prefix));
+  return line ? Number(line.slice(prefix.length)) : 0;
+}
+
 describe("master-key rotation", () => {
   it("seals provider credentials under key A, named by its fingerprint", async () => {
     await applyQuickstart(stack, "team-a");
@@ -295,6 +303,9 @@ describe("AWS KMS key-encryption key", () => {
     expect(call.status).not.toBe(200);
     await call.arrayBuffer();
     expect(callsBy("AKIAKRDENIED", "Decrypt").every((c) => c.outcome === "AccessDeniedException")).toBe(true);
+    // The refusal shows in the gateway's KMS metrics too, before anyone reads its log.
+    expect(await kmsRequests(denied, "Decrypt", "error")).toBeGreaterThanOrEqual(1);
+    expect(await kmsRequests(denied, "Decrypt", "ok")).toBe(0);
     expect(await denied.proc.stop()).toBe(0);
   });
 
@@ -305,6 +316,7 @@ describe("AWS KMS key-encryption key", () => {
     // A second RelayKey: the config changes, every provider envelope stays as it was.
     const decrypts0 = gatewayDecrypts();
     const operator0 = operatorCalls();
+    const metricDecrypts0 = await kmsRequests(kmsGateway, "Decrypt", "ok");
     await stack.cp.kubectl(
       ["apply", "-f", "-"],
       JSON.stringify({
@@ -334,6 +346,7 @@ describe("AWS KMS key-encryption key", () => {
     );
     expect(reloadDecrypts).toBe(0);
     expect(reloadOperatorCalls).toBe(0);
+    expect(await kmsRequests(kmsGateway, "Decrypt", "ok")).toBe(metricDecrypts0);
 
     // A new provider credential: one GenerateDataKey at the operator, one Decrypt per gateway.
     const generate0 = callsBy("AKIAKROPERATOR", "GenerateDataKey").length;
@@ -351,6 +364,7 @@ describe("AWS KMS key-encryption key", () => {
     );
     expect(generated.map((c) => c.outcome)).toEqual(["ok"]);
     expect(gatewayDecrypts() - decrypts1).toBe(1);
+    expect(await kmsRequests(kmsGateway, "Decrypt", "ok")).toBe(metricDecrypts0 + 1);
     expect(kekIds(grown.config)).toEqual([`kms:${KMS_KEY_ID}`]);
     expect(grown.raw).not.toContain(stack.providerSecret);
     expect(await chat(kmsGateway, "still kms")).toBe("echo: still kms");

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { KeyRing } from "../common/crypto/key-ring.js";
 import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
+import { kmsMetrics } from "../common/crypto/kms-metrics.js";
 import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { createLogger, type Logger } from "../common/log.js";
@@ -48,8 +49,8 @@ async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: G
 }
 
 /** The key ring that opens the config's envelopes, from the environment; logs which keys it holds. */
-function unwrapKeys(log: Logger): KeyRing {
-  const keys = processKeyRing(process.env);
+function unwrapKeys(log: Logger, metrics: GatewayMetrics): KeyRing {
+  const keys = processKeyRing(process.env, { observeKms: kmsMetrics(metrics.registry, "gateway") });
   // Ids are fingerprints and KMS key ids, never key material: they show a rotation's step 1 took.
   log.info("key-encryption keys loaded", { unwrapKeys: keys.ids });
   return keys;
@@ -79,7 +80,7 @@ export async function runGateway(args: string[]): Promise<void> {
     : watchConfigSecret(
         loadKubeConfig(),
         { namespace, secretName: values["config-secret"] },
-        unwrapKeys(log),
+        unwrapKeys(log, metrics),
         snapshots,
         metrics,
         log,

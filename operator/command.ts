@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SHARD_BYTES } from "../common/config/config-shards.js";
 import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
+import { kmsMetrics } from "../common/crypto/kms-metrics.js";
 import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";
 import { LeaderElector } from "../common/kube/leader-election.js";
@@ -14,6 +15,7 @@ import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
+import { createOperatorMetrics } from "./metrics.js";
 import { startOperatorOps } from "./ops.js";
 import { opsFlagOptions, opsFlagsUsage, parseOpsFlags } from "./ops-flags.js";
 import { parseWebhookTlsFlags, webhookTlsFlagOptions, webhookTlsFlagsUsage } from "./webhook-tls/config.js";
@@ -54,7 +56,8 @@ export async function runOperator(args: string[]): Promise<void> {
   const timings = leaderTimings(values);
   const identity = leaderIdentity();
   const log = createLogger("operator");
-  const keys = processKeyRing(process.env);
+  const metrics = createOperatorMetrics();
+  const keys = processKeyRing(process.env, { observeKms: kmsMetrics(metrics.registry, "operator") });
   const namespace = ownNamespace(values.namespace);
   const kc = loadKubeConfig();
   const events = new EventRecorder(kubeEventSink(kc), log, identity);
@@ -65,9 +68,9 @@ export async function runOperator(args: string[]): Promise<void> {
     events,
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
-  const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags });
+  const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags, metrics });
   const tls = webhookTls
-    ? new WebhookTlsManager(kc, log, webhookTls, webhookTlsReporter(ops.metrics, events, webhookTls))
+    ? new WebhookTlsManager(kc, log, webhookTls, webhookTlsReporter(metrics, events, webhookTls))
     : undefined;
   const started = {
     namespace,

@@ -2,7 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../common/log.js";
 import { drain, listen } from "../common/process/listen.js";
 import { kubeEventSink } from "./events.js";
-import { createOperatorMetrics, type OperatorMetrics } from "./metrics.js";
+import type { OperatorMetrics } from "./metrics.js";
 import { type MissedInjectionWatch, watchMissedInjections } from "./missed-injections/watch.js";
 import { createOperatorOpsApp } from "./ops-app.js";
 import type { OpsFlags } from "./ops-flags.js";
@@ -10,7 +10,6 @@ import type { OpsFlags } from "./ops-flags.js";
 export interface OperatorOps {
   /** The bound ops port (differs from the flag when that was 0). */
   port: number;
-  metrics: OperatorMetrics;
   /** This replica now leads: it writes the InjectionMissed Events from here on. */
   lead(): void;
   stop(): Promise<void>;
@@ -23,9 +22,9 @@ export interface OperatorOps {
 export async function startOperatorOps(
   kc: KubeConfig,
   log: Logger,
-  opts: { identity: string; namespace: string; flags: OpsFlags },
+  opts: { identity: string; namespace: string; flags: OpsFlags; metrics: OperatorMetrics },
 ): Promise<OperatorOps> {
-  const metrics = createOperatorMetrics();
+  const { metrics } = opts;
   metrics.leader.set(0);
   let leading = false;
   let watch: MissedInjectionWatch | undefined;
@@ -50,7 +49,6 @@ export async function startOperatorOps(
   );
   return {
     port,
-    metrics,
     lead() {
       leading = true;
       metrics.leader.set(1);

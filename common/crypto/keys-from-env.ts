@@ -1,6 +1,13 @@
 import { type KeyEncryptionKey, localMasterKey, parseMasterKey } from "./envelope.js";
 import { KeyRing } from "./key-ring.js";
-import { type KmsClientEnv, type KmsSend, kmsClientFromEnv, kmsKey } from "./kms-key.js";
+import {
+  type KmsCallObserver,
+  type KmsClientEnv,
+  type KmsSend,
+  kmsClientFromEnv,
+  kmsKey,
+  observedKms,
+} from "./kms-key.js";
 
 export interface KeyEnv extends KmsClientEnv {
   KUBERELAY_MASTER_KEY?: string | undefined;
@@ -16,10 +23,13 @@ export const keyEnvUsage = `KUBERELAY_MASTER_KEY (base64, 32 bytes) and/or KUBER
  * KUBERELAY_KMS_KEY_ID is set, else KUBERELAY_MASTER_KEY; every other configured key only
  * unwraps: KUBERELAY_MASTER_KEY_PREVIOUS during a rotation, KUBERELAY_MASTER_KEY when moving to KMS.
  */
-export function keyRingFromEnv(env: KeyEnv, kmsClient?: KmsSend): KeyRing {
+export function keyRingFromEnv(env: KeyEnv, kmsClient?: KmsSend, observeKms?: KmsCallObserver): KeyRing {
   const keys: KeyEncryptionKey[] = [];
   const kmsKeyId = env.KUBERELAY_KMS_KEY_ID?.trim();
-  if (kmsKeyId) keys.push(kmsKey(kmsClient ?? kmsClientFromEnv(env), kmsKeyId));
+  if (kmsKeyId) {
+    const client = kmsClient ?? kmsClientFromEnv(env);
+    keys.push(kmsKey(observeKms ? observedKms(client, observeKms) : client, kmsKeyId));
+  }
   if (env.KUBERELAY_MASTER_KEY) keys.push(localMasterKey(parseMasterKey(env.KUBERELAY_MASTER_KEY)));
   if (keys.length === 0 && env.KUBERELAY_MASTER_KEY_PREVIOUS?.trim()) {
     throw new Error(

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockKms, startMockKms } from "../../e2e/mock-kms/server.js";
 import { DataKeyCache } from "./data-key-cache.js";
 import { localMasterKey, open, seal } from "./envelope.js";
 import { KeyRing } from "./key-ring.js";
 import { keyRingFromEnv } from "./keys-from-env.js";
-import { KMS_CONTEXT_KEY, kmsKey } from "./kms-key.js";
+import { KMS_CONTEXT_KEY, type KmsCallObserver, kmsKey, observedKms } from "./kms-key.js";
+import { kmsMetrics } from "./kms-metrics.js";
 import { rewrap } from "./rewrap.js";
 
 const region = "us-east-2";
@@ -101,5 +103,34 @@ describe("KMS key-encryption key (against the mock KMS)", () => {
     );
     expect(ring.current.id).toBe(`kms:${keyId}`);
     expect(ring.ids).toEqual([`kms:${keyId}`, localMasterKey(local).id]);
+  });
+
+  it("reports every KMS request, ok or refused, to metrics with bounded labels", async () => {
+    const registry = new Registry();
+    const calls: Parameters<KmsCallObserver>[0][] = [];
+    const observe = kmsMetrics(registry, "gateway");
+    const watched = (principal: string) =>
+      observedKms(client(principal), (c) => {
+        calls.push(c);
+        observe(c);
+      });
+    const env = await seal(kmsKey(watched("OPERATOR"), keyId), "sk-observed", "team-a/openai");
+    expect(await open(kmsKey(watched("GATEWAY"), keyId), env, "team-a/openai")).toBe("sk-observed");
+    await expect(open(kmsKey(watched("DENIED"), keyId), env, "team-a/openai")).rejects.toThrow(
+      /AccessDeniedException/,
+    );
+    expect(calls.map((c) => `${c.operation}:${c.outcome}`)).toEqual([
+      "GenerateDataKey:ok",
+      "Decrypt:ok",
+      "Decrypt:error",
+    ]);
+    for (const c of calls) expect(c.seconds).toBeGreaterThan(0);
+    const text = await registry.metrics();
+    expect(text).toContain('kuberelay_gateway_kms_requests_total{operation="Decrypt",outcome="ok"} 1');
+    expect(text).toContain('kuberelay_gateway_kms_requests_total{operation="Decrypt",outcome="error"} 1');
+    expect(text).toContain(
+      'kuberelay_gateway_kms_request_duration_seconds_count{operation="GenerateDataKey"} 1',
+    );
+    expect(text).not.toContain("sk-observed");
   });
 });

@@ -9,6 +9,29 @@ export const kmsKekId = (keyId: string) => `kms:${keyId}`;
 /** The parts of a KMS client this key uses: lets tests count calls without a network. */
 export type KmsSend = Pick<KMSClient, "send">;
 
+/** Told of every KMS request: its operation (Decrypt, Encrypt, GenerateDataKey), outcome and time. */
+export type KmsCallObserver = (call: { operation: string; outcome: "ok" | "error"; seconds: number }) => void;
+
+/** A KMS client whose every request is reported to `observe` (for metrics), then passed on unchanged. */
+export function observedKms(client: KmsSend, observe: KmsCallObserver): KmsSend {
+  const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const observed = async (command: object, ...rest: unknown[]): Promise<unknown> => {
+    const operation = command.constructor.name.replace(/Command$/, "");
+    const started = performance.now();
+    const report = (outcome: "ok" | "error") =>
+      observe({ operation, outcome, seconds: (performance.now() - started) / 1000 });
+    try {
+      const out = await send(command, ...rest);
+      report("ok");
+      return out;
+    } catch (err) {
+      report("error");
+      throw err;
+    }
+  };
+  return { send: observed as KmsSend["send"] };
+}
+
 /**
  * A KEK in AWS KMS (or a KMS-compatible endpoint). The data key never leaves this process
  * unwrapped except to KMS over TLS; the encryption context names the provider, so KMS refuses

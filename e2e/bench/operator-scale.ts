@@ -107,13 +107,18 @@ async function operatorHeap(opsUrl: string): Promise<{ used: string; total: stri
 async function main(): Promise<void> {
   let preloadMs = 0;
   const snapshotDir = process.env.BENCH_OPERATOR_HEAP_SNAPSHOT_DIR;
+  // e.g. --max-old-space-size=160 to see whether the operator fits a container memory limit.
+  const nodeOptions = [
+    process.env.BENCH_OPERATOR_NODE_OPTIONS ?? "",
+    // A heap snapshot on SIGUSR2, to see what the operator's memory is made of.
+    snapshotDir ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` : "",
+  ]
+    .join(" ")
+    .trim();
   const stack = await startStack({
     gateways: 1,
     step: (m) => console.log(`# ${m}`),
-    // A heap snapshot on SIGUSR2, to see what the operator's memory is made of.
-    ...(snapshotDir
-      ? { operatorEnv: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` } }
-      : {}),
+    ...(nodeOptions ? { operatorEnv: { NODE_OPTIONS: nodeOptions } } : {}),
     beforeOperator: async (cp) => {
       console.log(`# creating ${TOTAL} RelayKeys in ${NAMESPACES} namespaces (before the operator starts)`);
       // The mock's URL is only known once the stack is up; the ProviderKey names a fixed one.
