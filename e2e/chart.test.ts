@@ -491,6 +491,17 @@ describe("helm chart", () => {
     }
     const webhook = firstContainer(one<V1Deployment>(kms.objects, "Deployment", "kuberelay-webhook"));
     expect(env(webhook, "KUBERELAY_KMS_KEY_ID")).toBeUndefined();
+    // Moving from one KMS key to another: the old ids only unwrap, and still need the region.
+    const moving = await render("kms.keyId=k2", "kms.previousKeyIds={k1,k0}", "kms.region=eu-west-1");
+    const leaving = await render("kms.previousKeyIds={k1}", "kms.region=eu-west-1");
+    for (const name of ["kuberelay-operator", "kuberelay-gateway"]) {
+      const m = firstContainer(one<V1Deployment>(moving.objects, "Deployment", name));
+      expect(env(m, "KUBERELAY_KMS_KEY_ID_PREVIOUS")?.value).toBe("k1,k0");
+      const l = firstContainer(one<V1Deployment>(leaving.objects, "Deployment", name));
+      expect(env(l, "KUBERELAY_KMS_KEY_ID")).toBeUndefined();
+      expect(env(l, "KUBERELAY_KMS_KEY_ID_PREVIOUS")?.value).toBe("k1");
+      expect(env(l, "AWS_REGION")?.value).toBe("eu-west-1");
+    }
   });
 
   describe("against a real API server", () => {

@@ -2,7 +2,7 @@
  * Provider credentials under a rotating key-encryption key, on a real kube-apiserver:
  * master-key rotation A → B with gateways serving throughout, then the move from the local key
  * to KMS (a KMS-compatible mock with SigV4 and key policies), a gateway whose principal the key
- * policy denies, and how many KMS calls a config reload costs.
+ * policy denies, how many KMS calls a config reload costs, and the move from one KMS key to another.
  */
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
@@ -21,6 +21,8 @@ import { type MockKms, startMockKms } from "./mock-kms/server.js";
 
 const REGION = "eu-central-1";
 const KMS_KEY_ID = "6d1f0b7e-4c2a-4f1e-9a53-kuberelay01";
+/** The key a later test moves to, as a team moving to another account's key would. */
+const KMS_KEY_ID_NEXT = "0b9c2a41-7e3d-4d8f-b1a6-kuberelay02";
 const PRINCIPALS = {
   AKIAKROPERATOR: randomBytes(20).toString("hex"),
   AKIAKRGATEWAY: randomBytes(20).toString("hex"),
@@ -119,6 +121,13 @@ beforeAll(async () => {
     keys: [
       {
         keyId: KMS_KEY_ID,
+        policy: {
+          AKIAKROPERATOR: ["GenerateDataKey", "Encrypt", "Decrypt"],
+          AKIAKRGATEWAY: ["Decrypt"],
+        },
+      },
+      {
+        keyId: KMS_KEY_ID_NEXT,
         policy: {
           AKIAKROPERATOR: ["GenerateDataKey", "Encrypt", "Decrypt"],
           AKIAKRGATEWAY: ["Decrypt"],
@@ -368,6 +377,58 @@ describe("AWS KMS key-encryption key", () => {
     expect(kekIds(grown.config)).toEqual([`kms:${KMS_KEY_ID}`]);
     expect(grown.raw).not.toContain(stack.providerSecret);
     expect(await chat(kmsGateway, "still kms")).toBe("echo: still kms");
+  });
+
+  it("moves from one KMS key to another: Decrypt on the old, Encrypt on the new; a gateway holding only the old keeps its last config", async () => {
+    // Step 1: a gateway that can also unwrap the next key.
+    const moving = await stack.addGateway({
+      ...kmsEnv("AKIAKRGATEWAY"),
+      KUBERELAY_KMS_KEY_ID_PREVIOUS: KMS_KEY_ID_NEXT,
+      KUBERELAY_MASTER_KEY: keyB,
+    });
+    const before = await configSecret();
+    await waitServing(moving, before.rv);
+    expect(kekIds(before.config)).toEqual([`kms:${KMS_KEY_ID}`]);
+
+    // Step 2: the operator seals with the next key and only unwraps the old one.
+    const mark = kms.calls.length;
+    const previous = operators.pop();
+    expect(await previous?.stop()).toBe(0);
+    const operator = await startOperator(stack, "operator-kms-next", {
+      ...kmsEnv("AKIAKROPERATOR"),
+      KUBERELAY_KMS_KEY_ID: KMS_KEY_ID_NEXT,
+      KUBERELAY_KMS_KEY_ID_PREVIOUS: KMS_KEY_ID,
+      KUBERELAY_MASTER_KEY: keyB,
+    });
+    operators.push(operator);
+    const started = await operator.waitForLine((l) => l.msg === "started");
+    expect(started.sealingKey).toBe(`kms:${KMS_KEY_ID_NEXT}`);
+    expect(started.unwrapKeys).toContain(`kms:${KMS_KEY_ID}`);
+    await operator.waitForLine((l) => l.msg === "gateway config re-wrapped under the current key");
+
+    const after = await configSecret();
+    expect(kekIds(after.config)).toEqual([`kms:${KMS_KEY_ID_NEXT}`]);
+    expect(after.raw).not.toContain(stack.providerSecret);
+    const sealed = Object.values(after.config.providers).filter((p) => p.credential).length;
+    const operatorCalls = kms.calls
+      .slice(mark)
+      .filter((c) => c.principal === "AKIAKROPERATOR")
+      .map((c) => `${c.operation} ${c.keyId === KMS_KEY_ID ? "old" : "next"} ${c.outcome}`)
+      .sort();
+    expect(operatorCalls).toEqual([
+      ...Array(sealed).fill("Decrypt old ok"),
+      ...Array(sealed).fill("Encrypt next ok"),
+    ]);
+
+    await waitServing(moving, after.rv);
+    expect(await chat(moving, "through the next key")).toBe("echo: through the next key");
+    // The gateway that holds only the old key cannot open the new envelopes: it says so and
+    // keeps serving the config it has (step 1 is what prevents this in a real move).
+    const refusal = await kmsGateway.proc.waitForLine(
+      (l) => l.msg === "config refused; keeping the last good config" && l.generation === after.rv,
+    );
+    expect(JSON.stringify(refusal.error)).toContain(`kms:${KMS_KEY_ID_NEXT}`);
+    expect(await chat(kmsGateway, "still the old config")).toBe("echo: still the old config");
   });
 
   it("never logs a provider credential or a master key", () => {

@@ -21,7 +21,10 @@ describe("keyRingFromEnv", () => {
   it("explains what is missing or malformed without echoing a key", () => {
     expect(() => keyRingFromEnv({})).toThrow(/set KUBERELAY_MASTER_KEY .* or KUBERELAY_KMS_KEY_ID/);
     const previous = b64();
-    expect(() => keyRingFromEnv({ KUBERELAY_MASTER_KEY_PREVIOUS: previous })).toThrow(/only unwraps/);
+    expect(() => keyRingFromEnv({ KUBERELAY_MASTER_KEY_PREVIOUS: previous })).toThrow(/only unwrap/);
+    expect(() => keyRingFromEnv({ KUBERELAY_KMS_KEY_ID_PREVIOUS: "k", AWS_REGION: "eu-west-1" })).toThrow(
+      /only unwrap/,
+    );
     const bad = Buffer.from("short").toString("base64");
     const error = (() => {
       try {

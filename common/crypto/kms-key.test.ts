@@ -13,6 +13,7 @@ import { rewrap } from "./rewrap.js";
 
 const region = "us-east-2";
 const keyId = "kms-key-1";
+const nextKeyId = "kms-key-2";
 
 describe("KMS key-encryption key (against the mock KMS)", () => {
   let kms: MockKms;
@@ -30,6 +31,10 @@ describe("KMS key-encryption key (against the mock KMS)", () => {
       principals: { OPERATOR: "OPERATOR-secret", GATEWAY: "GATEWAY-secret", DENIED: "DENIED-secret" },
       keys: [
         { keyId, policy: { OPERATOR: ["GenerateDataKey", "Encrypt", "Decrypt"], GATEWAY: ["Decrypt"] } },
+        {
+          keyId: nextKeyId,
+          policy: { OPERATOR: ["GenerateDataKey", "Encrypt", "Decrypt"], GATEWAY: ["Decrypt"] },
+        },
       ],
     });
   });
@@ -103,6 +108,25 @@ describe("KMS key-encryption key (against the mock KMS)", () => {
     );
     expect(ring.current.id).toBe(`kms:${keyId}`);
     expect(ring.ids).toEqual([`kms:${keyId}`, localMasterKey(local).id]);
+  });
+
+  it("moves from one KMS key to another: unwraps with the previous id, wraps with the new one", async () => {
+    const before = await seal(kmsKey(client("OPERATOR"), keyId), "sk-kms-to-kms", "ns/p");
+    const ring = keyRingFromEnv(
+      { KUBERELAY_KMS_KEY_ID: nextKeyId, KUBERELAY_KMS_KEY_ID_PREVIOUS: `${keyId}, ${nextKeyId}` },
+      client("OPERATOR"),
+    );
+    expect(ring.ids).toEqual([`kms:${nextKeyId}`, `kms:${keyId}`]);
+    const moved = await rewrap(ring, before, ring.current, "ns/p");
+    expect(moved.kek).toBe(`kms:${nextKeyId}`);
+    expect(moved.ciphertext).toBe(before.ciphertext);
+    expect(kms.calls.slice(-2).map((c) => `${c.operation}:${c.keyId}:${c.outcome}`)).toEqual([
+      `Decrypt:${keyId}:ok`,
+      `Encrypt:${nextKeyId}:ok`,
+    ]);
+    // A gateway that holds only the new key reads it; one that holds only the old one no longer can.
+    expect(await open(kmsKey(client("GATEWAY"), nextKeyId), moved, "ns/p")).toBe("sk-kms-to-kms");
+    await expect(open(kmsKey(client("GATEWAY"), keyId), moved, "ns/p")).rejects.toThrow();
   });
 
   it("reports every KMS request, ok or refused, to metrics with bounded labels", async () => {

@@ -149,8 +149,8 @@ operator's leader-election identity) and the log level.
 
 {{/*
 The key-encryption keys, for the operator (encrypts) and the gateways (decrypt): the master
-key, optional unwrap-only keys during a rotation, and an AWS KMS key when kms.keyId is set
-(which then seals; the master key still unwraps, for the move from local to KMS).
+key, optional unwrap-only keys during a rotation (local and KMS), and an AWS KMS key when
+kms.keyId is set (which then seals; the master key still unwraps, for the move from local to KMS).
 */}}
 {{- define "kuberelay.masterKeyEnv" -}}
 - name: KUBERELAY_MASTER_KEY
@@ -168,6 +168,12 @@ key, optional unwrap-only keys during a rotation, and an AWS KMS key when kms.ke
 {{- if .keyId }}
 - name: KUBERELAY_KMS_KEY_ID
   value: {{ .keyId | quote }}
+{{- end }}
+{{- if .previousKeyIds }}
+- name: KUBERELAY_KMS_KEY_ID_PREVIOUS
+  value: {{ join "," .previousKeyIds | quote }}
+{{- end }}
+{{- if or .keyId .previousKeyIds }}
 {{- with .region }}
 - name: AWS_REGION
   value: {{ . | quote }}
