@@ -90,6 +90,7 @@ interface Viewed {
     conditions?: Condition[];
     keyPrefix?: string;
     rotatedAt?: string;
+    nextRotationAt?: string;
     previousKeyPrefix?: string;
     previousKeyExpiresAt?: string;
   };
@@ -353,6 +354,59 @@ describe("relay key lifecycle", () => {
     await expectWorksEverywhere(key);
   });
 
+  it("a requestedAt in the future waits for its instant; everySeconds schedules the next rotation, shown in status", async () => {
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "kuberelay.dev/v1alpha1",
+        kind: "RelayKey",
+        metadata: { name: "scheduled", namespace: NS },
+        spec: { policyRef: { name: "default" }, secretName: "scheduled-relay-key" },
+      }),
+    );
+    const first = await issuedRelayKey(stack, NS, "scheduled", "scheduled-relay-key");
+    const at = Math.ceil((Date.now() + 5000) / 1000) * 1000;
+    await patch("relaykey/scheduled", NS, {
+      spec: {
+        rotation: { requestedAt: new Date(at).toISOString().replace(".000", ""), gracePeriodSeconds: 0 },
+      },
+    });
+    const pending = await waitFor("the scheduled rotation in status", async () => {
+      const { status: s } = await getJson(["relaykey", "-n", NS, "scheduled"]);
+      return s?.nextRotationAt ? s : undefined;
+    });
+    expect(Date.parse(pending.nextRotationAt ?? "")).toBe(at);
+    const early = await secretData(NS, "scheduled-relay-key");
+    // Read before the instant: the key must still be the first one.
+    if (Date.now() < at) expect(early.key).toBe(first);
+
+    const rotated = await waitFor("the scheduled rotation", async () => {
+      const d = await secretData(NS, "scheduled-relay-key");
+      return d.key !== first ? d : undefined;
+    });
+    const newKey = rotated.key ?? "";
+    const done = await waitFor("the rotation in status", async () => {
+      const { status: s } = await getJson(["relaykey", "-n", NS, "scheduled"]);
+      return s?.rotatedAt && s.nextRotationAt === undefined ? s : undefined;
+    });
+    expect(Date.parse(done.rotatedAt ?? "")).toBeGreaterThanOrEqual(at);
+    await waitRefusedEverywhere(first);
+    for (const gw of stack.gateways) await waitForKeyOnGateway(gw, newKey);
+
+    // On a schedule: the next rotation is a period after the current key's issue.
+    await patch("relaykey/scheduled", NS, { spec: { rotation: { everySeconds: 86_400 } } });
+    const scheduled = await waitFor("the next scheduled rotation in status", async () => {
+      const { status: s } = await getJson(["relaykey", "-n", NS, "scheduled"]);
+      return s?.nextRotationAt ? s : undefined;
+    });
+    expect(Date.parse(scheduled.nextRotationAt ?? "") - Date.parse(scheduled.rotatedAt ?? "")).toBe(
+      86_400_000,
+    );
+    const wide = (await stack.cp.kubectl(["get", "relaykey", "-n", NS, "scheduled", "-o", "wide"])).stdout;
+    expect(wide.split("\n")[0]).toMatch(/ROTATED\s+NEXT-ROTATION/);
+    expect((await secretData(NS, "scheduled-relay-key")).key).toBe(newKey);
+  });
+
   describe("bad objects are refused by the API server, in the words zod uses too", () => {
     const relayKey = (spec: object) => ({
       apiVersion: "kuberelay.dev/v1alpha1",
@@ -421,6 +475,26 @@ describe("relay key lifecycle", () => {
         schema: relayKeySpecSchema,
         message: "spec.rotation.gracePeriodSeconds in body should be less than or equal to 2592000",
         zod: false,
+      },
+      {
+        name: "RelayKey rotating on a schedule shorter than its grace period",
+        obj: relayKey({
+          policyRef: { name: "default" },
+          secretName: "a",
+          rotation: { everySeconds: 7200, gracePeriodSeconds: 7200 },
+        }),
+        schema: relayKeySpecSchema,
+        message: "everySeconds must be longer than gracePeriodSeconds: only one previous key is kept",
+      },
+      {
+        name: "RelayKey rotation with neither requestedAt nor everySeconds",
+        obj: relayKey({
+          policyRef: { name: "default" },
+          secretName: "a",
+          rotation: { gracePeriodSeconds: 60 },
+        }),
+        schema: relayKeySpecSchema,
+        message: "rotation needs requestedAt (once) or everySeconds (on a schedule)",
       },
       {
         name: "Policy with a weight of 0",

@@ -38,6 +38,8 @@ export interface KeyHistory {
   rotatedAt?: number;
   /** The rotated-out key while its grace period lasts. */
   previous?: { plaintext: string; expiresAt: number };
+  /** When the next rotation is due (ms since the epoch), if one is requested or scheduled. */
+  nextRotationAt?: number;
 }
 
 /** A provider before sealing: its credential is still plaintext and never leaves the operator. */
@@ -54,6 +56,7 @@ export interface RelayKeyFacts {
   keyPrefix: string;
   fingerprint: string;
   rotatedAt?: string;
+  nextRotationAt?: string;
   previousKeyPrefix?: string;
   previousKeyExpiresAt?: string;
 }
@@ -245,6 +248,9 @@ function compileRelayKey(
   };
   const history = where.generated ? src.keyHistory?.(rk) : undefined;
   if (history?.rotatedAt !== undefined) facts.rotatedAt = new Date(history.rotatedAt).toISOString();
+  if (history?.nextRotationAt !== undefined) {
+    facts.nextRotationAt = new Date(history.nextRotationAt).toISOString();
+  }
   const previous = history?.previous;
   if (previous && previous.plaintext !== plaintext) {
     // The old key lives on only until the grace ends, and never past the RelayKey's own expiry.

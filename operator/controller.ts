@@ -16,7 +16,7 @@ import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
-import { previousKeyOf, rotatedAt } from "./key-rotation.js";
+import { dueRotation, previousKeyOf, rotatedAt } from "./key-rotation.js";
 import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
 import { rotateRelayKey } from "./rotate-relay-key.js";
 import { SecretTriggers } from "./secret-triggers.js";
@@ -295,7 +295,12 @@ export class Controller {
         if (!isOwnedSecret(secret, rk.metadata.uid)) return undefined;
         const at = rotatedAt(secret);
         const previous = previousKeyOf(secret);
-        return { ...(at === undefined ? {} : { rotatedAt: at }), ...(previous ? { previous } : {}) };
+        const next = dueRotation(rk.spec.rotation, secret)?.at;
+        return {
+          ...(at === undefined ? {} : { rotatedAt: at }),
+          ...(previous ? { previous } : {}),
+          ...(next === undefined ? {} : { nextRotationAt: next }),
+        };
       },
       now: new Date(),
     });

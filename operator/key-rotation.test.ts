@@ -7,6 +7,7 @@ import {
 } from "../common/names.js";
 import {
   droppedPreviousBody,
+  dueRotation,
   keyIssuedAt,
   nextRotationStep,
   previousKeyOf,
@@ -66,14 +67,47 @@ describe("nextRotationStep", () => {
     expect(nextRotationStep(rotation(iso(T0 - 30_000)), old, T0).action).toBe("rotate");
   });
 
-  it("answers a request in the future once, not on every reconcile until it comes", () => {
-    const future = iso(T0 + 86_400_000);
-    const step = nextRotationStep(rotation(future), secret(), T0);
+  it("waits for a request in the future, then answers it once", () => {
+    const future = T0 + 86_400_000;
+    expect(nextRotationStep(rotation(iso(future)), secret(), T0)).toEqual({ action: "none", wakeAt: future });
+    const step = nextRotationStep(rotation(iso(future)), secret(), future);
     if (step.action !== "rotate") throw new Error("expected a rotation");
-    const after = rotatedSecretBody(secret(), "krk_new", step, T0 + 1000);
-    expect(nextRotationStep(rotation(future), after, T0 + 2000).action).toBe("none");
+    const after = rotatedSecretBody(secret(), "krk_new", step, future + 20);
+    // Nothing more is due: the only wake-up left is the end of the grace period.
+    expect(nextRotationStep(rotation(iso(future)), after, future + 2000)).toEqual({
+      action: "none",
+      wakeAt: future + 20 + 3_600_000,
+    });
     // A later request still counts.
-    expect(nextRotationStep(rotation(iso(T0 + 86_400_001)), after, T0 + 2000).action).toBe("rotate");
+    expect(nextRotationStep(rotation(iso(future + 1000)), after, future + 2000).action).toBe("rotate");
+  });
+
+  it("rotates on a schedule: everySeconds after the current key was issued, again and again", () => {
+    const every = { everySeconds: 7200, gracePeriodSeconds: 600 };
+    expect(nextRotationStep(every, secret(), T0 + 1000)).toEqual({ action: "none", wakeAt: T0 + 7_200_000 });
+    expect(dueRotation(every, secret())).toEqual({ at: T0 + 7_200_000, requestedAt: iso(T0 + 7_200_000) });
+    const step = nextRotationStep(every, secret(), T0 + 7_200_050);
+    expect(step).toEqual({ action: "rotate", requestedAt: iso(T0 + 7_200_000), gracePeriodSeconds: 600 });
+    if (step.action !== "rotate") throw new Error("expected a rotation");
+    const after = rotatedSecretBody(secret(), "krk_new", step, T0 + 7_200_050);
+    // In the grace period the earlier wake-up is its end; the next rotation comes a period later.
+    expect(nextRotationStep(every, after, T0 + 7_300_000)).toEqual({
+      action: "none",
+      wakeAt: T0 + 7_800_050,
+    });
+    expect(dueRotation(every, after)?.at).toBe(T0 + 14_400_050);
+    const dropped = droppedPreviousBody(after);
+    expect(nextRotationStep(every, dropped, T0 + 7_900_000)).toEqual({
+      action: "none",
+      wakeAt: T0 + 14_400_050,
+    });
+  });
+
+  it("takes the earlier of a requested and a scheduled rotation", () => {
+    const both = { requestedAt: iso(T0 + 60_000), everySeconds: 86_400, gracePeriodSeconds: 0 };
+    expect(dueRotation(both, secret())).toEqual({ at: T0 + 60_000, requestedAt: iso(T0 + 60_000) });
+    const soon = { ...both, everySeconds: 3600, requestedAt: iso(T0 + 7_200_000) };
+    expect(dueRotation(soon, secret())?.at).toBe(T0 + 3_600_000);
   });
 
   it("keeps the previous key until its grace ends, then drops it", () => {

@@ -54,31 +54,53 @@ export function rotatedAt(secret: V1Secret): number | undefined {
 }
 
 /**
- * A request counts when it is later than both the current key's issue time and the request
- * it last answered. The second bound matters for a requestedAt in the future: it rotates
- * once, not on every reconcile until that time comes.
+ * When the next rotation is due, and the request it answers (recorded on the Secret):
+ * - a requestedAt counts when it is later than both the current key's issue time and the
+ *   request last answered, so it rotates once, and a future one waits for its instant;
+ * - everySeconds is due that long after the current key was issued.
+ * The earlier of the two wins.
  */
+export function dueRotation(
+  rotation: RelayKeySpec["rotation"],
+  secret: V1Secret,
+): { at: number; requestedAt: string } | undefined {
+  if (!rotation) return undefined;
+  const issued = keyIssuedAt(secret);
+  const due: Array<{ at: number; requestedAt: string }> = [];
+  const requested = instant(rotation.requestedAt);
+  if (rotation.requestedAt !== undefined && requested !== undefined) {
+    const answered = instant(secret.metadata?.annotations?.[ANNOTATION_ROTATION_REQUESTED_AT]);
+    const after = Math.max(issued ?? Number.POSITIVE_INFINITY, answered ?? Number.NEGATIVE_INFINITY);
+    if (requested > after) due.push({ at: requested, requestedAt: rotation.requestedAt });
+  }
+  if (rotation.everySeconds !== undefined && issued !== undefined) {
+    const at = issued + rotation.everySeconds * 1000;
+    due.push({ at, requestedAt: new Date(at).toISOString() });
+  }
+  return due.sort((a, b) => a.at - b.at)[0];
+}
+
 export function nextRotationStep(
   rotation: RelayKeySpec["rotation"],
   secret: V1Secret,
   now: number,
 ): RotationStep {
-  const requested = instant(rotation?.requestedAt);
-  if (rotation && requested !== undefined) {
-    const issued = keyIssuedAt(secret) ?? Number.POSITIVE_INFINITY;
-    const answered = instant(secret.metadata?.annotations?.[ANNOTATION_ROTATION_REQUESTED_AT]);
-    if (requested > Math.max(issued, answered ?? Number.NEGATIVE_INFINITY)) {
-      return {
-        action: "rotate",
-        requestedAt: rotation.requestedAt,
-        gracePeriodSeconds: rotation.gracePeriodSeconds,
-      };
-    }
+  const due = dueRotation(rotation, secret);
+  if (rotation && due && due.at <= now) {
+    return {
+      action: "rotate",
+      requestedAt: due.requestedAt,
+      gracePeriodSeconds: rotation.gracePeriodSeconds,
+    };
   }
-  if (secret.data?.[PREVIOUS_RELAY_KEY_SECRET_KEY] === undefined) return { action: "none" };
+  const wake = (at: number | undefined): RotationStep => {
+    const next = Math.min(at ?? Number.POSITIVE_INFINITY, due?.at ?? Number.POSITIVE_INFINITY);
+    return Number.isFinite(next) ? { action: "none", wakeAt: next } : { action: "none" };
+  };
+  if (secret.data?.[PREVIOUS_RELAY_KEY_SECRET_KEY] === undefined) return wake(undefined);
   const previous = previousKeyOf(secret);
   if (!previous || previous.expiresAt <= now) return { action: "drop-previous" };
-  return { action: "none", wakeAt: previous.expiresAt };
+  return wake(previous.expiresAt);
 }
 
 /** The Secret as it will be written back: identity, ownership and the resourceVersion precondition kept. */

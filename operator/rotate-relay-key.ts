@@ -3,7 +3,13 @@ import { generateRelayKey, relayKeyPrefix } from "../common/crypto/relay-key.js"
 import type { Logger } from "../common/log.js";
 import type { GeneratedRelayKey } from "../common/schemas/relay-key.js";
 import { type EventRecorder, keyRotated, previousKeyRevoked } from "./events.js";
-import { droppedPreviousBody, nextRotationStep, previousKeyOf, rotatedSecretBody } from "./key-rotation.js";
+import {
+  droppedPreviousBody,
+  dueRotation,
+  nextRotationStep,
+  previousKeyOf,
+  rotatedSecretBody,
+} from "./key-rotation.js";
 import { plaintextFromOwnedSecret } from "./relay-key-secret.js";
 
 export interface RotationContext {
@@ -44,7 +50,11 @@ export async function rotateRelayKey(
       rk,
       keyRotated(rk.spec.secretName, current ? relayKeyPrefix(current) : undefined, untilText),
     );
-    return until === undefined ? {} : { wakeAt: until };
+    const next = Math.min(
+      until ?? Number.POSITIVE_INFINITY,
+      dueRotation(rk.spec.rotation, body)?.at ?? Number.POSITIVE_INFINITY,
+    );
+    return Number.isFinite(next) ? { wakeAt: next } : {};
   }
   const previous = previousKeyOf(secret);
   ctx.log.info("previous relay key revoked", { relayKey: id });
@@ -53,5 +63,7 @@ export async function rotateRelayKey(
     rk,
     previousKeyRevoked(rk.spec.secretName, previous ? relayKeyPrefix(previous.plaintext) : undefined),
   );
-  return {};
+  // A scheduled rotation may still be ahead.
+  const due = dueRotation(rk.spec.rotation, body);
+  return due === undefined ? {} : { wakeAt: due.at };
 }

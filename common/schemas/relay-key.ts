@@ -24,11 +24,24 @@ export const timestamp = z.iso.datetime({ offset: true });
 export const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
 export const DEFAULT_GRACE_PERIOD_SECONDS = 3600;
 
-const rotationSchema = z
-  .object({
-    requestedAt: timestamp.describe(
-      "Set to now (e.g. kubectl patch) to ask for a new key. A value later than the current key's issue time rotates it once.",
-    ),
+/** Scheduled rotation: at most yearly, at least hourly. */
+export const MIN_ROTATION_EVERY_SECONDS = 3600;
+export const MAX_ROTATION_EVERY_SECONDS = 366 * 24 * 3600;
+
+const rotationSchema = withCrossFieldRules(
+  z.object({
+    requestedAt: timestamp
+      .optional()
+      .describe(
+        "Set to now (e.g. kubectl patch) to ask for a new key, or to a future instant to schedule one. A value later than the current key's issue time rotates it once, when it comes.",
+      ),
+    everySeconds: z
+      .number()
+      .int()
+      .min(MIN_ROTATION_EVERY_SECONDS)
+      .max(MAX_ROTATION_EVERY_SECONDS)
+      .optional()
+      .describe("Rotate on a schedule: whenever the current key is this old (e.g. 2592000 for 30 days)."),
     gracePeriodSeconds: z
       .number()
       .int()
@@ -36,8 +49,22 @@ const rotationSchema = z
       .max(MAX_GRACE_PERIOD_SECONDS)
       .default(DEFAULT_GRACE_PERIOD_SECONDS)
       .describe("How long the previous key keeps working after a rotation; 0 stops it at once."),
-  })
-  .describe("Key rotation with a grace period, for generated keys (secretName).");
+  }),
+  [
+    {
+      rule: "has(self.requestedAt) || has(self.everySeconds)",
+      message: "rotation needs requestedAt (once) or everySeconds (on a schedule)",
+      holds: (r) => r.requestedAt !== undefined || r.everySeconds !== undefined,
+    },
+    {
+      rule: "!has(self.everySeconds) || !has(self.gracePeriodSeconds) || self.everySeconds > self.gracePeriodSeconds",
+      message: "everySeconds must be longer than gracePeriodSeconds: only one previous key is kept",
+      holds: (r) => r.everySeconds === undefined || r.everySeconds > r.gracePeriodSeconds,
+    },
+  ],
+).describe(
+  "Key rotation with a grace period, for generated keys (secretName): once on request, or on a schedule.",
+);
 
 export const relayKeySpecSchema = withCrossFieldRules(
   z.object({
@@ -78,6 +105,12 @@ export const relayKeyStatusSchema = baseStatusSchema.extend({
   keyPrefix: z.string().optional().describe("The first characters of the key, to recognise it."),
   fingerprint: z.string().optional().describe("A short fingerprint of the key's hash, for audits."),
   rotatedAt: z.string().optional().describe("When the current key replaced the previous one."),
+  nextRotationAt: z
+    .string()
+    .optional()
+    .describe(
+      "When the next rotation is due (a scheduled requestedAt, or everySeconds after the key's issue).",
+    ),
   previousKeyPrefix: z.string().optional().describe("The first characters of the rotated-out key."),
   previousKeyExpiresAt: z
     .string()
@@ -109,6 +142,7 @@ export const relayKeyDefinition: ResourceDefinition = {
     { name: "Prefix", type: "string", jsonPath: ".status.keyPrefix" },
     { name: "Expires", type: "string", jsonPath: ".spec.expiresAt" },
     { name: "Rotated", type: "date", jsonPath: ".status.rotatedAt", priority: 1 },
+    { name: "Next-Rotation", type: "date", jsonPath: ".status.nextRotationAt", priority: 1 },
     { name: "Previous-Until", type: "string", jsonPath: ".status.previousKeyExpiresAt", priority: 1 },
   ],
 };
