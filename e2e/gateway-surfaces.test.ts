@@ -15,6 +15,7 @@ import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuedRelayKey } from "./harness/issued-relay-key.js";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
+import { waitFor } from "./harness/wait-for.js";
 import { generateTestServiceAccount } from "./mock-provider/google-service-account.js";
 
 const NS = "surfaces";
@@ -356,6 +357,110 @@ describe("Bedrock runtime surface", () => {
       )
       .catch((e: unknown) => e);
     expect((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(401);
+  });
+});
+
+describe("a disabled or expired key, on every surface", () => {
+  let off = "";
+  const chatOnEverySurface = async (key: string) => {
+    const anthropic = await new Anthropic({ apiKey: key, baseURL: gateway(), maxRetries: 0 }).messages
+      .create({ model: "claude-sonnet-4-0", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
+    const azure = await new AzureOpenAI({
+      apiKey: key,
+      endpoint: gateway(),
+      apiVersion: "2024-10-21",
+      deployment: "chat-prod",
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: "chat-prod", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
+    const bedrock = await new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: gateway(),
+      token: { token: key },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    })
+      .send(
+        new ConverseCommand({
+          modelId: CLAUDE_ON_BEDROCK,
+          messages: [{ role: "user", content: [{ text: "x" }] }],
+        }),
+      )
+      .catch((e: unknown) => e);
+    return { anthropic, azure, bedrock };
+  };
+  const expectRefused = async (key: string, message: string) => {
+    const { anthropic, azure, bedrock } = await chatOnEverySurface(key);
+    expect(anthropic).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((anthropic as InstanceType<typeof Anthropic.AuthenticationError>).error).toEqual({
+      type: "error",
+      error: { type: "authentication_error", message },
+    });
+    expect(azure).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((azure as InstanceType<typeof OpenAI.AuthenticationError>).error).toMatchObject({
+      message,
+      code: "invalid_api_key",
+    });
+    expect(bedrock).toMatchObject({ name: "UnrecognizedClientException", message });
+    expect((bedrock as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(401);
+    expect(JSON.stringify([anthropic, azure, bedrock])).not.toContain(key);
+  };
+
+  beforeAll(async () => {
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "kuberelay.dev/v1alpha1",
+        kind: "RelayKey",
+        metadata: { name: "off", namespace: NS },
+        spec: { policyRef: { name: "all" }, secretName: "off-key" },
+      }),
+    );
+    off = await issuedRelayKey(stack, NS, "off", "off-key");
+  });
+
+  const refusedAtGateway = (key: string) =>
+    waitFor("the gateway to refuse the key", async () => {
+      const res = await fetch(`${gateway()}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+      await res.arrayBuffer();
+      return res.status === 401 ? true : undefined;
+    });
+
+  it("disabled: each surface's own 401, saying so", async () => {
+    await stack.cp.kubectl([
+      "patch",
+      "relaykey",
+      "off",
+      "-n",
+      NS,
+      "--type=merge",
+      "-p",
+      '{"spec":{"disabled":true}}',
+    ]);
+    await refusedAtGateway(off);
+    await expectRefused(off, "This API key is disabled.");
+  });
+
+  it("expired: each surface's own 401, saying so", async () => {
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await stack.cp.kubectl([
+      "patch",
+      "relaykey",
+      "off",
+      "-n",
+      NS,
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { disabled: false, expiresAt: past } }),
+    ]);
+    await waitFor("the expiry to reach the gateway", async () => {
+      const { anthropic } = await chatOnEverySurface(off);
+      const body = (anthropic as { error?: { error?: { message?: string } } }).error;
+      return body?.error?.message === "This API key has expired." ? true : undefined;
+    });
+    await expectRefused(off, "This API key has expired.");
   });
 });
 
