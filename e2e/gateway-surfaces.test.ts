@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issuedRelayKey } from "./harness/issued-relay-key.js";
+import { applyRelayKey, issuedRelayKey } from "./harness/issued-relay-key.js";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { waitFor } from "./harness/wait-for.js";
 import { generateTestServiceAccount } from "./mock-provider/google-service-account.js";
@@ -409,17 +409,12 @@ describe("a disabled or expired key, on every surface", () => {
   };
 
   beforeAll(async () => {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      JSON.stringify({
-        apiVersion: "kuberelay.dev/v1alpha1",
-        kind: "RelayKey",
-        metadata: { name: "off", namespace: NS },
-        spec: { policyRef: { name: "all" }, secretName: "off-key" },
-      }),
-    );
+    await applyRelayKey(stack, NS, "off", { policy: "all", secretName: "off-key" });
     off = await issuedRelayKey(stack, NS, "off", "off-key");
   });
+
+  const patchOff = (spec: object) =>
+    stack.cp.kubectl(["patch", "relaykey", "off", "-n", NS, "--type=merge", "-p", JSON.stringify({ spec })]);
 
   const refusedAtGateway = (key: string) =>
     waitFor("the gateway to refuse the key", async () => {
@@ -429,32 +424,14 @@ describe("a disabled or expired key, on every surface", () => {
     });
 
   it("disabled: each surface's own 401, saying so", async () => {
-    await stack.cp.kubectl([
-      "patch",
-      "relaykey",
-      "off",
-      "-n",
-      NS,
-      "--type=merge",
-      "-p",
-      '{"spec":{"disabled":true}}',
-    ]);
+    await patchOff({ disabled: true });
     await refusedAtGateway(off);
     await expectRefused(off, "This API key is disabled.");
   });
 
   it("expired: each surface's own 401, saying so", async () => {
     const past = new Date(Date.now() - 60_000).toISOString();
-    await stack.cp.kubectl([
-      "patch",
-      "relaykey",
-      "off",
-      "-n",
-      NS,
-      "--type=merge",
-      "-p",
-      JSON.stringify({ spec: { disabled: false, expiresAt: past } }),
-    ]);
+    await patchOff({ disabled: false, expiresAt: past });
     await waitFor("the expiry to reach the gateway", async () => {
       const { anthropic } = await chatOnEverySurface(off);
       const body = (anthropic as { error?: { error?: { message?: string } } }).error;

@@ -12,6 +12,7 @@ import type { GatewayConfig } from "../common/config/gateway-config.js";
 import { localKeyId } from "../common/crypto/envelope.js";
 import { CONFIG_SECRET_KEY } from "../common/names.js";
 import { readConfigSecret } from "./harness/config-secret.js";
+import { applyRelayKey } from "./harness/issued-relay-key.js";
 import type { KuberelayProcess } from "./harness/kuberelay-process.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { startOperator } from "./harness/operator-process.js";
@@ -326,15 +327,7 @@ describe("AWS KMS key-encryption key", () => {
     const decrypts0 = gatewayDecrypts();
     const operator0 = operatorCalls();
     const metricDecrypts0 = await kmsRequests(kmsGateway, "Decrypt", "ok");
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      JSON.stringify({
-        apiVersion: "kuberelay.dev/v1alpha1",
-        kind: "RelayKey",
-        metadata: { name: "app2", namespace: "team-a" },
-        spec: { policyRef: { name: "default" }, secretName: "app2-relay-key" },
-      }),
-    );
+    await applyRelayKey(stack, "team-a", "app2", { policy: "default", secretName: "app2-relay-key" });
     await stack.cp.kubectl([
       "wait",
       "--for=condition=Ready",

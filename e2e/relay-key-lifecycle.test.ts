@@ -11,7 +11,7 @@ import { hashRelayKey } from "../common/crypto/relay-key.js";
 import { policySpecSchema } from "../common/schemas/policy.js";
 import { providerKeySpecSchema } from "../common/schemas/provider-key.js";
 import { relayKeySpecSchema } from "../common/schemas/relay-key.js";
-import { issuedRelayKey, waitForKeyOnGateway } from "./harness/issued-relay-key.js";
+import { applyRelayKey, issuedRelayKey, waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { applyQuickstart } from "./harness/quickstart-manifests.js";
 import { CommandError } from "./harness/run-command.js";
@@ -255,15 +255,7 @@ describe("relay key lifecycle", () => {
   });
 
   it("a RelayKey whose Policy is missing is not Ready, says why, and its key is refused", async () => {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      JSON.stringify({
-        apiVersion: "kuberelay.dev/v1alpha1",
-        kind: "RelayKey",
-        metadata: { name: "orphan", namespace: NS },
-        spec: { policyRef: { name: "later" }, secretName: "orphan-relay-key" },
-      }),
-    );
+    await applyRelayKey(stack, NS, "orphan", { policy: "later", secretName: "orphan-relay-key" });
     const ready = await waitReady(["relaykey", "-n", NS, "orphan"], "False", "PolicyNotFound");
     expect(ready.message).toBe(`Policy "later" not found in namespace "${NS}"`);
     const key = await waitFor(
@@ -355,15 +347,7 @@ describe("relay key lifecycle", () => {
   });
 
   it("a requestedAt in the future waits for its instant; everySeconds schedules the next rotation, shown in status", async () => {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      JSON.stringify({
-        apiVersion: "kuberelay.dev/v1alpha1",
-        kind: "RelayKey",
-        metadata: { name: "scheduled", namespace: NS },
-        spec: { policyRef: { name: "default" }, secretName: "scheduled-relay-key" },
-      }),
-    );
+    await applyRelayKey(stack, NS, "scheduled", { policy: "default", secretName: "scheduled-relay-key" });
     const first = await issuedRelayKey(stack, NS, "scheduled", "scheduled-relay-key");
     const at = Math.ceil((Date.now() + 5000) / 1000) * 1000;
     await patch("relaykey/scheduled", NS, {

@@ -12,6 +12,24 @@ export async function waitForKeyOnGateway(gw: GatewayHandle, key: string): Promi
   throw new Error(`gateway ${gw.url} never accepted the key`);
 }
 
+/** Applies a RelayKey that generates its key into `secretName`; `spec` adds to or overrides its spec. */
+export async function applyRelayKey(
+  stack: Stack,
+  namespace: string,
+  name: string,
+  spec: { policy: string; secretName: string; extra?: Record<string, unknown> },
+): Promise<void> {
+  await stack.cp.kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "kuberelay.dev/v1alpha1",
+      kind: "RelayKey",
+      metadata: { name, namespace },
+      spec: { policyRef: { name: spec.policy }, secretName: spec.secretName, ...spec.extra },
+    }),
+  );
+}
+
 export async function issuedRelayKey(
   stack: Stack,
   namespace: string,
