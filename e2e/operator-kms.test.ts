@@ -151,6 +151,17 @@ afterAll(async () => {
   expect([...extra, ...exitCodes].every((c) => c === 0)).toBe(true);
 });
 
+/** An operator's kuberelay_operator_config_envelopes, as { kek id: count }. */
+async function envelopesByKek(operator: KuberelayProcess): Promise<Record<string, number>> {
+  const started = await operator.waitForLine((l) => l.msg === "started");
+  const metrics = await (await fetch(`http://127.0.0.1:${started.metricsPort}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const m of metrics.matchAll(/^kuberelay_operator_config_envelopes\{kek="([^"]+)"\} (\d+)$/gm)) {
+    counts[m[1] ?? ""] = Number(m[2]);
+  }
+  return counts;
+}
+
 /** A gateway's own count of KMS requests (kuberelay_gateway_kms_requests_total). */
 async function kmsRequests(gw: GatewayHandle, operation: string, outcome: "ok" | "error"): Promise<number> {
   const metrics = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
@@ -211,6 +222,9 @@ describe("master-key rotation", () => {
     const after = await configSecret();
     expect(after.rv).not.toBe(before.rv);
     expect(kekIds(after.config)).toEqual([idOf(keyB)]);
+    // What tells a person the operator's part is done: no envelope left under A.
+    const sealed = Object.values(after.config.providers).filter((p) => p.credential).length;
+    expect(await envelopesByKek(operatorB)).toEqual({ [idOf(keyB)]: sealed });
     // Re-wrapped, not re-encrypted: the credential's ciphertext is byte for byte the same.
     for (const [id, p] of Object.entries(after.config.providers)) {
       expect(p.credential?.ciphertext).toBe(before.config.providers[id]?.credential?.ciphertext);
@@ -403,6 +417,7 @@ describe("AWS KMS key-encryption key", () => {
     expect(kekIds(after.config)).toEqual([`kms:${KMS_KEY_ID_NEXT}`]);
     expect(after.raw).not.toContain(stack.providerSecret);
     const sealed = Object.values(after.config.providers).filter((p) => p.credential).length;
+    expect(await envelopesByKek(operator)).toEqual({ [`kms:${KMS_KEY_ID_NEXT}`]: sealed });
     const operatorCalls = kms.calls
       .slice(mark)
       .filter((c) => c.principal === "AKIAKROPERATOR")

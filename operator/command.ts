@@ -66,6 +66,7 @@ export async function runOperator(args: string[]): Promise<void> {
     configSecretName: values["config-secret"],
     configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
     events,
+    metrics,
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
   const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags, metrics });

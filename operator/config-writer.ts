@@ -77,6 +77,8 @@ interface CurrentConfig {
 export class ConfigWriter {
   private readonly core: CoreV1Api;
   private lastWritten: { resourceVersion: string; current: CurrentConfig } | undefined;
+  /** The sealed config the Secret holds after the last write() (written, or found unchanged). */
+  private live: GatewayConfig | undefined;
 
   constructor(
     kc: KubeConfig,
@@ -146,7 +148,10 @@ export class ConfigWriter {
     let config: GatewayConfig;
     const rewrapping = current.canonical === canonical;
     if (rewrapping) {
-      if (!current.sealed || staleKekIds(current.sealed.sealed, this.keys).length === 0) return "unchanged";
+      if (!current.sealed || staleKekIds(current.sealed.sealed, this.keys).length === 0) {
+        this.live = current.sealed?.sealed;
+        return "unchanged";
+      }
       config = await rewrapConfig(current.sealed.sealed, this.keys);
     } else {
       config = await sealDraftKeeping(draft, this.keys.current, current.sealed);
@@ -182,8 +187,21 @@ export class ConfigWriter {
         ...(slot ? { slot, shardNames } : {}),
       },
     };
+    this.live = config;
     await this.deleteStaleShards(new Set([...shardNames, ...(current.shardNames ?? [])]));
     return rewrapping ? "rewrapped" : "written";
+  }
+
+  /**
+   * How many provider credentials the live config seals under each KEK id. A key rotation is
+   * complete (at the operator) when only the current id is left.
+   */
+  envelopesByKek(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const p of Object.values(this.live?.providers ?? {})) {
+      if (p.credential) counts[p.credential.kek] = (counts[p.credential.kek] ?? 0) + 1;
+    }
+    return counts;
   }
 
   /**

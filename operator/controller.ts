@@ -17,6 +17,7 @@ import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { dueRotation, previousKeyOf, rotatedAt } from "./key-rotation.js";
+import type { OperatorMetrics } from "./metrics.js";
 import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
 import { rotateRelayKey } from "./rotate-relay-key.js";
 import { SecretTriggers } from "./secret-triggers.js";
@@ -46,6 +47,8 @@ export interface ControllerOptions {
   configShardBytes?: number;
   /** Where events about reconciled objects go; none are recorded without one. */
   events?: EventRecorder;
+  /** The operator's metrics; the config's envelopes per KEK are reported there. */
+  metrics?: OperatorMetrics;
 }
 
 const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
@@ -95,6 +98,7 @@ export class Controller {
   private lastConfigAt = 0;
   private lastConfigMs = 0;
   private readonly events: EventRecorder | undefined;
+  private readonly metrics: OperatorMetrics | undefined;
   private readonly secretTriggers: SecretTriggers;
   /** Grace periods and expiries end without any API event: these timers requeue their keys. */
   private readonly wakeups = new Wakeups((key) =>
@@ -118,7 +122,15 @@ export class Controller {
       opts.configShardBytes,
     );
     this.events = opts.events;
+    this.metrics = opts.metrics;
     this.secretTriggers = new SecretTriggers(kc, log, () => this.requestConfig());
+  }
+
+  private reportEnvelopes(): void {
+    const gauge = this.metrics?.configEnvelopes;
+    if (!gauge) return;
+    gauge.reset();
+    for (const [kek, count] of Object.entries(this.configWriter.envelopesByKek())) gauge.set({ kek }, count);
   }
 
   /** Fills the caches without writing anything: a standby keeps them warm to take over fast. */
@@ -306,6 +318,7 @@ export class Controller {
     });
     if (result.wakeAt !== undefined) this.wakeups.at(CONFIG_KEY, result.wakeAt);
     const outcome = await this.configWriter.write(result.draft);
+    this.reportEnvelopes();
     // Status writes below are not counted: they are I/O, and do not delay the next config.
     this.lastConfigMs = Date.now() - this.lastConfigAt;
     if (outcome !== "unchanged") {

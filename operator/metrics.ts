@@ -23,6 +23,12 @@ export function createOperatorMetrics() {
       labelNames: ["action"] as const,
       registers: [registry],
     }),
+    configEnvelopes: new Gauge({
+      name: "kuberelay_operator_config_envelopes",
+      help: "Provider credentials in the written gateway config, by the key-encryption key id that seals them (local:<fingerprint> or kms:<key>): after a key rotation, wait for the old id to reach 0.",
+      labelNames: ["kek"] as const,
+      registers: [registry],
+    }),
     leader: new Gauge({
       name: "kuberelay_operator_leader",
       help: "1 while this replica holds the leader Lease and writes, 0 while it stands by.",

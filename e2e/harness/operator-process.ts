@@ -11,7 +11,8 @@ export async function startOperator(
   const kubeconfig = await stack.cp.serviceAccountKubeconfig(SYSTEM_NAMESPACE, "kuberelay-operator");
   const proc = startKuberelay(
     name,
-    ["operator", "--namespace", SYSTEM_NAMESPACE],
+    // Port 0: several operators may run at once, and the default ops port is a fixed one.
+    ["operator", "--namespace", SYSTEM_NAMESPACE, "--metrics-port", "0"],
     { KUBECONFIG: kubeconfig, ...env },
     join(stack.cp.logDir, `${name}.log`),
   );
