@@ -205,6 +205,10 @@ describe("master-key rotation", () => {
     for (const gw of ringGateways) {
       const loaded = await gw.proc.waitForLine((l) => l.msg === "key-encryption keys loaded");
       expect(loaded.unwrapKeys).toEqual([idOf(keyB), idOf(keyA)]);
+      // The same, where a person checks step 1 across every gateway: the metrics.
+      const metrics = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
+      const held = [...metrics.matchAll(/^kuberelay_gateway_key_encryption_keys\{kek="([^"]+)"\} 1$/gm)];
+      expect(held.map((m) => m[1]).sort()).toEqual([idOf(keyA), idOf(keyB)].sort());
     }
     const before = await configSecret();
     for (const gw of ringGateways) await waitServing(gw, before.rv);

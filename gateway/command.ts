@@ -53,6 +53,7 @@ function unwrapKeys(log: Logger, metrics: GatewayMetrics): KeyRing {
   const keys = processKeyRing(process.env, { observeKms: kmsMetrics(metrics.registry, "gateway") });
   // Ids are fingerprints and KMS key ids, never key material: they show a rotation's step 1 took.
   log.info("key-encryption keys loaded", { unwrapKeys: keys.ids });
+  for (const kek of keys.ids) metrics.keyEncryptionKeys.set({ kek }, 1);
   return keys;
 }
 

@@ -9,6 +9,12 @@ export function createGatewayMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    keyEncryptionKeys: new Gauge({
+      name: "kuberelay_gateway_key_encryption_keys",
+      help: "1 for each key-encryption key id this gateway can unwrap with (local:<fingerprint> or kms:<key>): check every gateway holds the new key before a rotation's step 2.",
+      labelNames: ["kek"] as const,
+      registers: [registry],
+    }),
     requests: new Counter({
       name: "kuberelay_gateway_requests_total",
       help: "Requests answered, by caller surface and status class.",
