@@ -32,7 +32,7 @@ const STATUS_KEY = "statuses";
 const RESYNC_MS = 30_000;
 /** Reconciles of different keys run side by side (RelayKey Secrets are created in parallel). */
 const WORKERS = 8;
-const STATUS_WRITE_CONCURRENCY = 8;
+const STATUS_WRITE_CONCURRENCY = 16;
 /**
  * Changes arriving closer together than this share one compile. It grows with what a compile
  * costs (twice the last one), so a small cluster publishes at once and a huge one is not
