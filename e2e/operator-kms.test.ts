@@ -12,7 +12,7 @@ import type { GatewayConfig } from "../common/config/gateway-config.js";
 import { localKeyId } from "../common/crypto/envelope.js";
 import { CONFIG_SECRET_KEY } from "../common/names.js";
 import { readConfigSecret } from "./harness/config-secret.js";
-import { applyRelayKey } from "./harness/issued-relay-key.js";
+import { applyRelayKey, issuedRelayKey, waitRelayKeyReady } from "./harness/issued-relay-key.js";
 import type { KuberelayProcess } from "./harness/kuberelay-process.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { startOperator } from "./harness/operator-process.js";
@@ -173,24 +173,7 @@ async function kmsRequests(gw: GatewayHandle, operation: string, outcome: "ok" |
 describe("master-key rotation", () => {
   it("seals provider credentials under key A, named by its fingerprint", async () => {
     await applyQuickstart(stack, "team-a");
-    await stack.cp.kubectl([
-      "wait",
-      "--for=condition=Ready",
-      "--timeout=30s",
-      "-n",
-      "team-a",
-      "relaykey/app",
-    ]);
-    const { stdout } = await stack.cp.kubectl([
-      "get",
-      "-n",
-      "team-a",
-      "secret",
-      "app-relay-key",
-      "-o",
-      "jsonpath={.data.key}",
-    ]);
-    relayKey = Buffer.from(stdout, "base64").toString("utf8");
+    relayKey = await issuedRelayKey(stack, "team-a", "app", "app-relay-key");
     const { config, raw } = await configSecret();
     expect(kekIds(config)).toEqual([idOf(keyA)]);
     expect(raw).not.toContain(stack.providerSecret);
@@ -346,14 +329,7 @@ describe("AWS KMS key-encryption key", () => {
     const operator0 = operatorCalls();
     const metricDecrypts0 = await kmsRequests(kmsGateway, "Decrypt", "ok");
     await applyRelayKey(stack, "team-a", "app2", { policy: "default", secretName: "app2-relay-key" });
-    await stack.cp.kubectl([
-      "wait",
-      "--for=condition=Ready",
-      "--timeout=30s",
-      "-n",
-      "team-a",
-      "relaykey/app2",
-    ]);
+    await waitRelayKeyReady(stack, "team-a", "app2");
     const reload = await waitFor("the new RelayKey in the config", async () => {
       const s = await configSecret();
       return s.config.keys.length === 2 ? s : undefined;

@@ -4,6 +4,7 @@
  * rewriting what the first one wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitRelayKeyReady } from "./harness/issued-relay-key.js";
 import type { KuberelayProcess, LogLine } from "./harness/kuberelay-process.js";
 import { type Stack, SYSTEM_NAMESPACE, startStack } from "./harness/kuberelay-stack.js";
 import { quickstartManifests } from "./harness/quickstart-manifests.js";
@@ -46,7 +47,7 @@ async function applyRelayKey(name: string): Promise<void> {
     relayKey: name,
   });
   await stack.cp.kubectl(["apply", "-f", "-"], manifests);
-  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, `relaykey/${name}`]);
+  await waitRelayKeyReady(stack, NS, name);
 }
 
 async function secretState(name: string): Promise<{ key: string; resourceVersion: string }> {

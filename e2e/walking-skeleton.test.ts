@@ -4,6 +4,7 @@
  */
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitRelayKeyReady } from "./harness/issued-relay-key.js";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { quickstartManifests } from "./harness/quickstart-manifests.js";
 import { waitFor } from "./harness/wait-for.js";
@@ -35,7 +36,7 @@ describe("walking skeleton", () => {
       ["apply", "-f", "-"],
       quickstartManifests({ namespace: NS, upstreamURL, providerSecret: stack.providerSecret }),
     );
-    await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
+    await waitRelayKeyReady(stack, NS, "app");
     const { stdout } = await stack.cp.kubectl([
       "get",
       "-n",

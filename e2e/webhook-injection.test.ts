@@ -3,6 +3,7 @@
  * Bedrock variables, a missing RelayKey (warning Event), idempotence and the webhook's metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitRelayKeyReady } from "./harness/issued-relay-key.js";
 import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { applyQuickstart } from "./harness/quickstart-manifests.js";
 import { waitFor } from "./harness/wait-for.js";
@@ -45,7 +46,7 @@ beforeAll(async () => {
   metricsUrl = `http://127.0.0.1:${listening.metricsPort}/metrics`;
   await applyQuickstart(stack, NS);
   await stack.cp.kubectl(["label", "namespace", NS, "kuberelay.dev/inject=enabled", "--overwrite"]);
-  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
+  await waitRelayKeyReady(stack, NS, "app");
   await waitFor("the default ServiceAccount", async () =>
     (await stack.cp.kubectl(["get", "serviceaccount", "default", "-n", NS])).stdout ? true : undefined,
   );

@@ -9,6 +9,7 @@ import { X509Certificate } from "node:crypto";
 import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorMessage } from "../common/kube/api-error.js";
+import { waitRelayKeyReady } from "./harness/issued-relay-key.js";
 import type { LogLine } from "./harness/kuberelay-process.js";
 import {
   type Stack,
@@ -103,7 +104,7 @@ beforeAll(async () => {
   kc.loadFromFile(stack.cp.kubeconfigPath);
   core = kc.makeApiClient(CoreV1Api);
   await applyQuickstart(stack, NS);
-  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
+  await waitRelayKeyReady(stack, NS, "app");
   const deadline = Date.now() + 30_000;
   while (
     !(await stack.cp.kubectl(["get", "serviceaccount", "default", "-n", NS]).then(

@@ -3,6 +3,7 @@
  * Set DEMO_HOLD=1 to keep everything running afterwards (Ctrl-C stops and cleans up).
  */
 import OpenAI from "openai";
+import { waitRelayKeyReady } from "../harness/issued-relay-key.js";
 import { type Stack, startStack } from "../harness/kuberelay-stack.js";
 import { applyQuickstart } from "../harness/quickstart-manifests.js";
 
@@ -22,7 +23,7 @@ async function run(stack: Stack): Promise<void> {
     `kubectl apply: Secret + ProviderKey (mock provider at ${stack.mock.url}), Policy, RelayKey in "${NS}"`,
   );
   await applyQuickstart(stack, NS);
-  await stack.cp.kubectl(["wait", "--for=condition=Ready", "--timeout=30s", "-n", NS, "relaykey/app"]);
+  await waitRelayKeyReady(stack, NS, "app");
   for (const line of (await stack.cp.kubectl(["get", "kuberelay", "-n", NS])).stdout.trimEnd().split("\n"))
     show(line);
 

@@ -30,20 +30,25 @@ export async function applyRelayKey(
   );
 }
 
-export async function issuedRelayKey(
-  stack: Stack,
-  namespace: string,
-  relayKey: string,
-  secretName: string,
-): Promise<string> {
+/** Until the operator reports the RelayKey Ready (kubectl wait). */
+export async function waitRelayKeyReady(stack: Stack, namespace: string, name: string): Promise<void> {
   await stack.cp.kubectl([
     "wait",
     "--for=condition=Ready",
     "--timeout=30s",
     "-n",
     namespace,
-    `relaykey/${relayKey}`,
+    `relaykey/${name}`,
   ]);
+}
+
+export async function issuedRelayKey(
+  stack: Stack,
+  namespace: string,
+  relayKey: string,
+  secretName: string,
+): Promise<string> {
+  await waitRelayKeyReady(stack, namespace, relayKey);
   const { stdout } = await stack.cp.kubectl([
     "get",
     "secret",
