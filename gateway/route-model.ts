@@ -1,19 +1,19 @@
 import type { CompiledPolicy, CompiledRoute } from "../common/config/gateway-config.js";
+import { compileGlob, type GlobMatcher } from "./glob-match.js";
 
-/** Compiled globs, kept across requests: as few as the Policies' routes. */
-const compiled = new Map<string, RegExp>();
+/**
+ * Compiled globs, kept across requests: as few as the Policies' routes. Bounded so a
+ * stream of config generations with fresh globs cannot grow it without end.
+ */
+const compiled = new Map<string, GlobMatcher>();
 
-function globToRegExp(glob: string): RegExp {
+function matcherFor(glob: string): GlobMatcher {
   const cached = compiled.get(glob);
   if (cached) return cached;
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  const re = new RegExp(`^${escaped}$`);
+  const matcher = compileGlob(glob);
   if (compiled.size >= 10_000) compiled.clear();
-  compiled.set(glob, re);
-  return re;
+  compiled.set(glob, matcher);
+  return matcher;
 }
 
 const isGlob = (pattern: string) => pattern.includes("*") || pattern.includes("?");
@@ -22,6 +22,6 @@ const isGlob = (pattern: string) => pattern.includes("*") || pattern.includes("?
 export function routeFor(policy: CompiledPolicy, model: string): CompiledRoute | undefined {
   return (
     policy.routes.find((r) => !isGlob(r.model) && r.model === model) ??
-    policy.routes.find((r) => isGlob(r.model) && globToRegExp(r.model).test(model))
+    policy.routes.find((r) => isGlob(r.model) && matcherFor(r.model)(model))
   );
 }
