@@ -1,6 +1,8 @@
 import type { Request } from "express";
-import { badRequest, type ErrorKind, type GatewayError } from "../errors.js";
+import type { ErrorKind, GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
+import { checkAnthropicBetas } from "./anthropic-betas.js";
+import { readModelName, readStreamFlag } from "./request-fields.js";
 import type { RequestReader, Surface } from "./surface.js";
 
 const anthropicType: Record<ErrorKind, string> = {
@@ -26,19 +28,18 @@ export const anthropicSurface: Surface = {
   }),
 };
 
-/** Headers with API meaning that the upstream must see as the caller sent them. */
-const PASSED = ["anthropic-version", "anthropic-beta"];
-
 export function anthropicReader(operation: Operation): RequestReader {
   return (body: Record<string, unknown>, req: Request) => {
-    const model = body.model;
-    if (typeof model !== "string" || model === "") throw badRequest("model: Field required", "model");
+    const model = readModelName(body.model, "model: Field required", "model");
     const passHeaders: Record<string, string> = {};
-    for (const h of PASSED) {
-      const v = req.headers[h];
-      if (typeof v === "string") passHeaders[h] = v;
+    const version = req.headers["anthropic-version"];
+    if (typeof version === "string") passHeaders["anthropic-version"] = version;
+    const betas = req.headers["anthropic-beta"];
+    if (typeof betas === "string") {
+      const checked = checkAnthropicBetas(betas);
+      if (checked !== "") passHeaders["anthropic-beta"] = checked;
     }
-    const stream = operation === "messages" && body.stream === true;
+    const stream = readStreamFlag(body) && operation === "messages";
     return { operation, model, stream, body, passHeaders };
   };
 }

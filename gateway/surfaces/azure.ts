@@ -1,6 +1,7 @@
 import type { Request } from "express";
-import { badRequest, type GatewayError } from "../errors.js";
+import type { GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
+import { checkChoiceCounts, readModelName, readStreamFlag } from "./request-fields.js";
 import type { RequestReader, Surface } from "./surface.js";
 
 /**
@@ -24,10 +25,9 @@ export const azureSurface: Surface = {
 
 export function azureReader(operation: Operation): RequestReader {
   return (body: Record<string, unknown>, req: Request) => {
-    const deployment = req.params.deployment;
-    if (typeof deployment !== "string" || deployment === "")
-      throw badRequest("a deployment name is required in the path");
-    const stream = operation !== "embeddings" && body.stream === true;
+    const deployment = readModelName(req.params.deployment, "a deployment name is required in the path");
+    const stream = readStreamFlag(body) && operation !== "embeddings";
+    checkChoiceCounts(body);
     return { operation, model: deployment, stream, body: { ...body, model: deployment }, passHeaders: {} };
   };
 }

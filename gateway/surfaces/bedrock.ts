@@ -1,6 +1,7 @@
 import type { Request } from "express";
-import { badRequest, type ErrorKind, type GatewayError } from "../errors.js";
+import type { ErrorKind, GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
+import { readModelName } from "./request-fields.js";
 import type { RequestReader, Surface } from "./surface.js";
 
 /** Bedrock's error types: the AWS SDK picks its exception class by `x-amzn-ErrorType`. */
@@ -34,8 +35,7 @@ export const bedrockSurface: Surface = {
 /** Bedrock runtime: the model id is in the path; streaming is decided by the operation. */
 export function bedrockReader(operation: Operation): RequestReader {
   return (body: Record<string, unknown>, req: Request) => {
-    const model = req.params.modelId;
-    if (typeof model !== "string" || model === "") throw badRequest("a model id is required in the path");
+    const model = readModelName(req.params.modelId, "a model id is required in the path");
     const stream = operation === "invoke_stream" || operation === "converse_stream";
     return { operation, model, stream, body, passHeaders: {} };
   };

@@ -1,6 +1,7 @@
 import type { Request } from "express";
-import { badRequest, type ErrorKind, type GatewayError } from "../errors.js";
+import type { ErrorKind, GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
+import { checkChoiceCounts, readModelName, readStreamFlag } from "./request-fields.js";
 import type { RequestReader, Surface } from "./surface.js";
 
 /** OpenAI's error `type` for each kind, as its API and SDK expect. */
@@ -41,10 +42,9 @@ export const openaiSurface: Surface = {
 /** Reads `model` and `stream` from an OpenAI-shaped body. */
 export function openaiReader(operation: Operation): RequestReader {
   return (body: Record<string, unknown>, _req: Request) => {
-    const model = body.model;
-    if (typeof model !== "string" || model === "")
-      throw badRequest("you must provide a model parameter", "model");
-    const stream = operation !== "embeddings" && body.stream === true;
+    const model = readModelName(body.model, "you must provide a model parameter", "model");
+    const stream = readStreamFlag(body) && operation !== "embeddings";
+    checkChoiceCounts(body);
     return { operation, model, stream, body, passHeaders: {} };
   };
 }
