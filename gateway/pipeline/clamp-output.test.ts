@@ -31,3 +31,26 @@ describe("clampOutputTokens", () => {
     expect(clampOutputTokens(req("chat", { max_tokens: 5000 }), undefined).clamped).toBe(false);
   });
 });
+
+describe("clampOutputTokens with several completions", () => {
+  it("security: n choices share the request's output-token limit instead of each getting all of it", () => {
+    expect(clampOutputTokens(req("chat", { n: 4, max_tokens: 5000 }), 1000).body).toEqual({
+      n: 4,
+      max_tokens: 250,
+    });
+    expect(clampOutputTokens(req("completions", { best_of: 5, n: 2 }), 100).body).toEqual({
+      best_of: 5,
+      n: 2,
+      max_tokens: 20,
+    });
+  });
+  it("security: more completions than the limit has tokens is refused, not rounded up", () => {
+    expect(() => clampOutputTokens(req("chat", { n: 128 }), 100)).toThrow(/at most 100 output tokens/);
+  });
+  it("counts n = 1 and a missing n as one completion", () => {
+    expect(clampOutputTokens(req("chat", { n: 1, max_tokens: 500 }), 100).body).toEqual({
+      n: 1,
+      max_tokens: 100,
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { badRequest } from "../errors.js";
 import type { InboundRequest } from "./types.js";
 
 /** Where each operation carries its output-token cap (a dotted path into the body). */
@@ -32,16 +33,33 @@ function setPath(body: Record<string, unknown>, path: string, value: number): Re
 }
 
 /**
+ * How many completions the upstream generates, each up to the cap: OpenAI's `n` choices,
+ * and `best_of` on completions, which are generated (and billed) though only one returns.
+ */
+function completionsPerRequest(body: Record<string, unknown>): number {
+  const count = (v: unknown) => (typeof v === "number" && Number.isInteger(v) && v > 1 ? v : 1);
+  return Math.max(count(body.n), count(body.best_of));
+}
+
+/**
  * Applies a Policy's maxOutputTokens by clamping: a larger (or missing) cap in the request
- * is lowered to the limit, so well-behaved SDK calls keep working. Returns the new body and
+ * is lowered to the limit, so well-behaved SDK calls keep working. The limit is for the
+ * whole request, so with several completions each gets its share. Returns the new body and
  * whether it changed.
  */
 export function clampOutputTokens(
   inbound: InboundRequest,
-  limit: number | undefined,
+  requestLimit: number | undefined,
 ): { body: Record<string, unknown>; clamped: boolean } {
   const fields = fieldsOf[inbound.operation];
-  if (!limit || !fields) return { body: inbound.body, clamped: false };
+  if (!requestLimit || !fields) return { body: inbound.body, clamped: false };
+  const completions = completionsPerRequest(inbound.body);
+  const limit = Math.floor(requestLimit / completions);
+  if (limit < 1)
+    throw badRequest(
+      `This key allows at most ${requestLimit} output tokens per request, too few for ${completions} completions.`,
+      completions === inbound.body.n ? "n" : "best_of",
+    );
   const present = fields.filter((f) => typeof getPath(inbound.body, f) === "number");
   const targets = present.length > 0 ? present : [fields[0] as string];
   let body = inbound.body;
