@@ -15,6 +15,7 @@ export interface RuntimeProvider {
   /** Plaintext provider credential: lives only in this process's memory. */
   credential: string | undefined;
   pricing?: CompiledProvider["pricing"];
+  perNamespace?: CompiledProvider["perNamespace"];
 }
 
 /** An immutable, fully resolved view of one config generation; swapped whole. */
@@ -39,6 +40,7 @@ export async function buildSnapshot(
       region: p.region,
       credential: p.credential ? await open(kek, p.credential, id) : undefined,
       pricing: p.pricing,
+      perNamespace: p.perNamespace,
     });
   }
   return {

@@ -96,6 +96,7 @@ function compileProvider(
     ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.pricing ? { pricing: spec.pricing } : {}),
+    ...(spec.perNamespace ? { perNamespace: spec.perNamespace } : {}),
   };
   if (spec.baseURL && !spec.allowPrivateNetwork && isPrivateNetworkURL(spec.baseURL)) {
     const msg =

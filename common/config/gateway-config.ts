@@ -30,10 +30,15 @@ const compiledTargetSchema = z.object({
 const compiledRouteSchema = z.object({ model: z.string(), targets: z.array(compiledTargetSchema).min(1) });
 export type CompiledRoute = z.infer<typeof compiledRouteSchema>;
 
+const compiledBudgetSchema = z.object({
+  usdPerDay: z.number().optional(),
+  usdPerMonth: z.number().optional(),
+});
+
 const compiledPolicySchema = z.object({
   routes: z.array(compiledRouteSchema),
   limits: limitsSchema.optional(),
-  budget: z.object({ usdPerDay: z.number().optional(), usdPerMonth: z.number().optional() }).optional(),
+  budget: compiledBudgetSchema.optional(),
   /** When the shared limit store is unreachable: admit (true, the default) or refuse. */
   failOpen: z.boolean().optional(),
 });
@@ -46,6 +51,20 @@ const compiledProviderSchema = z.object({
   credential: envelopeSchema.optional(),
   pricing: z
     .record(z.string(), z.object({ inputPerMillionTokens: z.number(), outputPerMillionTokens: z.number() }))
+    .optional(),
+  /** The platform team's caps on each consuming namespace (ProviderKey spec.perNamespace). */
+  perNamespace: z
+    .object({
+      limits: limitsSchema
+        .pick({
+          requestsPerMinute: true,
+          tokensPerMinute: true,
+          requestsPerDay: true,
+          maxConcurrentRequests: true,
+        })
+        .optional(),
+      budget: compiledBudgetSchema.optional(),
+    })
     .optional(),
 });
 export type CompiledProvider = z.infer<typeof compiledProviderSchema>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withCrossFieldRules } from "./cross-field-rules.js";
+import { budgetSchema } from "./budget.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 
@@ -28,20 +28,6 @@ const routeSchema = z.object({
   targets: z.array(targetSchema).min(1).max(16).describe("Tried in order on 429, 5xx or timeout."),
 });
 export type Route = z.infer<typeof routeSchema>;
-
-const budgetSchema = withCrossFieldRules(
-  z.object({
-    usdPerDay: z.number().gt(0).optional(),
-    usdPerMonth: z.number().gt(0).optional(),
-  }),
-  [
-    {
-      rule: "!has(self.usdPerDay) || !has(self.usdPerMonth) || self.usdPerDay <= self.usdPerMonth",
-      message: "budget.usdPerDay must not exceed budget.usdPerMonth",
-      holds: (b) => b.usdPerDay === undefined || b.usdPerMonth === undefined || b.usdPerDay <= b.usdPerMonth,
-    },
-  ],
-);
 
 const contentSchema = z.object({
   mode: z.enum(["off", "encrypted", "plaintext"]).default("off"),

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { budgetSchema } from "./budget.js";
 import { withCrossFieldRules } from "./cross-field-rules.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import {
   baseStatusSchema,
   labelSelectorSchema,
+  limitsSchema,
   objectMetaSchema,
   secretKeySelectorSchema,
 } from "./shared-types.js";
@@ -44,6 +46,22 @@ const credentialsSchema = withCrossFieldRules(
   ],
 );
 
+/**
+ * Limits the platform team sets on every consuming namespace. They live on the ProviderKey
+ * because the Policy is the tenant's own: a cap the tenant could edit would cap nothing.
+ */
+const perNamespaceSchema = z.object({
+  limits: limitsSchema
+    .pick({
+      requestsPerMinute: true,
+      tokensPerMinute: true,
+      requestsPerDay: true,
+      maxConcurrentRequests: true,
+    })
+    .optional(),
+  budget: budgetSchema.optional(),
+});
+
 /** What CEL's isURL accepts and kuberelay can dial: an absolute http(s) URL. */
 function isHttpURL(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -72,6 +90,11 @@ export const providerKeySpecSchema = withCrossFieldRules(
       .record(z.string(), priceSchema)
       .optional()
       .describe("Per-model price overrides, keyed by upstream model name."),
+    perNamespace: perNamespaceSchema
+      .optional()
+      .describe(
+        "Caps on each namespace that routes to this key, counted per namespace over all its Policies and keys. Policies cannot raise them; a capped namespace falls back to a route's next target, or gets 429.",
+      ),
   }),
   [
     {
