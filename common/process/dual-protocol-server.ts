@@ -1,99 +1,18 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
-import { Duplex } from "node:stream";
+import { loopbackAgent, relayStream } from "./h2-loopback-relay.js";
+import { PrefixedSocket } from "./prefixed-socket.js";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-]);
-
 export interface DualProtocolServer {
   port: number;
   /** Stops accepting; open requests and streams finish until the deadline, then are cut. */
   drain(deadlineMs: number): Promise<void>;
 }
 
-/**
- * The socket with the bytes already read put back in front. The HTTP/2 session reads the
- * native socket handle directly, so bytes unshifted into the JS stream would be lost; a
- * plain Duplex makes Node run the session over the JS stream instead.
- */
-class PrefixedSocket extends Duplex {
-  constructor(
-    private readonly socket: net.Socket,
-    first: Buffer,
-  ) {
-    super();
-    this.push(first);
-    socket.on("data", (d) => {
-      if (!this.push(d)) socket.pause();
-    });
-    socket.on("end", () => this.push(null));
-    socket.on("error", (e) => this.destroy(e));
-    socket.on("close", () => this.destroy());
-  }
-
-  override _read(): void {
-    this.socket.resume();
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.socket.write(chunk, cb);
-  }
-
-  override _final(cb: (err?: Error | null) => void): void {
-    this.socket.end(cb);
-  }
-
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.socket.destroy(err ?? undefined);
-    cb(err);
-  }
-}
-
-/** Relays one HTTP/2 stream to the HTTP/1.1 side of this same server. */
-function relayStream(
-  stream: http2.ServerHttp2Stream,
-  headers: http2.IncomingHttpHeaders,
-  port: number,
-): void {
-  const forwarded: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(":") && value !== undefined && !HOP_BY_HOP.has(name)) forwarded[name] = value;
-  }
-  const authority = headers[":authority"];
-  if (typeof authority === "string") forwarded.host = authority;
-  const upstream = http.request({
-    host: "127.0.0.1",
-    port,
-    method: String(headers[":method"] ?? "GET"),
-    path: String(headers[":path"] ?? "/"),
-    headers: forwarded,
-  });
-  upstream.on("response", (res) => {
-    const out: http2.OutgoingHttpHeaders = { ":status": res.statusCode ?? 502 };
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-    }
-    if (stream.destroyed) return res.destroy();
-    stream.respond(out);
-    res.pipe(stream);
-  });
-  upstream.on("error", () => {
-    if (!stream.headersSent && !stream.destroyed) stream.respond({ ":status": 502 });
-    stream.end();
-  });
-  // A caller who resets the stream cancels the relayed request, and so the upstream call.
-  stream.on("close", () => upstream.destroy());
-  stream.pipe(upstream);
-}
+/** A caller's connection failing is the caller's business: the socket is already destroyed. */
+function ignore(): void {}
 
 /**
  * One port speaking HTTP/1.1 and cleartext HTTP/2 (prior knowledge). The AWS SDK's Bedrock
@@ -114,11 +33,14 @@ export function listenDualProtocol(
     s.on("close", () => sessions.delete(s));
   });
   const front = net.createServer((socket) => {
+    socket.on("error", ignore);
     socket.once("data", (first) => {
       socket.pause();
       const n = Math.min(first.length, H2_PREFACE.length);
       if (first.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) {
-        h2.emit("connection", new PrefixedSocket(socket, first));
+        const prefixed = new PrefixedSocket(socket, first);
+        prefixed.on("error", ignore);
+        h2.emit("connection", prefixed);
         return;
       }
       socket.unshift(first);
@@ -130,7 +52,8 @@ export function listenDualProtocol(
     front.once("error", reject);
     front.listen(port, host, () => {
       const bound = (front.address() as net.AddressInfo).port;
-      h2.on("stream", (stream, headers) => relayStream(stream, headers, bound));
+      const target = { port: bound, agent: loopbackAgent(1024, 64) };
+      h2.on("stream", (stream, headers) => relayStream(stream, headers, target));
       resolve({
         port: bound,
         drain: (deadlineMs) =>
