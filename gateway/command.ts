@@ -114,7 +114,10 @@ export async function runGateway(args: string[]): Promise<void> {
     defaultTimeoutMs: 600_000,
   };
   // HTTP/1.1 and cleartext HTTP/2 on one port: the Bedrock runtime SDK speaks HTTP/2.
-  const api = await listenDualProtocol(createGatewayApp(deps), Number(values.port), values.host);
+  const api = await listenDualProtocol(createGatewayApp(deps), Number(values.port), values.host, {
+    // Such as EMFILE on accept: the port keeps serving, but someone should know.
+    onServerError: (err) => log.warn("inference port error", { error: err }),
+  });
   const ops = await listen(createOpsApp(metrics, snapshots), Number(values["metrics-port"]), values.host);
   log.info("listening", {
     port: api.port,

@@ -1,18 +1,12 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
-import { Duplex } from "node:stream";
+import { DEFAULT_DUAL_PROTOCOL_LIMITS, type DualProtocolLimits } from "./dual-protocol-limits.js";
+import { loopbackAgent, relayStream } from "./h2-loopback-relay.js";
+import { PrefixedSocket } from "./prefixed-socket.js";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-]);
+const DRAIN_SWEEP_MS = 100;
 
 export interface DualProtocolServer {
   port: number;
@@ -20,79 +14,101 @@ export interface DualProtocolServer {
   drain(deadlineMs: number): Promise<void>;
 }
 
-/**
- * The socket with the bytes already read put back in front. The HTTP/2 session reads the
- * native socket handle directly, so bytes unshifted into the JS stream would be lost; a
- * plain Duplex makes Node run the session over the JS stream instead.
- */
-class PrefixedSocket extends Duplex {
-  constructor(
-    private readonly socket: net.Socket,
-    first: Buffer,
-  ) {
-    super();
-    this.push(first);
-    socket.on("data", (d) => {
-      if (!this.push(d)) socket.pause();
-    });
-    socket.on("end", () => this.push(null));
-    socket.on("error", (e) => this.destroy(e));
-    socket.on("close", () => this.destroy());
-  }
-
-  override _read(): void {
-    this.socket.resume();
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.socket.write(chunk, cb);
-  }
-
-  override _final(cb: (err?: Error | null) => void): void {
-    this.socket.end(cb);
-  }
-
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.socket.destroy(err ?? undefined);
-    cb(err);
-  }
+export interface DualProtocolOptions extends Partial<DualProtocolLimits> {
+  /** Errors of the listening socket itself (such as EMFILE on accept); the server keeps going. */
+  onServerError?: (err: Error) => void;
 }
 
-/** Relays one HTTP/2 stream to the HTTP/1.1 side of this same server. */
-function relayStream(
-  stream: http2.ServerHttp2Stream,
-  headers: http2.IncomingHttpHeaders,
-  port: number,
-): void {
-  const forwarded: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith(":") && value !== undefined && !HOP_BY_HOP.has(name)) forwarded[name] = value;
-  }
-  const authority = headers[":authority"];
-  if (typeof authority === "string") forwarded.host = authority;
-  const upstream = http.request({
-    host: "127.0.0.1",
-    port,
-    method: String(headers[":method"] ?? "GET"),
-    path: String(headers[":path"] ?? "/"),
-    headers: forwarded,
+/** A caller's connection failing is the caller's business: the socket is already destroyed. */
+function ignore(): void {}
+
+function createH1(handler: http.RequestListener, limits: DualProtocolLimits): http.Server {
+  const h1 = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // The timeouts above are only as precise as this sweep (Node's default is 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(limits.headersTimeoutMs / 4, 5_000)),
+    },
+    handler,
+  );
+  // Node tracks connections (the headers and request timeouts, closeAllConnections) from the
+  // server's 'listening' event; this server never listens, the front socket hands it connections.
+  h1.emit("listening");
+  return h1;
+}
+
+function createH2(limits: DualProtocolLimits): http2.Http2Server {
+  return http2.createServer({
+    maxSessionMemory: limits.maxSessionMemoryMb,
+    peerMaxConcurrentStreams: limits.maxConcurrentStreams,
+    // Node's defaults, pinned: each bounds what a flood of HEADERS, SETTINGS or PING frames
+    // can make a session hold before nghttp2 answers ENHANCE_YOUR_CALM or drops the session.
+    maxHeaderListPairs: 128,
+    maxSettings: 32,
+    maxOutstandingPings: 10,
+    maxSessionInvalidFrames: 1000,
+    maxSessionRejectedStreams: 100,
+    settings: {
+      maxConcurrentStreams: limits.maxConcurrentStreams,
+      // Node's default, pinned: headers past maxHeaderBytes still reach the HTTP/1.1 side and
+      // get a 431 there; only past this does the stream get reset instead.
+      maxHeaderListSize: 65_535,
+      enablePush: false,
+    },
   });
-  upstream.on("response", (res) => {
-    const out: http2.OutgoingHttpHeaders = { ":status": res.statusCode ?? 502 };
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-    }
-    if (stream.destroyed) return res.destroy();
-    stream.respond(out);
-    res.pipe(stream);
+}
+
+/**
+ * Closes a session once it has had no open stream for idleMs, or never opened one (a partial
+ * preface). A graceful close waits for the peer to close its end; one that does not within
+ * idleMs more has its socket destroyed.
+ */
+function closeWhenIdle(session: http2.ServerHttp2Session, socket: PrefixedSocket, idleMs: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    timer = setTimeout(() => {
+      session.close();
+      timer = setTimeout(() => socket.destroy(), idleMs);
+    }, idleMs);
+  };
+  arm();
+  session.on("stream", (stream: http2.ServerHttp2Stream) => {
+    open++;
+    clearTimeout(timer);
+    stream.on("close", () => {
+      open--;
+      if (open === 0 && !session.closed && !session.destroyed && !socket.destroyed) arm();
+    });
   });
-  upstream.on("error", () => {
-    if (!stream.headersSent && !stream.destroyed) stream.respond({ ":status": 502 });
-    stream.end();
-  });
-  // A caller who resets the stream cancels the relayed request, and so the upstream call.
-  stream.on("close", () => upstream.destroy());
-  stream.pipe(upstream);
+  // Not the session's 'close': that can come while the peer still holds the socket open.
+  socket.on("close", () => clearTimeout(timer));
+}
+
+/**
+ * Reads until the bytes say which protocol the caller speaks: the HTTP/2 preface, or anything
+ * else. A caller who says nothing within the headers timeout is cut.
+ */
+function sniff(socket: net.Socket, timeoutMs: number, route: (seen: Buffer, h2: boolean) => void): void {
+  const silent = () => socket.destroy();
+  socket.setTimeout(timeoutMs);
+  socket.once("timeout", silent);
+  let seen = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    seen = Buffer.concat([seen, chunk]);
+    const n = Math.min(seen.length, H2_PREFACE.length);
+    const h2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+    if (h2 && n < H2_PREFACE.length) return;
+    socket.off("data", onData);
+    socket.pause();
+    socket.setTimeout(0);
+    socket.off("timeout", silent);
+    route(seen, h2);
+  };
+  socket.on("data", onData);
 }
 
 /**
@@ -105,42 +121,73 @@ export function listenDualProtocol(
   handler: http.RequestListener,
   port: number,
   host: string,
+  options: DualProtocolOptions = {},
 ): Promise<DualProtocolServer> {
-  const h1 = http.createServer(handler);
-  const h2 = http2.createServer();
+  const { onServerError = ignore, ...overrides } = options;
+  const limits: DualProtocolLimits = { ...DEFAULT_DUAL_PROTOCOL_LIMITS, ...overrides };
+  const h1 = createH1(handler, limits);
+  const h2 = createH2(limits);
+  const agent = loopbackAgent(limits.maxRelaySockets, limits.maxFreeRelaySockets);
   const sessions = new Set<http2.ServerHttp2Session>();
-  h2.on("session", (s) => {
+  // The sockets under the sessions: one can outlive its session for as long as the peer keeps
+  // it open, so these are what the session bound counts and what a drain's deadline cuts.
+  const h2Sockets = new Set<PrefixedSocket>();
+  const watch = (socket: PrefixedSocket) => (s: http2.ServerHttp2Session) => {
     sessions.add(s);
+    // Http2Server already turns session errors into 'sessionError'; this one is belt and braces.
+    s.on("error", ignore);
     s.on("close", () => sessions.delete(s));
-  });
-  const front = net.createServer((socket) => {
-    socket.once("data", (first) => {
-      socket.pause();
-      const n = Math.min(first.length, H2_PREFACE.length);
-      if (first.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) {
-        h2.emit("connection", new PrefixedSocket(socket, first));
-        return;
-      }
-      socket.unshift(first);
+    closeWhenIdle(s, socket, limits.sessionIdleTimeoutMs);
+  };
+  const route = (socket: net.Socket) => (seen: Buffer, isH2: boolean) => {
+    if (!isH2) {
+      socket.unshift(seen);
       h1.emit("connection", socket);
       socket.resume();
-    });
+      return;
+    }
+    if (h2Sockets.size >= limits.maxSessions) {
+      socket.destroy();
+      return;
+    }
+    const prefixed = new PrefixedSocket(socket, seen);
+    prefixed.on("error", ignore);
+    h2Sockets.add(prefixed);
+    prefixed.on("close", () => h2Sockets.delete(prefixed));
+    // Http2Server creates the session and emits 'session' synchronously, within this emit.
+    const onSession = watch(prefixed);
+    h2.once("session", onSession);
+    h2.emit("connection", prefixed);
+    h2.off("session", onSession);
+  };
+  const front = net.createServer((socket) => {
+    socket.on("error", ignore);
+    sniff(socket, limits.headersTimeoutMs, route(socket));
   });
   return new Promise((resolve, reject) => {
     front.once("error", reject);
     front.listen(port, host, () => {
-      const bound = (front.address() as net.AddressInfo).port;
-      h2.on("stream", (stream, headers) => relayStream(stream, headers, bound));
+      front.off("error", reject);
+      front.on("error", onServerError);
+      const target = { port: (front.address() as net.AddressInfo).port, agent };
+      h2.on("stream", (stream, headers) => relayStream(stream, headers, target));
       resolve({
-        port: bound,
+        port: target.port,
         drain: (deadlineMs) =>
           new Promise<void>((done) => {
-            const timer = setTimeout(() => {
+            // Keep-alive connections (callers' and the loopback relay's) go idle as their
+            // requests finish; close them then rather than at their keep-alive timeout.
+            const sweep = setInterval(() => h1.closeIdleConnections(), DRAIN_SWEEP_MS);
+            const deadline = setTimeout(() => {
               h1.closeAllConnections();
               for (const s of sessions) s.destroy();
+              for (const socket of h2Sockets) socket.destroy();
+              agent.destroy();
             }, deadlineMs);
             front.close(() => {
-              clearTimeout(timer);
+              clearInterval(sweep);
+              clearTimeout(deadline);
+              agent.destroy();
               done();
             });
             h1.close();
