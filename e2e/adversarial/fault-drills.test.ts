@@ -11,7 +11,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startChatStream } from "../harness/chat-stream.js";
 import { freePort } from "../harness/free-port.js";
-import { applyRelayKey, issuedRelayKey, waitForKeyOnGateway } from "../harness/issued-relay-key.js";
+import {
+  applyRelayKey,
+  issuedRelayKey,
+  waitForKeyOnGateway,
+  waitRelayKeyReady,
+} from "../harness/issued-relay-key.js";
 import type { KuberelayProcess, LogLine } from "../harness/kuberelay-process.js";
 import { type GatewayHandle, type Stack, startStack } from "../harness/kuberelay-stack.js";
 import type { ManagedProcess } from "../harness/managed-process.js";
@@ -70,6 +75,32 @@ interface Answer {
   status: number;
   body: string;
   headers: Headers;
+}
+
+async function secretKey(namespace: string, name: string): Promise<string> {
+  const { stdout } = await stack.cp.kubectl([
+    "get",
+    "secret",
+    "-n",
+    namespace,
+    name,
+    "-o",
+    "jsonpath={.data.key}",
+  ]);
+  return Buffer.from(stdout, "base64").toString("utf8");
+}
+
+/** When the gateway first accepted the key (/v1/models authenticates without counting against limits). */
+async function acceptedAt(gw: GatewayHandle, apiKey: string, timeoutMs: number): Promise<number> {
+  return waitFor(
+    `${gw.url} to accept the key`,
+    async () => {
+      const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+      await res.arrayBuffer();
+      return res.status === 200 ? Date.now() : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 async function chat(gw: GatewayHandle, apiKey: string): Promise<Answer> {
@@ -156,8 +187,14 @@ describe("fault drills", () => {
       policy: "default",
       secretName: "after-outage-relay-key",
     });
-    const fresh = await issuedRelayKey(stack, ns, "after-outage", "after-outage-relay-key");
-    const newKeyMs = Date.now() - createdAt;
+    await waitRelayKeyReady(stack, ns, "after-outage");
+    const readyMs = Date.now() - createdAt;
+    const fresh = await secretKey(ns, "after-outage-relay-key");
+    // Each gateway's watch retries with capped backoff (up to 30 s apart), so a gateway may pick
+    // the new config up that long after the API server is back.
+    const acceptedMs = await Promise.all(
+      stack.gateways.map(async (gw) => (await acceptedAt(gw, fresh, 45_000)) - createdAt),
+    );
     await stack.cp.kubectl(["delete", "relaykey", "-n", ns, "doomed"]);
     const revokedMs = await untilEveryGateway(401, doomed);
     const answers = await probes.stop();
@@ -166,8 +203,8 @@ describe("fault drills", () => {
       `drill 1: API server down ${seconds(backAt - downAt)} s (60 s away plus stop and start); ` +
         `${answers.length} probes, ${answers.filter((p) => p.status === 200).length} answered 200; ` +
         `operator ${lost ? `lost its Lease and exited ${lostExit}, a restarted one led` : "kept leading and led"} ` +
-        `${seconds(leadsAgainMs)} s after the API server was back; a RelayKey created then worked on every gateway ` +
-        `after ${seconds(newKeyMs)} s (${seconds(Date.now() - backAt)} s after the API server was back, revocation included); ` +
+        `${seconds(leadsAgainMs)} s after the API server was back; a RelayKey created ${seconds(createdAt - backAt)} s ` +
+        `after that was Ready in ${seconds(readyMs)} s and worked on the gateways after ${acceptedMs.map(seconds).join(" s and ")} s; ` +
         `a deleted one was refused everywhere after ${revokedMs} ms`,
     );
     expect(answers.filter((p) => p.status !== 200)).toEqual([]);
@@ -235,7 +272,7 @@ describe("fault drills", () => {
     console.log(
       `drill 2: SIGKILL after ${issuedBeforeKill} of 40 issued (${beforeBurst.length} Secrets and ${readyAtKill} Ready at the kill); ` +
         `new operator led ${seconds(Date.parse(String(leading.time)) - killedAt)} s after the kill (Lease lapse), ` +
-        `all 40 Ready after ${seconds(convergedMs)} s, every key working on both gateways after ${seconds(workingMs)} s`,
+        `kubectl wait saw all 40 Ready ${seconds(convergedMs)} s after it, every key working on both gateways after ${seconds(workingMs)} s`,
     );
     // The kill has to land mid-issue for the drill to mean anything.
     expect(beforeBurst.length).toBeLessThan(names.length);
