@@ -16,6 +16,8 @@ export interface KuberelayProcess {
   /** Everything it printed, JSON or not: to scan for leaked secrets. */
   output(): string;
   waitForLine(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves with the exit code (null when killed by a signal) once the process has ended by itself or been stopped. */
+  readonly exited: Promise<number | null>;
   /** SIGTERM; resolves with the exit code (null when killed after the grace period). */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -68,6 +70,7 @@ export function startKuberelay(
     pid,
     lines,
     output: () => raw,
+    exited,
     waitForLine(match, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

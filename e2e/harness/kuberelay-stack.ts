@@ -47,6 +47,11 @@ export interface Stack {
   processes(): KuberelayProcess[];
   /** Starts one more gateway, e.g. with a different REDIS_URL. */
   addGateway(env?: Record<string, string>): Promise<GatewayHandle>;
+  /**
+   * Starts one more operator with the same flags, key and ServiceAccount, as Kubernetes would
+   * after one died; resolves once it has started (caches warm), whether or not it leads yet.
+   */
+  addOperator(): Promise<KuberelayProcess>;
   stop(): Promise<void>;
 }
 
@@ -278,8 +283,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await options.beforeOperator?.(cp);
     step("starting the operator under its ServiceAccount");
     const operators: KuberelayProcess[] = [];
-    for (let i = 0; i < (options.operators ?? 1); i++) {
-      const name = i === 0 ? "operator" : `operator-${i}`;
+    const operatorEnv = { ...(await envFor("kuberelay-operator")), ...options.operatorEnv };
+    const startOperator = (name: string) => {
       const proc = startKuberelay(
         name,
         [
@@ -291,12 +296,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           ...operatorTlsArgs(options.operatorTls),
           ...(options.operatorArgs ?? []),
         ],
-        { ...(await envFor("kuberelay-operator")), ...options.operatorEnv },
+        operatorEnv,
         join(cp.logDir, `${name}.log`),
       );
       started.push(proc);
       operators.push(proc);
-    }
+      return proc;
+    };
+    for (let i = 0; i < (options.operators ?? 1); i++) startOperator(i === 0 ? "operator" : `operator-${i}`);
     const operatorOpsUrls: string[] = [];
     for (const proc of operators) {
       const line = await proc.waitForLine((l) => l.msg === "started");
@@ -393,6 +400,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       processes: () => [...started],
       addGateway,
+      addOperator: async () => {
+        const proc = startOperator(`operator-${operators.length}`);
+        const line = await proc.waitForLine((l) => l.msg === "started");
+        operatorOpsUrls.push(`http://127.0.0.1:${line.metricsPort}`);
+        return proc;
+      },
       stop,
     };
   } catch (err) {
