@@ -21,6 +21,8 @@ export interface ConfigSourceOptions {
  * refused and the last good one keeps serving. If the API server goes away, the current
  * snapshot stays.
  */
+const CONFIG_WATCH_MAX_BACKOFF_MS = 4_000;
+
 export function watchConfigSecret(
   kc: KubeConfig,
   opts: ConfigSourceOptions,
@@ -86,6 +88,9 @@ export function watchConfigSecret(
     list: () => core.listNamespacedSecret({ namespace: opts.namespace, fieldSelector }),
     fieldSelector,
     log,
+    // One Secret per gateway is cheap to list; after an API server outage a revocation must
+    // not wait behind a 30 s backoff that grew while the server was still starting.
+    maxBackoffMs: CONFIG_WATCH_MAX_BACKOFF_MS,
     onChange: (secret) => {
       // Deleting the Secret does not unload the config: a gateway keeps serving what it has.
       if (secret.metadata?.deletionTimestamp) return;

@@ -178,3 +178,35 @@ describe("startInformer", () => {
     expect(informer.get("f", "ns")?.metadata?.managedFields).toHaveLength(1);
   });
 });
+
+describe("informer restart backoff", () => {
+  it("never waits longer than maxBackoffMs between restarts, however often the API server fails", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server: "http://127.0.0.1:9", skipTLSVerify: true }],
+      users: [{ name: "u" }],
+      contexts: [{ name: "x", cluster: "c", user: "u" }],
+      currentContext: "x",
+    });
+    const waits: number[] = [];
+    const log = createLogger("test", {
+      sink: (line) => {
+        const parsed = JSON.parse(line) as { msg?: string; retryInMs?: number };
+        if (parsed.msg === "watch failed; restarting" && parsed.retryInMs !== undefined)
+          waits.push(parsed.retryInMs);
+      },
+    });
+    const informer = startInformer<V1Secret>(kc, {
+      path: "/api/v1/secrets",
+      list: () => Promise.reject(new Error("connection refused")),
+      log,
+      onChange: () => {},
+      maxBackoffMs: 1000,
+    });
+    close = () => informer.stop();
+    await sleep(3000);
+    expect(waits.slice(0, 4)).toEqual([500, 1000, 1000, 1000].slice(0, waits.length));
+    expect(waits.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...waits)).toBe(1000);
+  });
+});

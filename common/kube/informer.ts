@@ -23,6 +23,8 @@ export interface InformerOptions<T extends KubernetesObject> {
    * small object.
    */
   trim?: (obj: T) => void;
+  /** The longest wait between restarts after failures; default 30 s, as client-go's. */
+  maxBackoffMs?: number;
 }
 
 export interface RunningInformer<T extends KubernetesObject> {
@@ -33,7 +35,7 @@ export interface RunningInformer<T extends KubernetesObject> {
   stop(): Promise<void>;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+const DEFAULT_MAX_BACKOFF_MS = 30_000;
 
 export function dropManagedFields(obj: KubernetesObject): void {
   if (obj.metadata) delete obj.metadata.managedFields;
@@ -80,7 +82,7 @@ export function startInformer<T extends KubernetesObject>(
       retryInMs: backoff,
     });
     timer = setTimeout(run, backoff);
-    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    backoff = Math.min(backoff * 2, opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
   };
   // A failed watch request rejects start() instead of reaching the error callback.
   const run = () => {
