@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type RequestListener } from "no
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatewayError } from "../errors.js";
+import { scrubSecrets } from "../scrub.js";
 import type { RuntimeProvider } from "../snapshot.js";
 import { callUpstream } from "./call-upstream.js";
 import type { Target } from "./types.js";
@@ -193,5 +194,61 @@ describe("callUpstream against real sockets", () => {
     expect(await result.response.json()).toEqual({ ok: true });
     expect(upstream.seen[0]?.headers["x-api-key"]).toBe("sk-ant-upstream-secret-0123456789");
     result.clearTimeout();
+  });
+});
+
+describe("callUpstream secrets for scrubbing", () => {
+  it("security: the attempt names the minted token and SigV4 key id the call carried, so an error body echoing them is scrubbed", async () => {
+    const vertex: Target = {
+      provider: {
+        id: "ns/v",
+        provider: "vertex",
+        baseURL: "http://v",
+        region: "us-east5",
+        credential: undefined,
+      },
+      model: "m",
+      timeoutMs: 1000,
+    };
+    const token = "ya29.minted-access-token-0123456789";
+    const result = await callUpstream(
+      [vertex],
+      async () => ({
+        url: "http://v",
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+        },
+        body: "{}",
+      }),
+      {
+        signal: new AbortController().signal,
+        fetchImpl: (async () =>
+          new Response(`{"error":"token ${token} expired"}`, { status: 401 })) as typeof fetch,
+      },
+    );
+    result.clearTimeout();
+    const scrubbed = scrubSecrets(await result.response.text(), result.secrets);
+    expect(scrubbed).toBe('{"error":"token [redacted] expired"}');
+
+    const signed = await callUpstream(
+      [vertex],
+      async () => ({
+        url: "http://v",
+        method: "POST",
+        headers: {
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=ASIAAMBIENTKEYID0001/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=0",
+          "x-amz-security-token": "ambient-session-token-0123456789",
+        },
+        body: "{}",
+      }),
+      {
+        signal: new AbortController().signal,
+        fetchImpl: (async () => new Response("{}", { status: 403 })) as typeof fetch,
+      },
+    );
+    signed.clearTimeout();
+    expect(signed.secrets).toEqual(["ASIAAMBIENTKEYID0001", "ambient-session-token-0123456789"]);
   });
 });

@@ -1,4 +1,5 @@
 import { GatewayError } from "../errors.js";
+import { secretsInHeaders } from "../scrub.js";
 import { backoffMs } from "./select-targets.js";
 import type { Target, UpstreamCall } from "./types.js";
 import { fetchUpstream, privateNetworkCause } from "./upstream-fetch.js";
@@ -14,6 +15,11 @@ export interface UpstreamAttempt {
   upstreamMs: number;
   /** Stops this attempt's timeout (a stream then lives as long as the caller stays). */
   clearTimeout(): void;
+  /**
+   * What to scrub from this answer's error body: the provider's credential and whatever
+   * secret the call carried (a minted Vertex token, the SigV4 access key id and session token).
+   */
+  secrets: readonly string[];
 }
 
 export interface CallOptions {
@@ -83,7 +89,11 @@ async function attemptOnce(
     }
     if (!RETRYABLE.has(response.status) || last) {
       const upstreamMs = performance.now() - started;
-      return { ok: { response, target, attempts: 0, upstreamMs, clearTimeout: () => clearTimeout(timer) } };
+      const { credential } = target.provider;
+      const secrets = [...(credential ? [credential] : []), ...secretsInHeaders(call.headers)];
+      return {
+        ok: { response, target, attempts: 0, upstreamMs, clearTimeout: () => clearTimeout(timer), secrets },
+      };
     }
     clearTimeout(timer);
     await response.body?.cancel();
