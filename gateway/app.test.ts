@@ -23,6 +23,7 @@ beforeAll(async () => {
     id,
     provider: "openai-compatible" as const,
     baseURL: `${mock.url}/v1`,
+    allowPrivateNetwork: true,
     region: undefined,
     credential: providerKey,
   });

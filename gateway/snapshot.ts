@@ -11,6 +11,8 @@ export interface RuntimeProvider {
   id: string;
   provider: ProviderName;
   baseURL: string | undefined;
+  /** Upstream connections may go to loopback, private and link-local addresses. */
+  allowPrivateNetwork?: boolean;
   region: string | undefined;
   /** Plaintext provider credential: lives only in this process's memory. */
   credential: string | undefined;
@@ -37,6 +39,7 @@ export async function buildSnapshot(
       id,
       provider: p.provider,
       baseURL: p.baseURL,
+      ...(p.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
       region: p.region,
       credential: p.credential ? await open(kek, p.credential, id) : undefined,
       pricing: p.pricing,

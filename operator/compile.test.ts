@@ -149,6 +149,11 @@ describe("compile", () => {
       sources({ providerKeys: [{ ...pk, spec: { ...pk.spec, allowPrivateNetwork: true } }] }),
     );
     expect(readyOf(allowed, "ProviderKey/team-a/openai")?.status).toBe("True");
+    // The gateway checks resolved addresses at connect time, so it must know the key allows them.
+    expect(allowed.draft.providers["team-a/openai"]?.allowPrivateNetwork).toBe(true);
+    expect(r.draft.providers["team-a/openai"]).toBeUndefined();
+    const publicKey = compile(sources());
+    expect(Object.values(publicKey.draft.providers).every((p) => !("allowPrivateNetwork" in p))).toBe(true);
   });
 
   it("never puts a plaintext credential in a condition", () => {

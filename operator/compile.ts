@@ -94,6 +94,7 @@ function compileProvider(
   const base: DraftProvider = {
     provider: spec.provider,
     ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+    ...(spec.allowPrivateNetwork ? { allowPrivateNetwork: true as const } : {}),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.pricing ? { pricing: spec.pricing } : {}),
     ...(spec.perNamespace ? { perNamespace: spec.perNamespace } : {}),

@@ -47,6 +47,8 @@ export type CompiledPolicy = z.infer<typeof compiledPolicySchema>;
 const compiledProviderSchema = z.object({
   provider: z.enum(providerNames),
   baseURL: z.string().optional(),
+  /** Present (true) only when the ProviderKey allows loopback, private and link-local addresses. */
+  allowPrivateNetwork: z.literal(true).optional(),
   region: z.string().optional(),
   credential: envelopeSchema.optional(),
   pricing: z

@@ -1,6 +1,8 @@
 import { GatewayError } from "../errors.js";
+import { secretsInHeaders } from "../scrub.js";
 import { backoffMs } from "./select-targets.js";
 import type { Target, UpstreamCall } from "./types.js";
+import { fetchUpstream, privateNetworkCause } from "./upstream-fetch.js";
 
 /** Answers worth trying elsewhere: rate limited, overloaded, or failing upstream. */
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504, 529]);
@@ -13,6 +15,11 @@ export interface UpstreamAttempt {
   upstreamMs: number;
   /** Stops this attempt's timeout (a stream then lives as long as the caller stays). */
   clearTimeout(): void;
+  /**
+   * What to scrub from this answer's error body: the provider's credential and whatever
+   * secret the call carried (a minted Vertex token, the SigV4 access key id and session token).
+   */
+  secrets: readonly string[];
 }
 
 export interface CallOptions {
@@ -20,12 +27,48 @@ export interface CallOptions {
   signal: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (info: { target: Target; reason: string; attempt: number }) => void;
+  /** Replaces the pooled, address-checked upstream fetch (tests). Redirects arrive as "manual". */
   fetchImpl?: typeof fetch;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-type AttemptOutcome = { ok: UpstreamAttempt } | { retry: string; error?: GatewayError };
+/** `skipProvider`: the answer is the same every time, so the plan's later entries for it are dropped. */
+type AttemptOutcome =
+  | { ok: UpstreamAttempt }
+  | { retry: string; error?: GatewayError; skipProvider?: boolean };
+
+function send(target: Target, call: UpstreamCall, signal: AbortSignal, opts: CallOptions) {
+  const init = { method: call.method, headers: call.headers, body: call.body, signal };
+  return opts.fetchImpl
+    ? opts.fetchImpl(call.url, { ...init, redirect: "manual" })
+    : fetchUpstream(call.url, init, { allowPrivateNetwork: target.provider.allowPrivateNetwork === true });
+}
+
+/**
+ * A redirect is never followed: it would carry the credential to wherever the upstream
+ * points, or fetch another URL and hand its body to the caller. Location stays out of it.
+ */
+const redirected = (target: Target, status: number): AttemptOutcome => ({
+  retry: "redirect",
+  skipProvider: true,
+  error: new GatewayError(
+    "upstream",
+    `the upstream ${target.provider.provider} provider answered with a redirect (HTTP ${status}), which the gateway does not follow; check the ProviderKey's baseURL`,
+    { code: "upstream_redirect" },
+  ),
+});
+
+const privateNetwork = (target: Target, cause: unknown): AttemptOutcome => ({
+  retry: "private network",
+  skipProvider: true,
+  error: new GatewayError(
+    "upstream",
+    `upstream address is in a private network; set allowPrivateNetwork on the ProviderKey ${target.provider.id}`,
+    { code: "upstream_private_network" },
+    { cause },
+  ),
+});
 
 async function attemptOnce(
   target: Target,
@@ -38,15 +81,19 @@ async function attemptOnce(
   const signal = AbortSignal.any([opts.signal, attemptAbort.signal]);
   const started = performance.now();
   try {
-    const response = await (opts.fetchImpl ?? fetch)(call.url, {
-      method: call.method,
-      headers: call.headers,
-      body: call.body,
-      signal,
-    });
+    const response = await send(target, call, signal, opts);
+    if (response.status >= 300 && response.status < 400) {
+      clearTimeout(timer);
+      await response.body?.cancel();
+      return redirected(target, response.status);
+    }
     if (!RETRYABLE.has(response.status) || last) {
       const upstreamMs = performance.now() - started;
-      return { ok: { response, target, attempts: 0, upstreamMs, clearTimeout: () => clearTimeout(timer) } };
+      const { credential } = target.provider;
+      const secrets = [...(credential ? [credential] : []), ...secretsInHeaders(call.headers)];
+      return {
+        ok: { response, target, attempts: 0, upstreamMs, clearTimeout: () => clearTimeout(timer), secrets },
+      };
     }
     clearTimeout(timer);
     await response.body?.cancel();
@@ -54,6 +101,7 @@ async function attemptOnce(
   } catch (cause) {
     clearTimeout(timer);
     if (opts.signal.aborted) throw callerGone();
+    if (privateNetworkCause(cause)) return privateNetwork(target, cause);
     const provider = target.provider.provider;
     return attemptAbort.signal.aborted
       ? {
@@ -84,6 +132,7 @@ const callerGone = () =>
  * Tries the planned targets in order until one answers with something other than a
  * retryable error. Nothing has reached the caller yet at this point, so streaming requests
  * fall back too. The last retryable answer is returned as is when every attempt failed.
+ * A provider that redirects or sits on a refused private address is not tried again.
  */
 export async function callUpstream(
   plan: readonly Target[],
@@ -91,14 +140,20 @@ export async function callUpstream(
   opts: CallOptions,
 ): Promise<UpstreamAttempt> {
   let lastError: GatewayError | undefined;
+  const skipped = new Set<string>();
+  let attempts = 0;
   for (let i = 0; i < plan.length; i++) {
     const target = plan[i] as Target;
-    if (i > 0) await (opts.sleep ?? defaultSleep)(backoffMs(i));
+    if (skipped.has(target.provider.id)) continue;
+    if (attempts > 0) await (opts.sleep ?? defaultSleep)(backoffMs(attempts));
     if (opts.signal.aborted) throw callerGone();
-    const outcome = await attemptOnce(target, await build(target), i === plan.length - 1, opts);
-    if ("ok" in outcome) return { ...outcome.ok, attempts: i + 1 };
+    const last = plan.slice(i + 1).every((t) => skipped.has(t.provider.id));
+    attempts++;
+    const outcome = await attemptOnce(target, await build(target), last, opts);
+    if ("ok" in outcome) return { ...outcome.ok, attempts };
     lastError = outcome.error ?? lastError;
-    opts.onRetry?.({ target, reason: outcome.retry, attempt: i + 1 });
+    if (outcome.skipProvider) skipped.add(target.provider.id);
+    opts.onRetry?.({ target, reason: outcome.retry, attempt: attempts });
   }
   throw lastError ?? new GatewayError("internal", "no upstream target to call");
 }

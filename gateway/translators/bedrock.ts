@@ -1,5 +1,6 @@
 import { chunkJson, eventTypeOf, readBedrockEvent } from "../aws/bedrock-stream-events.js";
 import { EventStreamDecoder } from "../aws/event-stream.js";
+import { badRequest } from "../errors.js";
 import type {
   InboundRequest,
   Operation,
@@ -12,6 +13,7 @@ import type {
 import { signerFor } from "../upstream-auth/bedrock-signers.js";
 import { anthropicUsage } from "./anthropic.js";
 import { numberAt, objectAt, parseJsonObject } from "./json-body.js";
+import { callerSegment, regionLabel, segmentProblem } from "./path-segment.js";
 
 const suffix: Partial<Record<Operation, string>> = {
   invoke: "invoke",
@@ -20,11 +22,25 @@ const suffix: Partial<Record<Operation, string>> = {
   converse_stream: "converse-stream",
 };
 
+/**
+ * The model id as one path segment. Bedrock also takes ARNs (inference profiles, provisioned
+ * throughput), whose `/` is sent encoded; every part between them must still be a plain name.
+ */
+function modelSegment(model: string): string {
+  if (!model.startsWith("arn:")) return callerSegment(model, "model");
+  const problem = model.split("/").map(segmentProblem).find(Boolean);
+  if (problem) throw badRequest(`model cannot be sent upstream: a part of the ARN ${problem}`, "model");
+  return encodeURIComponent(model);
+}
+
 export function bedrockURL(target: Target, operation: Operation): string {
-  const base = (
-    target.provider.baseURL ?? `https://bedrock-runtime.${target.provider.region}.amazonaws.com`
-  ).replace(/\/+$/, "");
-  return `${base}/model/${encodeURIComponent(target.model)}/${suffix[operation] ?? "invoke"}`;
+  const model = modelSegment(target.model);
+  const { baseURL, region, id } = target.provider;
+  const base = (baseURL ?? `https://bedrock-runtime.${regionLabel(region ?? "", id)}.amazonaws.com`).replace(
+    /\/+$/,
+    "",
+  );
+  return `${base}/model/${model}/${suffix[operation] ?? "invoke"}`;
 }
 
 /** A signed Bedrock call with the platform's AWS credentials; the caller's never go along. */

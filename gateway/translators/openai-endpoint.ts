@@ -1,5 +1,6 @@
 import type { Operation } from "../pipeline/types.js";
 import type { RuntimeProvider } from "../snapshot.js";
+import { callerSegment } from "./path-segment.js";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
@@ -25,9 +26,9 @@ export function openaiEndpoint(
   if (!path) throw new Error(`operation ${operation} has no OpenAI endpoint`);
   const headers: Record<string, string> = {};
   if (provider.provider === "azure-openai") {
+    const deployment = callerSegment(model, "model");
     const base = (provider.baseURL ?? "").replace(/\/+$/, "");
     if (provider.credential) headers["api-key"] = provider.credential;
-    const deployment = encodeURIComponent(model);
     return {
       url: `${base}/openai/deployments/${deployment}/${path}?api-version=${AZURE_DEFAULT_API_VERSION}`,
       headers,
