@@ -14,6 +14,7 @@ import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js"
 import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
+import { readBody } from "./read-body.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
 import type { InboundRequest, Target, Usage } from "./types.js";
 
@@ -39,17 +40,7 @@ export interface InferenceDeps {
 const tighter = (a: number | undefined, b: number | undefined) =>
   a === undefined ? b : b === undefined ? a : Math.min(a, b);
 
-function parseBody(raw: unknown, limit: number): Record<string, unknown> {
-  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-  if (bytes.length > limit) {
-    throw new GatewayError(
-      "request_too_large",
-      `The request body is larger than the ${limit} bytes this key allows.`,
-      {
-        code: "request_too_large",
-      },
-    );
-  }
+function parseBody(bytes: Buffer): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));
@@ -146,7 +137,9 @@ export async function handleInference(
     const maxBody =
       tighter(key.limits?.maxRequestBodyBytes, policy.limits?.maxRequestBodyBytes) ??
       deps.defaultMaxBodyBytes;
-    const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(req.body, maxBody), req) };
+    // Read only now, for a caller known to hold a key, and never past that key's limit.
+    const body = await readBody(req, maxBody);
+    const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(body), req) };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
@@ -190,13 +183,19 @@ export async function handleInference(
       },
     });
   } catch (err) {
-    renderFailure(err, res, surface, fields);
+    renderFailure(err, req, res, surface, fields);
   } finally {
     await settle({ started, res, surface, fields, deps, admission, usage, priced });
   }
 }
 
-function renderFailure(err: unknown, res: Response, surface: Surface, fields: Record<string, unknown>) {
+function renderFailure(
+  err: unknown,
+  req: Request,
+  res: Response,
+  surface: Surface,
+  fields: Record<string, unknown>,
+) {
   const e =
     err instanceof GatewayError
       ? err
@@ -207,6 +206,8 @@ function renderFailure(err: unknown, res: Response, surface: Surface, fields: Re
     return;
   }
   const rendered = surface.renderError(e);
+  // A body not read (unauthenticated, too large) is not drained either: the connection closes.
+  if (!req.complete) res.setHeader("connection", "close");
   res.status(rendered.status).set(rendered.headers).send(rendered.body);
 }
 
