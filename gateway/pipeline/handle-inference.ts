@@ -14,6 +14,7 @@ import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js"
 import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
+import type { UsageGrace } from "./forward-stream.js";
 import { readBody } from "./read-body.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
 import type { InboundRequest, Target, Usage } from "./types.js";
@@ -35,6 +36,8 @@ export interface InferenceDeps {
   /** Attempts per request across the route's targets (fallback plus retries). */
   maxAttempts: number;
   defaultTimeoutMs: number;
+  /** How long a stream is still read for its usage after the caller left (default 5 s, 1 MiB). */
+  usageGrace?: UsageGrace;
 }
 
 const tighter = (a: number | undefined, b: number | undefined) =>
@@ -117,12 +120,16 @@ export async function handleInference(
   const requestId = `req_${randomBytes(12).toString("hex")}`;
   res.setHeader("x-kuberelay-request-id", requestId);
   const fields: Record<string, unknown> = { requestId, surface: surface.name };
+  // Until upstream answers, a caller who leaves cancels the call; after, forwardResponse
+  // keeps reading for the usage.
   const caller = new AbortController();
-  res.on("close", () => {
+  const abortUpstream = () => {
     if (!res.writableFinished) caller.abort();
-  });
+  };
+  res.on("close", abortUpstream);
   let admission: AdmissionResult | undefined;
   let usage: Usage | undefined;
+  let usageEstimated = false;
   let priced: Priced | undefined;
   try {
     const snapshot = deps.snapshots.current;
@@ -139,6 +146,7 @@ export async function handleInference(
       deps.defaultMaxBodyBytes;
     // Read only now, for a caller known to hold a key, and never past that key's limit.
     const body = await readBody(req, maxBody);
+    const requestBytes = body.length;
     const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(body), req) };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
     const attempts = plan(snapshot, policy, inbound, deps);
@@ -160,6 +168,7 @@ export async function handleInference(
           deps.metrics.upstreamRetries.inc({ reason: r.reason.startsWith("status") ? "status" : r.reason }),
       },
     );
+    res.off("close", abortUpstream);
     const provider = upstream.target.provider;
     Object.assign(fields, {
       provider: provider.id,
@@ -173,19 +182,24 @@ export async function handleInference(
       model: upstream.target.model,
       ...(provider.pricing ? { overrides: provider.pricing } : {}),
     };
-    usage = await forwardResponse(upstream, res, {
+    const forwarded = await forwardResponse(upstream, res, {
       inbound,
       translator: translatorFor(inbound.operation, provider.provider),
       secrets: [provider.credential],
       ownRateLimits: Boolean(admission?.allowed && Object.keys(admission.headers).length > 0),
+      requestBytes,
+      ...(deps.usageGrace ? { usageGrace: deps.usageGrace } : {}),
       onFirstByte: () => {
         fields.firstByteMs = Math.round(performance.now() - started);
       },
     });
+    usage = forwarded.usage;
+    usageEstimated = forwarded.usageEstimated;
+    if (forwarded.error) fields.error = forwarded.error;
   } catch (err) {
     renderFailure(err, req, res, surface, fields);
   } finally {
-    await settle({ started, res, surface, fields, deps, admission, usage, priced });
+    await settle({ started, res, surface, fields, deps, admission, usage, usageEstimated, priced });
   }
 }
 
@@ -219,6 +233,7 @@ interface Settlement {
   deps: InferenceDeps;
   admission: AdmissionResult | undefined;
   usage: Usage | undefined;
+  usageEstimated: boolean;
   priced: Priced | undefined;
 }
 
@@ -231,6 +246,7 @@ async function settle({
   deps,
   admission,
   usage,
+  usageEstimated,
   priced,
 }: Settlement): Promise<void> {
   const costUsd = usage && priced ? (deps.price({ ...priced, ...usage }) ?? 0) : 0;
@@ -253,5 +269,6 @@ async function settle({
     status: res.statusCode,
     durationMs: Math.round(seconds * 1000),
     ...(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd } : {}),
+    ...(usageEstimated ? { usageEstimated } : {}),
   });
 }

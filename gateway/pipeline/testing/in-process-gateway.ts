@@ -6,6 +6,7 @@ import { createGatewayApp } from "../../app.js";
 import { createGatewayMetrics } from "../../metrics.js";
 import { SnapshotHolder } from "../../snapshot.js";
 import type { AdmissionGate } from "../admission.js";
+import type { UsageGrace } from "../forward-stream.js";
 
 export const RELAY_KEY = "krk_pipeline-test-key-0123456789abcdef";
 /** The test key's body limit. */
@@ -27,7 +28,7 @@ export interface InProcessGateway {
 }
 
 /** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
-export async function startGateway(upstreamURL: string): Promise<InProcessGateway> {
+export async function startGateway(upstreamURL: string, usageGrace?: UsageGrace): Promise<InProcessGateway> {
   const settled: Settled[] = [];
   const logs: string[] = [];
   const limiter: AdmissionGate = {
@@ -71,6 +72,7 @@ export async function startGateway(upstreamURL: string): Promise<InProcessGatewa
     defaultMaxBodyBytes: 1 << 20,
     maxAttempts: 1,
     defaultTimeoutMs: 5000,
+    ...(usageGrace ? { usageGrace } : {}),
   }).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   return {
