@@ -9,15 +9,14 @@ import { bedrockReader, bedrockSurface } from "./surfaces/bedrock.js";
 import { openaiReader, openaiSurface } from "./surfaces/openai.js";
 import type { RequestReader, Surface } from "./surfaces/surface.js";
 
-/** Bodies are read raw (to enforce each key's size limit after authentication); this caps them all. */
-const HARD_BODY_LIMIT = 64 * 1024 * 1024;
-
-/** The inference port's app: every caller surface, nothing else. */
+/**
+ * The inference port's app: every caller surface, nothing else. No body parser runs before
+ * the routes: a body is read only once its caller is authenticated, under its key's limit.
+ */
 export function createGatewayApp(deps: InferenceDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use(express.raw({ type: () => true, limit: HARD_BODY_LIMIT }));
 
   const route = (surface: Surface, read: RequestReader) => (req: Request, res: Response) =>
     handleInference(req, res, surface, read, deps);
@@ -42,23 +41,21 @@ export function createGatewayApp(deps: InferenceDeps): express.Express {
   app.post("/openai/deployments/:deployment/embeddings", azure("embeddings"));
 
   app.use((req: Request, res: Response) => {
-    const rendered = openaiSurface.renderError(
-      new GatewayError("not_found", `Unknown request URL: ${req.method} ${req.path}.`, {
-        code: "unknown_url",
-      }),
-    );
-    res.status(rendered.status).set(rendered.headers).send(rendered.body);
+    const e = new GatewayError("not_found", `Unknown request URL: ${req.method} ${req.path}.`, {
+      code: "unknown_url",
+    });
+    answer(req, res, e);
   });
-  // Body-reader failures (over the hard cap, aborted uploads) happen before any route.
-  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-    const tooLarge = (err as { type?: unknown }).type === "entity.too.large";
-    const e = tooLarge
-      ? new GatewayError("request_too_large", "The request body is too large.", { code: "request_too_large" })
-      : badBody();
-    const rendered = openaiSurface.renderError(e);
-    res.status(rendered.status).set(rendered.headers).send(rendered.body);
+  app.use((_err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
+    if (res.headersSent) return void res.destroy();
+    answer(req, res, new GatewayError("internal", "The gateway failed to handle the request."));
   });
   return app;
 }
 
-const badBody = () => new GatewayError("invalid_request", "The request body could not be read.");
+/** An OpenAI-shaped error; a body nobody read is not drained: the connection closes. */
+function answer(req: Request, res: Response, e: GatewayError): void {
+  const rendered = openaiSurface.renderError(e);
+  if (!req.complete) res.setHeader("connection", "close");
+  res.status(rendered.status).set(rendered.headers).send(rendered.body);
+}

@@ -1,7 +1,8 @@
 import type { Response as ExpressResponse } from "express";
 import { scrubSecrets } from "../scrub.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
-import type { InboundRequest, Translator, Usage } from "./types.js";
+import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
+import type { InboundRequest, Translator } from "./types.js";
 
 /** Upstream response headers a caller may see; cookies and hop-by-hop headers stay behind. */
 const PASSED = [
@@ -20,75 +21,62 @@ function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: bo
   });
 }
 
-function writeAll(res: ExpressResponse, chunks: readonly Uint8Array[]): Promise<void> | undefined {
-  let ok = true;
-  for (const c of chunks) ok = res.write(c) && ok;
-  if (ok) return undefined;
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
-}
-
 export interface ForwardOptions {
   inbound: InboundRequest;
   translator: Translator;
   secrets: readonly (string | undefined)[];
   ownRateLimits: boolean;
+  /** The size of the caller's request body (for a usage estimate when a stream breaks off). */
+  requestBytes: number;
+  /** How long a stream is still read for its usage after the caller left. */
+  usageGrace?: UsageGrace;
   /** Called when the first byte of a streamed body is written (time to first token). */
   onFirstByte?: () => void;
 }
+
+const NO_USAGE: StreamOutcome = { usage: undefined, usageEstimated: false };
 
 /**
  * Sends the upstream answer to the caller. Errors are read whole and scrubbed of provider
  * credentials; complete answers go through the translator; streams go event by event,
  * each forwarded as soon as it is complete — nothing is held back for usage accounting.
+ * A caller who hangs up does not stop the upstream from being read: its usage is billed.
  */
 export async function forwardResponse(
   attempt: UpstreamAttempt,
   res: ExpressResponse,
   opts: ForwardOptions,
-): Promise<Usage | undefined> {
+): Promise<StreamOutcome> {
   const upstream = attempt.response;
   passHeaders(upstream, res, opts.ownRateLimits);
   try {
     if (!upstream.ok || !upstream.body) {
       const text = scrubSecrets(await upstream.text(), opts.secrets);
-      res
-        .status(upstream.status)
-        .type(upstream.headers.get("content-type") ?? "application/json")
-        .send(text);
-      return undefined;
+      if (!res.destroyed)
+        res
+          .status(upstream.status)
+          .type(upstream.headers.get("content-type") ?? "application/json")
+          .send(text);
+      return NO_USAGE;
     }
     if (!opts.inbound.stream) {
       const { body, usage } = opts.translator.response(await upstream.text(), opts.inbound, upstream.headers);
-      res.status(upstream.status).type("application/json").send(body);
-      return usage;
+      if (!res.destroyed) res.status(upstream.status).type("application/json").send(body);
+      return { usage, usageEstimated: false };
     }
     attempt.clearTimeout();
     const stream = opts.translator.stream(opts.inbound);
-    res.status(upstream.status);
-    res.setHeader("content-type", stream.contentType);
-    res.setHeader("cache-control", "no-cache");
-    res.flushHeaders();
-    let first = true;
-    for await (const chunk of upstream.body) {
-      if (res.destroyed) break;
-      const out = stream.push(chunk);
-      if (first && out.length > 0) {
-        first = false;
-        opts.onFirstByte?.();
-      }
-      await writeAll(res, out);
+    if (!res.destroyed) {
+      res.status(upstream.status);
+      res.setHeader("content-type", stream.contentType);
+      res.setHeader("cache-control", "no-cache");
+      res.flushHeaders();
     }
-    await writeAll(res, stream.end());
-    res.end();
-    return stream.usage();
+    return await forwardStream(upstream.body, stream, res, {
+      grace: opts.usageGrace ?? DEFAULT_USAGE_GRACE,
+      requestBytes: opts.requestBytes,
+      onFirstByte: opts.onFirstByte,
+    });
   } finally {
     attempt.clearTimeout();
   }

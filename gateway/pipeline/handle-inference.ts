@@ -14,6 +14,8 @@ import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js"
 import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
+import type { UsageGrace } from "./forward-stream.js";
+import { readBody } from "./read-body.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
 import type { InboundRequest, Target, Usage } from "./types.js";
 
@@ -34,22 +36,14 @@ export interface InferenceDeps {
   /** Attempts per request across the route's targets (fallback plus retries). */
   maxAttempts: number;
   defaultTimeoutMs: number;
+  /** How long a stream is still read for its usage after the caller left (default 5 s, 1 MiB). */
+  usageGrace?: UsageGrace;
 }
 
 const tighter = (a: number | undefined, b: number | undefined) =>
   a === undefined ? b : b === undefined ? a : Math.min(a, b);
 
-function parseBody(raw: unknown, limit: number): Record<string, unknown> {
-  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-  if (bytes.length > limit) {
-    throw new GatewayError(
-      "request_too_large",
-      `The request body is larger than the ${limit} bytes this key allows.`,
-      {
-        code: "request_too_large",
-      },
-    );
-  }
+function parseBody(bytes: Buffer): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));
@@ -126,12 +120,16 @@ export async function handleInference(
   const requestId = `req_${randomBytes(12).toString("hex")}`;
   res.setHeader("x-kuberelay-request-id", requestId);
   const fields: Record<string, unknown> = { requestId, surface: surface.name };
+  // Until upstream answers, a caller who leaves cancels the call; after, forwardResponse
+  // keeps reading for the usage.
   const caller = new AbortController();
-  res.on("close", () => {
+  const abortUpstream = () => {
     if (!res.writableFinished) caller.abort();
-  });
+  };
+  res.on("close", abortUpstream);
   let admission: AdmissionResult | undefined;
   let usage: Usage | undefined;
+  let usageEstimated = false;
   let priced: Priced | undefined;
   try {
     const snapshot = deps.snapshots.current;
@@ -146,7 +144,10 @@ export async function handleInference(
     const maxBody =
       tighter(key.limits?.maxRequestBodyBytes, policy.limits?.maxRequestBodyBytes) ??
       deps.defaultMaxBodyBytes;
-    const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(req.body, maxBody), req) };
+    // Read only now, for a caller known to hold a key, and never past that key's limit.
+    const body = await readBody(req, maxBody);
+    const requestBytes = body.length;
+    const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(body), req) };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
@@ -167,6 +168,7 @@ export async function handleInference(
           deps.metrics.upstreamRetries.inc({ reason: r.reason.startsWith("status") ? "status" : r.reason }),
       },
     );
+    res.off("close", abortUpstream);
     const provider = upstream.target.provider;
     Object.assign(fields, {
       provider: provider.id,
@@ -180,23 +182,34 @@ export async function handleInference(
       model: upstream.target.model,
       ...(provider.pricing ? { overrides: provider.pricing } : {}),
     };
-    usage = await forwardResponse(upstream, res, {
+    const forwarded = await forwardResponse(upstream, res, {
       inbound,
       translator: translatorFor(inbound.operation, provider.provider),
       secrets: [provider.credential],
       ownRateLimits: Boolean(admission?.allowed && Object.keys(admission.headers).length > 0),
+      requestBytes,
+      ...(deps.usageGrace ? { usageGrace: deps.usageGrace } : {}),
       onFirstByte: () => {
         fields.firstByteMs = Math.round(performance.now() - started);
       },
     });
+    usage = forwarded.usage;
+    usageEstimated = forwarded.usageEstimated;
+    if (forwarded.error) fields.error = forwarded.error;
   } catch (err) {
-    renderFailure(err, res, surface, fields);
+    renderFailure(err, req, res, surface, fields);
   } finally {
-    await settle({ started, res, surface, fields, deps, admission, usage, priced });
+    await settle({ started, res, surface, fields, deps, admission, usage, usageEstimated, priced });
   }
 }
 
-function renderFailure(err: unknown, res: Response, surface: Surface, fields: Record<string, unknown>) {
+function renderFailure(
+  err: unknown,
+  req: Request,
+  res: Response,
+  surface: Surface,
+  fields: Record<string, unknown>,
+) {
   const e =
     err instanceof GatewayError
       ? err
@@ -207,6 +220,8 @@ function renderFailure(err: unknown, res: Response, surface: Surface, fields: Re
     return;
   }
   const rendered = surface.renderError(e);
+  // A body not read (unauthenticated, too large) is not drained either: the connection closes.
+  if (!req.complete) res.setHeader("connection", "close");
   res.status(rendered.status).set(rendered.headers).send(rendered.body);
 }
 
@@ -218,6 +233,7 @@ interface Settlement {
   deps: InferenceDeps;
   admission: AdmissionResult | undefined;
   usage: Usage | undefined;
+  usageEstimated: boolean;
   priced: Priced | undefined;
 }
 
@@ -230,6 +246,7 @@ async function settle({
   deps,
   admission,
   usage,
+  usageEstimated,
   priced,
 }: Settlement): Promise<void> {
   const costUsd = usage && priced ? (deps.price({ ...priced, ...usage }) ?? 0) : 0;
@@ -252,5 +269,6 @@ async function settle({
     status: res.statusCode,
     durationMs: Math.round(seconds * 1000),
     ...(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd } : {}),
+    ...(usageEstimated ? { usageEstimated } : {}),
   });
 }

@@ -1,0 +1,165 @@
+import type { Response as ExpressResponse } from "express";
+import type { StreamTranslator, Usage } from "./types.js";
+
+/**
+ * How long, and how many more bytes, a stream is read for its usage after the caller left.
+ * Providers report usage at the end: without this grace, hanging up after the last content
+ * chunk would make a request free.
+ */
+export interface UsageGrace {
+  ms: number;
+  bytes: number;
+}
+
+export const DEFAULT_USAGE_GRACE: UsageGrace = { ms: 5000, bytes: 1 << 20 };
+
+/** What a forwarded stream leaves for settlement. */
+export interface StreamOutcome {
+  usage: Usage | undefined;
+  /** The usage is the gateway's estimate: the provider's own did not arrive (whole). */
+  usageEstimated: boolean;
+  /** Why the upstream stream broke off, when it did on its own. */
+  error?: unknown;
+}
+
+export interface StreamOptions {
+  grace: UsageGrace;
+  /** The size of the caller's request body, for the input estimate. */
+  requestBytes: number;
+  onFirstByte: (() => void) | undefined;
+}
+
+function writeAll(res: ExpressResponse, chunks: readonly Uint8Array[]): Promise<void> | undefined {
+  let ok = true;
+  for (const c of chunks) ok = res.write(c) && ok;
+  if (ok) return undefined;
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Roughly four bytes a token; it errs high, so hanging up never pays. */
+const tokensIn = (bytes: number) => Math.ceil(bytes / 4);
+
+/**
+ * Usage for a stream that ended without its provider's full count: what the provider did
+ * report, raised to an estimate from the request size and the bytes streamed.
+ */
+function estimate(reported: Usage | undefined, requestBytes: number, streamedBytes: number): Usage {
+  return {
+    inputTokens: reported && reported.inputTokens > 0 ? reported.inputTokens : tokensIn(requestBytes),
+    outputTokens: Math.max(reported?.outputTokens ?? 0, tokensIn(streamedBytes)),
+  };
+}
+
+/** One stream's forwarding state: what was read, whether the caller is still there. */
+class StreamRelay {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private streamed = 0;
+  private afterCaller = 0;
+  private cut = false;
+  private firstByte = true;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    private readonly stream: StreamTranslator,
+    private readonly res: ExpressResponse,
+    private readonly opts: StreamOptions,
+  ) {
+    this.reader = body.getReader();
+  }
+
+  async run(): Promise<StreamOutcome> {
+    const { res } = this;
+    if (res.destroyed) this.callerGone();
+    else res.once("close", this.callerGone);
+    let error: unknown;
+    try {
+      await this.pump();
+    } catch (err) {
+      this.cut = true;
+      error = err;
+      // The caller must see the stream break, not a clean end.
+      res.destroy();
+    } finally {
+      clearTimeout(this.timer);
+      res.off("close", this.callerGone);
+      if (this.cut) this.cancel();
+    }
+    const usage = this.stream.usage();
+    if (usage && !this.cut) return { usage, usageEstimated: false };
+    return {
+      usage: estimate(usage, this.opts.requestBytes, this.streamed),
+      usageEstimated: true,
+      ...(error ? { error } : {}),
+    };
+  }
+
+  /** Starts the grace: the stream is read on, unwritten, until it ends or the grace is over. */
+  private readonly callerGone = () => {
+    if (this.timer || this.res.writableFinished) return;
+    this.timer = setTimeout(this.graceOver, this.opts.grace.ms);
+  };
+
+  private readonly graceOver = () => {
+    this.cut = true;
+    this.cancel();
+  };
+
+  private cancel(): void {
+    this.reader.cancel().catch(() => undefined);
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const { done, value } = await this.reader.read();
+      if (done) break;
+      if (!(await this.relay(value))) return;
+    }
+    if (this.cut) return;
+    // The tail is parsed even for a caller who left: it may hold the usage.
+    const tail = this.stream.end();
+    if (!this.res.destroyed) {
+      await writeAll(this.res, tail);
+      this.res.end();
+    }
+  }
+
+  /** Parses one upstream chunk and writes what it completes; false once the grace is spent. */
+  private async relay(chunk: Uint8Array): Promise<boolean> {
+    this.streamed += chunk.length;
+    const out = this.stream.push(chunk);
+    if (this.res.destroyed) {
+      this.afterCaller += chunk.length;
+      if (this.afterCaller > this.opts.grace.bytes) this.cut = true;
+      return !this.cut;
+    }
+    if (this.firstByte && out.length > 0) {
+      this.firstByte = false;
+      this.opts.onFirstByte?.();
+    }
+    await writeAll(this.res, out);
+    return true;
+  }
+}
+
+/**
+ * Forwards a 2xx stream event by event, reading usage as it passes. When the caller leaves,
+ * the stream is still read and parsed (not written) for a bounded grace, so the usage sent
+ * at its end is billed; if it never comes, an estimate is.
+ */
+export function forwardStream(
+  body: ReadableStream<Uint8Array>,
+  stream: StreamTranslator,
+  res: ExpressResponse,
+  opts: StreamOptions,
+): Promise<StreamOutcome> {
+  return new StreamRelay(body, stream, res, opts).run();
+}

@@ -1,0 +1,148 @@
+import http, { type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { hashRelayKey } from "../../../common/crypto/relay-key.js";
+import { createLogger } from "../../../common/log.js";
+import { createGatewayApp } from "../../app.js";
+import { createGatewayMetrics } from "../../metrics.js";
+import { SnapshotHolder } from "../../snapshot.js";
+import type { AdmissionGate } from "../admission.js";
+import type { UsageGrace } from "../forward-stream.js";
+
+export const RELAY_KEY = "krk_pipeline-test-key-0123456789abcdef";
+/** The test key's body limit. */
+export const KEY_BODY_LIMIT = 4096;
+
+export interface Settled {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface InProcessGateway {
+  port: number;
+  /** Usage settled against the limiter, one entry per admitted request. */
+  settled: Settled[];
+  /** The request log lines, parsed. */
+  requests(): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
+export async function startGateway(upstreamURL: string, usageGrace?: UsageGrace): Promise<InProcessGateway> {
+  const settled: Settled[] = [];
+  const logs: string[] = [];
+  const limiter: AdmissionGate = {
+    admit: async () => ({
+      allowed: true,
+      headers: {},
+      finish: async (usage) => {
+        settled.push(usage);
+      },
+    }),
+  };
+  const snapshots = new SnapshotHolder();
+  const hash = hashRelayKey(RELAY_KEY);
+  snapshots.swap({
+    generation: "1",
+    keys: new Map([
+      [hash, { hash, id: "ns/app", policy: "ns/p", limits: { maxRequestBodyBytes: KEY_BODY_LIMIT } }],
+    ]),
+    policies: new Map([
+      ["ns/p", { routes: [{ model: "gpt-4o-mini", targets: [{ provider: "ns/a", weight: 1 }] }] }],
+    ]),
+    providers: new Map([
+      [
+        "ns/a",
+        {
+          id: "ns/a",
+          provider: "openai-compatible" as const,
+          baseURL: `${upstreamURL}/v1`,
+          region: undefined,
+          credential: "sk-upstream-pipeline-test",
+        },
+      ],
+    ]),
+  });
+  const server = createGatewayApp({
+    snapshots,
+    metrics: createGatewayMetrics(),
+    log: createLogger("gateway", { sink: (l) => logs.push(l) }),
+    limiter,
+    price: () => 0.001,
+    defaultMaxBodyBytes: 1 << 20,
+    maxAttempts: 1,
+    defaultTimeoutMs: 5000,
+    ...(usageGrace ? { usageGrace } : {}),
+  }).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    settled,
+    requests: () =>
+      logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request"),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+export interface PacedAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** Body bytes written before the answer came. */
+  sent: number;
+  total: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * POSTs a body one chunk every `gapMs`, starting after a gap, and stops sending as soon as
+ * an answer arrives: `sent` tells how much of the body the gateway waited for.
+ */
+export function sendPaced(
+  port: number,
+  headers: Record<string, string>,
+  chunks: readonly Buffer[],
+  gapMs = 20,
+  path = "/v1/chat/completions",
+): Promise<PacedAnswer> {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request({ host: "127.0.0.1", port, method: "POST", path, headers });
+    req.on("response", (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (d: Buffer) => parts.push(d));
+      res.on("error", () => undefined);
+      res.on("close", () => {
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(parts).toString(),
+          sent,
+          total,
+        });
+        req.destroy();
+      });
+    });
+    // The gateway may close the connection on a body it will not read: writes then fail.
+    req.on("error", (e) => {
+      if (!answered) reject(e);
+    });
+    req.flushHeaders();
+    void (async () => {
+      for (const c of chunks) {
+        await sleep(gapMs);
+        if (answered || req.destroyed) return;
+        req.write(c);
+        sent += c.length;
+      }
+      if (!answered) req.end();
+    })();
+  });
+}
