@@ -27,6 +27,11 @@ export interface CallOptions {
   signal: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (info: { target: Target; reason: string; attempt: number }) => void;
+  /**
+   * Asked before a provider is first tried: an error skips it (the platform team's cap on
+   * this namespace is reached) and is reported if no other target answers.
+   */
+  admitTarget?: (target: Target) => Promise<GatewayError | undefined>;
   /** Replaces the pooled, address-checked upstream fetch (tests). Redirects arrive as "manual". */
   fetchImpl?: typeof fetch;
 }
@@ -147,6 +152,13 @@ export async function callUpstream(
     if (skipped.has(target.provider.id)) continue;
     if (attempts > 0) await (opts.sleep ?? defaultSleep)(backoffMs(attempts));
     if (opts.signal.aborted) throw callerGone();
+    const capped = await opts.admitTarget?.(target);
+    if (capped) {
+      lastError = capped;
+      skipped.add(target.provider.id);
+      opts.onRetry?.({ target, reason: "namespace cap", attempt: attempts });
+      continue;
+    }
     const last = plan.slice(i + 1).every((t) => skipped.has(t.provider.id));
     attempts++;
     const outcome = await attemptOnce(target, await build(target), last, opts);

@@ -15,11 +15,13 @@ import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
 import type { UsageGrace } from "./forward-stream.js";
+import { NamespaceCaps, refusalError } from "./namespace-caps.js";
 import { readBody } from "./read-body.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
 import type { InboundRequest, Target, Usage } from "./types.js";
 
 type Priced = {
+  providerId: string;
   provider: ProviderName;
   model: string;
   overrides?: NonNullable<Target["provider"]["pricing"]>;
@@ -39,6 +41,9 @@ export interface InferenceDeps {
   /** How long a stream is still read for its usage after the caller left (default 5 s, 1 MiB). */
   usageGrace?: UsageGrace;
 }
+
+/** Compiled ids are `namespace/name`: a Policy's namespace is the calling tenant's. */
+const namespaceOf = (id: string) => id.slice(0, id.indexOf("/"));
 
 const tighter = (a: number | undefined, b: number | undefined) =>
   a === undefined ? b : b === undefined ? a : Math.min(a, b);
@@ -95,13 +100,7 @@ async function admit(
     ],
     failOpen: policy.failOpen ?? true,
   });
-  if (!result.allowed) {
-    const unavailable = result.reason === "store_unavailable";
-    throw new GatewayError(unavailable ? "unavailable" : "rate_limit", result.message, {
-      code: unavailable ? "limit_store_unavailable" : "rate_limit_exceeded",
-      headers: { ...result.headers, "retry-after": String(result.retryAfterSeconds) },
-    });
-  }
+  if (!result.allowed) throw refusalError(result);
   return result;
 }
 
@@ -128,6 +127,7 @@ export async function handleInference(
   };
   res.on("close", abortUpstream);
   let admission: AdmissionResult | undefined;
+  let caps: NamespaceCaps | undefined;
   let usage: Usage | undefined;
   let usageEstimated = false;
   let priced: Priced | undefined;
@@ -157,6 +157,8 @@ export async function handleInference(
     if (clamp.clamped) res.setHeader("x-kuberelay-max-output-tokens", "clamped");
     const outbound = { ...inbound, body: clamp.body };
     admission = await admit(key, policy, deps);
+    caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), policy.failOpen ?? true);
+    const namespaceCaps = caps;
     if (admission?.allowed) for (const [h, v] of Object.entries(admission.headers)) res.setHeader(h, v);
 
     const upstream = await callUpstream(
@@ -164,6 +166,7 @@ export async function handleInference(
       (t) => translatorFor(inbound.operation, t.provider.provider).request(outbound, t),
       {
         signal: caller.signal,
+        admitTarget: (t) => namespaceCaps.admit(t),
         onRetry: (r) =>
           deps.metrics.upstreamRetries.inc({ reason: r.reason.startsWith("status") ? "status" : r.reason }),
       },
@@ -178,6 +181,7 @@ export async function handleInference(
     fields.upstreamStatus = upstream.response.status;
     deps.metrics.upstreamDuration.observe({ provider: provider.provider }, upstream.upstreamMs / 1000);
     priced = {
+      providerId: provider.id,
       provider: provider.provider,
       model: upstream.target.model,
       ...(provider.pricing ? { overrides: provider.pricing } : {}),
@@ -185,7 +189,7 @@ export async function handleInference(
     const forwarded = await forwardResponse(upstream, res, {
       inbound,
       translator: translatorFor(inbound.operation, provider.provider),
-      secrets: [provider.credential],
+      secrets: upstream.secrets,
       ownRateLimits: Boolean(admission?.allowed && Object.keys(admission.headers).length > 0),
       requestBytes,
       ...(deps.usageGrace ? { usageGrace: deps.usageGrace } : {}),
@@ -199,7 +203,7 @@ export async function handleInference(
   } catch (err) {
     renderFailure(err, req, res, surface, fields);
   } finally {
-    await settle({ started, res, surface, fields, deps, admission, usage, usageEstimated, priced });
+    await settle({ started, res, surface, fields, deps, admission, caps, usage, usageEstimated, priced });
   }
 }
 
@@ -232,6 +236,7 @@ interface Settlement {
   fields: Record<string, unknown>;
   deps: InferenceDeps;
   admission: AdmissionResult | undefined;
+  caps: NamespaceCaps | undefined;
   usage: Usage | undefined;
   usageEstimated: boolean;
   priced: Priced | undefined;
@@ -245,16 +250,18 @@ async function settle({
   fields,
   deps,
   admission,
+  caps,
   usage,
   usageEstimated,
   priced,
 }: Settlement): Promise<void> {
   const costUsd = usage && priced ? (deps.price({ ...priced, ...usage }) ?? 0) : 0;
+  const settled = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, costUsd };
   if (admission?.allowed) {
-    const settled = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, costUsd };
     // Settling must never fail the request: the limiter reports its store errors itself.
     await admission.finish(settled).catch(() => undefined);
   }
+  await caps?.finish(priced?.providerId, settled);
   const seconds = (performance.now() - started) / 1000;
   const provider = priced?.provider ?? "none";
   deps.metrics.requests.inc({ surface: surface.name, code_class: `${Math.floor(res.statusCode / 100)}xx` });

@@ -1,6 +1,14 @@
-import { describe, expect, it } from "vitest";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashRelayKey } from "../../common/crypto/relay-key.js";
+import { createLogger } from "../../common/log.js";
+import { type MockProvider, startMockProvider } from "../../e2e/mock-provider/server.js";
+import { createGatewayApp } from "../app.js";
 import { createLimiter } from "../limits/create-limiter.js";
+import { createGatewayMetrics } from "../metrics.js";
 import type { RuntimeProvider } from "../snapshot.js";
+import { SnapshotHolder } from "../snapshot.js";
 import { NamespaceCaps } from "./namespace-caps.js";
 import type { Target } from "./types.js";
 
@@ -64,5 +72,109 @@ describe("NamespaceCaps", () => {
   it("admits everything when the gateway runs without a limiter", async () => {
     const caps = new NamespaceCaps(undefined, "team-a", true);
     expect(await caps.admit(target("platform/a", { limits: { requestsPerMinute: 1 } }))).toBeUndefined();
+  });
+});
+
+describe("ProviderKey perNamespace caps through the gateway", () => {
+  const relayKey = "krk_namespace-caps-test-key-0123456789";
+  const providerKey = "sk-upstream-namespace-caps-0123456789";
+  let mock: MockProvider;
+  let server: Server;
+  let port = 0;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    mock = await startMockProvider({ openaiKey: providerKey, chunkDelayMs: 1 });
+    const provider = (id: string, perNamespace?: RuntimeProvider["perNamespace"]): RuntimeProvider => ({
+      id,
+      provider: "openai-compatible",
+      baseURL: `${mock.url}/v1`,
+      region: undefined,
+      credential: providerKey,
+      allowPrivateNetwork: true,
+      ...(perNamespace ? { perNamespace } : {}),
+    });
+    const snapshots = new SnapshotHolder();
+    const hash = hashRelayKey(relayKey);
+    snapshots.swap({
+      generation: "1",
+      keys: new Map([[hash, { hash, id: "team-a/app", policy: "team-a/p" }]]),
+      policies: new Map([
+        [
+          "team-a/p",
+          {
+            routes: [
+              {
+                model: "capped-only",
+                targets: [{ provider: "platform/capped", model: "gpt-4o-mini", weight: 1 }],
+              },
+              {
+                model: "with-fallback",
+                targets: [
+                  { provider: "platform/capped", model: "gpt-4o-mini", weight: 1000 },
+                  { provider: "platform/spare", model: "gpt-4o-mini", weight: 1 },
+                ],
+              },
+            ],
+            // The tenant's own Policy asks for more than the platform allows: it cannot raise the cap.
+            limits: { requestsPerMinute: 1000 },
+          },
+        ],
+      ]),
+      providers: new Map([
+        ["platform/capped", provider("platform/capped", { limits: { requestsPerMinute: 2 } })],
+        ["platform/spare", provider("platform/spare")],
+      ]),
+    });
+    server = createGatewayApp({
+      snapshots,
+      metrics: createGatewayMetrics(),
+      log: createLogger("gateway", { sink: (l) => logs.push(l) }),
+      limiter: await createLimiter(),
+      price: () => 0.001,
+      defaultMaxBodyBytes: 1 << 20,
+      maxAttempts: 2,
+      defaultTimeoutMs: 5000,
+    }).listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await mock.close();
+  });
+
+  const chat = async (model: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${relayKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    });
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (await res.json()) as { error?: { code?: string } },
+    };
+  };
+  const lastProvider = () => {
+    const lines = logs.map((l) => JSON.parse(l) as { msg?: string; provider?: string });
+    return lines.filter((l) => l.msg === "request").at(-1)?.provider;
+  };
+
+  it("security: the platform's cap refuses the namespace with 429 although its own Policy allows more", async () => {
+    expect((await chat("capped-only")).status).toBe(200);
+    expect((await chat("capped-only")).status).toBe(200);
+    const refused = await chat("capped-only");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.code).toBe("rate_limit_exceeded");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("a capped ProviderKey is skipped like a failing one: the route falls back to its next target", async () => {
+    const served = await chat("with-fallback");
+    expect(served.status).toBe(200);
+    expect(lastProvider()).toBe("platform/spare");
   });
 });

@@ -59,6 +59,8 @@ export async function startGateway(upstreamURL: string, usageGrace?: UsageGrace)
           baseURL: `${upstreamURL}/v1`,
           region: undefined,
           credential: "sk-upstream-pipeline-test",
+          // The mock upstream listens on loopback.
+          allowPrivateNetwork: true,
         },
       ],
     ]),
