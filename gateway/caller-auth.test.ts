@@ -20,6 +20,15 @@ describe("caller auth", () => {
     expect(callerKey({})).toBeUndefined();
   });
 
+  it("an authorization header holding a list is no credential, and does not throw", () => {
+    const headers: Record<string, string | string[]> = {
+      authorization: ["Bearer a", "Bearer b"],
+      "x-api-key": key,
+    };
+    expect(callerKey(headers)).toBe(key);
+    expect(callerKey({ ...headers, "x-api-key": [key] })).toBeUndefined();
+  });
+
   it("accepts a known key and refuses unknown, disabled and expired ones with 401", () => {
     const now = new Date("2026-01-01T00:00:00Z");
     expect(authenticate(snapshot(), key, now).id).toBe("ns/k");

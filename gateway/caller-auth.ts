@@ -6,8 +6,10 @@ import type { Snapshot } from "./snapshot.js";
 
 /** The relay key as any supported SDK sends it: Bearer, Anthropic's x-api-key, Azure's api-key. */
 export function callerKey(headers: IncomingHttpHeaders): string | undefined {
-  const auth = headers.authorization;
-  if (auth?.startsWith("Bearer ")) return auth.slice(7).trim() || undefined;
+  // Typed as a string, but a header map built by anything other than Node's parser (a proxy
+  // layer, a test) may hold a list: it is not a Bearer credential then, and must not throw.
+  const auth: unknown = headers.authorization;
+  if (typeof auth === "string" && auth.startsWith("Bearer ")) return auth.slice(7).trim() || undefined;
   for (const name of ["x-api-key", "api-key"] as const) {
     const v = headers[name];
     if (typeof v === "string" && v.trim()) return v.trim();

@@ -9,18 +9,32 @@ export interface SseEvent {
   raw: Buffer;
 }
 
+/** Upstream sent something that cannot be a stream of events; the stream must be cut. */
+export class SseStreamError extends Error {
+  override readonly name = "SseStreamError";
+}
+
+/**
+ * The most bytes one event may take before its blank line. Generous: an OpenAI Responses
+ * `response.completed` event repeats the whole output, and image tools stream base64 images.
+ * Without a cap, an upstream that never sends a blank line makes the gateway buffer forever.
+ */
+export const MAX_SSE_EVENT_BYTES = 16 * 1024 * 1024;
+
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Index just past the blank line ending the first complete event, or -1. */
-function eventEnd(buf: Buffer, from: number): number {
-  for (let i = from; i < buf.length; i++) {
-    if (buf[i] !== LF) continue;
-    // "\n\n" or "\n\r\n"
-    if (buf[i + 1] === LF) return i + 2;
-    if (buf[i + 1] === CR && buf[i + 2] === LF) return i + 3;
-  }
-  return -1;
+// How much of an event's terminator ("\n\n" or "\n\r\n") the last bytes seen were.
+const NONE = 0;
+const AFTER_LF = 1;
+const AFTER_LF_CR = 2;
+type Progress = typeof NONE | typeof AFTER_LF | typeof AFTER_LF_CR;
+
+/** The terminator progress after `byte`, or "end" when it completes the blank line. */
+function step(progress: Progress, byte: number): Progress | "end" {
+  if (byte === LF) return progress === NONE ? AFTER_LF : "end";
+  if (byte === CR && progress === AFTER_LF) return AFTER_LF_CR;
+  return NONE;
 }
 
 function parseFields(raw: Buffer): { event: string | undefined; data: string } {
@@ -38,30 +52,81 @@ function parseFields(raw: Buffer): { event: string | undefined; data: string } {
   return { event, data: data.join("\n") };
 }
 
+/**
+ * Each byte is examined once and copied at most twice (into the parser, then into its event),
+ * whatever the chunk sizes: an event trickling in one byte at a time costs linear time.
+ */
 export class SseParser {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes of the event in progress, as received; none of them ends it. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private progress: Progress = NONE;
+  private failure: SseStreamError | undefined;
 
-  /** Feeds bytes; returns every event completed by them. */
+  constructor(private readonly maxEventBytes = MAX_SSE_EVENT_BYTES) {}
+
+  /**
+   * Feeds bytes; returns every event completed by them. An event longer than the cap (or a
+   * stream that runs past it without ending one) is an SseStreamError, thrown once the events
+   * before it have been returned, and again on every later call: nothing after it can be framed.
+   */
   push(chunk: Uint8Array): SseEvent[] {
-    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
+    if (this.failure) throw this.failure;
+    // Our own copy: events handed out outlive the caller's chunk, which it may reuse.
+    const bytes = Buffer.from(chunk);
     const events: SseEvent[] = [];
-    let start = 0;
-    for (;;) {
-      const end = eventEnd(this.buffer, start);
-      if (end === -1) break;
-      const raw = this.buffer.subarray(start, end);
-      events.push({ ...parseFields(raw), raw });
-      start = end;
+    try {
+      let start = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        const next = step(this.progress, bytes[i] ?? 0);
+        if (next !== "end") {
+          this.progress = next;
+          continue;
+        }
+        this.progress = NONE;
+        const raw = this.take(bytes.subarray(start, i + 1));
+        events.push({ ...parseFields(raw), raw });
+        start = i + 1;
+      }
+      this.hold(bytes.subarray(start));
+    } catch (error) {
+      if (!(error instanceof SseStreamError) || events.length === 0) throw error;
     }
-    this.buffer = start === 0 ? this.buffer : Buffer.from(this.buffer.subarray(start));
     return events;
   }
 
   /** Bytes of an unterminated last event, if upstream ended without a blank line. */
   flush(): SseEvent | undefined {
-    if (this.buffer.length === 0 || this.buffer.toString("utf8").trim() === "") return undefined;
-    const raw = this.buffer;
-    this.buffer = Buffer.alloc(0);
+    if (this.failure) throw this.failure;
+    const raw = this.take(Buffer.alloc(0));
+    this.progress = NONE;
+    if (raw.length === 0 || raw.toString("utf8").trim() === "") return undefined;
     return { ...parseFields(raw), raw };
+  }
+
+  private hold(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (this.pendingBytes + bytes.length > this.maxEventBytes) throw this.tooLarge();
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+  }
+
+  /** The held bytes followed by `tail`, as one event; the parser holds nothing after. */
+  private take(tail: Buffer): Buffer {
+    const size = this.pendingBytes + tail.length;
+    if (size > this.maxEventBytes) throw this.tooLarge();
+    const raw = this.pending.length === 0 ? tail : Buffer.concat([...this.pending, tail], size);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return raw;
+  }
+
+  private tooLarge(): SseStreamError {
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.failure = new SseStreamError(
+      `upstream event stream sent an event of more than ${this.maxEventBytes} bytes`,
+    );
+    return this.failure;
   }
 }
