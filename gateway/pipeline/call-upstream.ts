@@ -15,6 +15,8 @@ export interface UpstreamAttempt {
   upstreamMs: number;
   /** Stops this attempt's timeout (a stream then lives as long as the caller stays). */
   clearTimeout(): void;
+  /** Whether this attempt's timeout fired (reading a body that stalled). */
+  timedOut(): boolean;
   /**
    * What to scrub from this answer's error body: the provider's credential and whatever
    * secret the call carried (a minted Vertex token, the SigV4 access key id and session token).
@@ -97,7 +99,15 @@ async function attemptOnce(
       const { credential } = target.provider;
       const secrets = [...(credential ? [credential] : []), ...secretsInHeaders(call.headers)];
       return {
-        ok: { response, target, attempts: 0, upstreamMs, clearTimeout: () => clearTimeout(timer), secrets },
+        ok: {
+          response,
+          target,
+          attempts: 0,
+          upstreamMs,
+          clearTimeout: () => clearTimeout(timer),
+          timedOut: () => attemptAbort.signal.aborted,
+          secrets,
+        },
       };
     }
     clearTimeout(timer);

@@ -73,3 +73,11 @@ export function clampOutputTokens(
   }
   return { body, clamped };
 }
+
+/** The most output tokens a request may produce, when its body caps them: every completion's share. */
+export function outputTokenCap(operation: InboundRequest["operation"], body: Record<string, unknown>) {
+  const fields = fieldsOf[operation];
+  if (!fields) return undefined;
+  const caps = fields.map((f) => getPath(body, f)).filter((v): v is number => typeof v === "number" && v > 0);
+  return caps.length === 0 ? undefined : Math.min(...caps) * completionsPerRequest(body);
+}

@@ -27,6 +27,21 @@ const USAGE = { prompt_tokens: 11, completion_tokens: 7 };
 
 function answer(scenario: string, res: http.ServerResponse): void {
   res.on("close", () => upstreamClosed.push(scenario));
+  if (scenario === "html-500") {
+    res.writeHead(500, { "content-type": "text/html" }).end("<html><body>Bad gateway</body></html>");
+    return;
+  }
+  if (scenario === "busy-429") {
+    res
+      .writeHead(429, { "content-type": "application/json", "retry-after": "7" })
+      .end(JSON.stringify({ error: { message: "slow down", type: "rate_limit_error" } }));
+    return;
+  }
+  if (scenario === "json-stall") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write('{"id":"c1","choices":[');
+    return;
+  }
   if (scenario === "json-late") {
     res.writeHead(200, { "content-type": "application/json" });
     res.flushHeaders();
@@ -170,5 +185,59 @@ describe("usage is billed when the caller hangs up", () => {
     });
     expect(line).toMatchObject({ status: 200, usageEstimated: true });
     expect(line.outputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe("an upstream that stalls or answers badly", () => {
+  let quick: InProcessGateway;
+  beforeAll(async () => {
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    quick = await startGateway(url, { ms: 1000, bytes: 1 << 20 }, 400);
+  });
+  afterAll(() => quick.close());
+
+  const ask = async (scenario: string, stream: boolean) => {
+    const res = await fetch(`http://127.0.0.1:${quick.port}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${RELAY_KEY}`, "content-type": "application/json" },
+      body: body(scenario, stream),
+      signal: AbortSignal.timeout(5000),
+    });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  };
+
+  it("security: a stream that stalls mid-way ends with an error event in OpenAI's format, and its usage is estimated", async () => {
+    const before = quick.requests().length;
+    const res = await ask("hang", true);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('"content":"three"');
+    const last = res.text.trim().split("\n\n").at(-1) ?? "";
+    expect(JSON.parse(last.replace(/^data: /, ""))).toMatchObject({
+      error: { type: "server_error", code: "upstream_stream_error" },
+    });
+    await vi.waitFor(() => expect(quick.requests().length).toBe(before + 1));
+    expect(quick.requests()[before]).toMatchObject({ usageEstimated: true });
+    // The request set no output cap, so the estimate comes from the bytes; with one it is held to it.
+    expect(quick.settled.at(-1)?.outputTokens).toBeGreaterThan(0);
+  });
+
+  it("a non-streamed body that stalls past the target's timeout gets 504, not 500", async () => {
+    const res = await ask("json-stall", false);
+    expect(res.status).toBe(504);
+    expect(JSON.parse(res.text)).toMatchObject({ error: { type: expect.any(String) } });
+  });
+
+  it("an HTML error page from upstream reaches the caller as a JSON error in its shape, with the status", async () => {
+    const res = await ask("html-500", false);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "upstream_error" } });
+    expect(res.text).not.toContain("<html>");
+  });
+
+  it("an upstream 429's retry-after reaches the caller", async () => {
+    const res = await ask("busy-429", false);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("7");
   });
 });

@@ -1,4 +1,5 @@
 import type { Response as ExpressResponse } from "express";
+import { GatewayError } from "../errors.js";
 import { scrubSecrets } from "../scrub.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
@@ -11,6 +12,8 @@ const PASSED = [
   "openai-version",
   "request-id",
   "anthropic-organization-id",
+  // An upstream's own refusal (its 429 or 503) says when to come back.
+  "retry-after",
 ];
 
 function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: boolean): void {
@@ -28,6 +31,8 @@ export interface ForwardOptions {
   ownRateLimits: boolean;
   /** The size of the caller's request body (for a usage estimate when a stream breaks off). */
   requestBytes: number;
+  /** The most output tokens the request may produce, when it says (bounds that estimate). */
+  outputCap: number | undefined;
   /** How long a stream is still read for its usage after the caller left. */
   usageGrace?: UsageGrace;
   /** Called when the first byte of a streamed body is written (time to first token). */
@@ -35,6 +40,43 @@ export interface ForwardOptions {
 }
 
 const NO_USAGE: StreamOutcome = { usage: undefined, usageEstimated: false };
+
+/** A body that stalls past the attempt's timeout is a 504, one that breaks off a 502: never a 500. */
+async function readText(attempt: UpstreamAttempt): Promise<string> {
+  try {
+    return await attempt.response.text();
+  } catch (cause) {
+    const provider = attempt.target.provider.provider;
+    throw attempt.timedOut()
+      ? new GatewayError(
+          "timeout",
+          `the upstream ${provider} provider did not finish its answer in time`,
+          {},
+          { cause },
+        )
+      : new GatewayError("upstream", `the upstream ${provider} provider broke off its answer`, {}, { cause });
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An error page (a proxy's HTML 502, a load balancer's text) would reach an SDK that expects
+ * its provider's JSON error: it becomes an error in the caller's own shape, with its status.
+ */
+const notJson = (attempt: UpstreamAttempt) =>
+  new GatewayError(
+    "upstream",
+    `the upstream ${attempt.target.provider.provider} provider answered HTTP ${attempt.response.status} with a body that is not JSON`,
+    { status: attempt.response.status, code: "upstream_error" },
+  );
 
 /**
  * Sends the upstream answer to the caller. Errors are read whole and scrubbed of provider
@@ -51,16 +93,14 @@ export async function forwardResponse(
   passHeaders(upstream, res, opts.ownRateLimits);
   try {
     if (!upstream.ok || !upstream.body) {
-      const text = scrubSecrets(await upstream.text(), opts.secrets);
-      if (!res.destroyed)
-        res
-          .status(upstream.status)
-          .type(upstream.headers.get("content-type") ?? "application/json")
-          .send(text);
+      const text = scrubSecrets(await readText(attempt), opts.secrets);
+      if (!isJson(text)) throw notJson(attempt);
+      if (!res.destroyed) res.status(upstream.status).type("application/json").send(text);
       return NO_USAGE;
     }
     if (!opts.inbound.stream) {
-      const { body, usage } = opts.translator.response(await upstream.text(), opts.inbound, upstream.headers);
+      const text = await readText(attempt);
+      const { body, usage } = opts.translator.response(text, opts.inbound, upstream.headers);
       if (!res.destroyed) res.status(upstream.status).type("application/json").send(body);
       return { usage, usageEstimated: false };
     }
@@ -75,6 +115,9 @@ export async function forwardResponse(
     return await forwardStream(upstream.body, stream, res, {
       grace: opts.usageGrace ?? DEFAULT_USAGE_GRACE,
       requestBytes: opts.requestBytes,
+      outputCap: opts.outputCap,
+      idleMs: attempt.target.timeoutMs,
+      surface: opts.inbound.surface,
       onFirstByte: opts.onFirstByte,
     });
   } finally {

@@ -1,5 +1,6 @@
 import type { Response as ExpressResponse } from "express";
-import type { StreamTranslator, Usage } from "./types.js";
+import { streamErrorEvent } from "./stream-error-event.js";
+import type { StreamTranslator, SurfaceName, Usage } from "./types.js";
 
 /**
  * How long, and how many more bytes, a stream is read for its usage after the caller left.
@@ -26,6 +27,12 @@ export interface StreamOptions {
   grace: UsageGrace;
   /** The size of the caller's request body, for the input estimate. */
   requestBytes: number;
+  /** The most output tokens the request may produce, when known: bounds the output estimate. */
+  outputCap: number | undefined;
+  /** A stream that sends nothing for this long has stalled: it is ended with an error event. */
+  idleMs: number;
+  /** The caller's API, in whose stream format a stall or upstream failure is reported. */
+  surface: SurfaceName;
   onFirstByte: (() => void) | undefined;
 }
 
@@ -49,12 +56,16 @@ const tokensIn = (bytes: number) => Math.ceil(bytes / 4);
 
 /**
  * Usage for a stream that ended without its provider's full count: what the provider did
- * report, raised to an estimate from the request size and the bytes streamed.
+ * report, raised to an estimate from the request size and the bytes streamed. Streamed bytes
+ * include each event's framing, so the output estimate is held to what the request could
+ * produce at most.
  */
-function estimate(reported: Usage | undefined, requestBytes: number, streamedBytes: number): Usage {
+function estimate(reported: Usage | undefined, opts: StreamOptions, streamedBytes: number): Usage {
+  const streamedTokens = tokensIn(streamedBytes);
+  const bounded = opts.outputCap === undefined ? streamedTokens : Math.min(streamedTokens, opts.outputCap);
   return {
-    inputTokens: reported && reported.inputTokens > 0 ? reported.inputTokens : tokensIn(requestBytes),
-    outputTokens: Math.max(reported?.outputTokens ?? 0, tokensIn(streamedBytes)),
+    inputTokens: reported && reported.inputTokens > 0 ? reported.inputTokens : tokensIn(opts.requestBytes),
+    outputTokens: Math.max(reported?.outputTokens ?? 0, bounded),
   };
 }
 
@@ -65,7 +76,11 @@ class StreamRelay {
   private afterCaller = 0;
   private cut = false;
   private firstByte = true;
+  private stalled = false;
+  /** Waiting for the caller to take what was written: a slow reader is not a stalled upstream. */
+  private waitingForCaller = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly idle: NodeJS.Timeout;
 
   constructor(
     body: ReadableStream<Uint8Array>,
@@ -74,6 +89,8 @@ class StreamRelay {
     private readonly opts: StreamOptions,
   ) {
     this.reader = body.getReader();
+    // One timer for the whole stream, pushed back on every chunk: no allocation per chunk.
+    this.idle = setTimeout(this.stall, opts.idleMs);
   }
 
   async run(): Promise<StreamOutcome> {
@@ -86,21 +103,42 @@ class StreamRelay {
     } catch (err) {
       this.cut = true;
       error = err;
-      // The caller must see the stream break, not a clean end.
-      res.destroy();
     } finally {
       clearTimeout(this.timer);
+      clearTimeout(this.idle);
       res.off("close", this.callerGone);
       if (this.cut) this.cancel();
     }
+    if (this.stalled) error = new Error(`the upstream stream sent nothing for ${this.opts.idleMs} ms`);
+    // The caller must see the stream break, not a clean end.
+    if (error) this.endWithError();
     const usage = this.stream.usage();
     if (usage && !this.cut) return { usage, usageEstimated: false };
     return {
-      usage: estimate(usage, this.opts.requestBytes, this.streamed),
+      usage: estimate(usage, this.opts, this.streamed),
       usageEstimated: true,
       ...(error ? { error } : {}),
     };
   }
+
+  private endWithError(): void {
+    const { res } = this;
+    if (res.destroyed || res.writableEnded) return;
+    const message = this.stalled
+      ? "The upstream provider stopped sending the stream; the answer is incomplete."
+      : "The upstream provider's stream failed; the answer is incomplete.";
+    res.end(streamErrorEvent(this.opts.surface, message));
+  }
+
+  private readonly stall = () => {
+    if (this.waitingForCaller) {
+      this.idle.refresh();
+      return;
+    }
+    this.stalled = true;
+    this.cut = true;
+    this.cancel();
+  };
 
   /** Starts the grace: the stream is read on, unwritten, until it ends or the grace is over. */
   private readonly callerGone = () => {
@@ -134,6 +172,7 @@ class StreamRelay {
 
   /** Parses one upstream chunk and writes what it completes; false once the grace is spent. */
   private async relay(chunk: Uint8Array): Promise<boolean> {
+    this.idle.refresh();
     this.streamed += chunk.length;
     const out = this.stream.push(chunk);
     if (this.res.destroyed) {
@@ -145,7 +184,13 @@ class StreamRelay {
       this.firstByte = false;
       this.opts.onFirstByte?.();
     }
-    await writeAll(this.res, out);
+    const draining = writeAll(this.res, out);
+    if (draining) {
+      this.waitingForCaller = true;
+      await draining;
+      this.waitingForCaller = false;
+      this.idle.refresh();
+    }
     return true;
   }
 }

@@ -12,9 +12,10 @@ import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
 import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js";
 import { callUpstream } from "./call-upstream.js";
-import { clampOutputTokens } from "./clamp-output.js";
+import { clampOutputTokens, outputTokenCap } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
 import type { UsageGrace } from "./forward-stream.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
 import { NamespaceCaps, refusalError } from "./namespace-caps.js";
 import { readBody } from "./read-body.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
@@ -57,6 +58,8 @@ function parseBody(bytes: Buffer): Record<string, unknown> {
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
     throw badRequest("The request body must be a JSON object.");
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH))
+    throw badRequest(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   return parsed as Record<string, unknown>;
 }
 
@@ -192,6 +195,7 @@ export async function handleInference(
       secrets: upstream.secrets,
       ownRateLimits: Boolean(admission?.allowed && Object.keys(admission.headers).length > 0),
       requestBytes,
+      outputCap: outputTokenCap(inbound.operation, clamp.body),
       ...(deps.usageGrace ? { usageGrace: deps.usageGrace } : {}),
       onFirstByte: () => {
         fields.firstByteMs = Math.round(performance.now() - started);

@@ -28,7 +28,11 @@ export interface InProcessGateway {
 }
 
 /** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
-export async function startGateway(upstreamURL: string, usageGrace?: UsageGrace): Promise<InProcessGateway> {
+export async function startGateway(
+  upstreamURL: string,
+  usageGrace?: UsageGrace,
+  timeoutMs = 5000,
+): Promise<InProcessGateway> {
   const settled: Settled[] = [];
   const logs: string[] = [];
   const limiter: AdmissionGate = {
@@ -73,7 +77,7 @@ export async function startGateway(upstreamURL: string, usageGrace?: UsageGrace)
     price: () => 0.001,
     defaultMaxBodyBytes: 1 << 20,
     maxAttempts: 1,
-    defaultTimeoutMs: 5000,
+    defaultTimeoutMs: timeoutMs,
     ...(usageGrace ? { usageGrace } : {}),
   }).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
