@@ -168,7 +168,7 @@ describe("hangs and stalls", () => {
       });
       // …and nothing more, with the connection left open.
     });
-    const res = await call("anthropic", "claude-hostile", { stream: true, timeoutMs: 10_000 });
+    const res = await call("anthropic", "claude-hostile", { stream: true, timeoutMs: 6_000 });
     expect(res.status).toBe(200);
     expect(res.text).toContain("par");
     const terminalError = /event: error\n/.test(res.text);
@@ -205,13 +205,11 @@ describe("failures become a clean error in the caller's shape", () => {
 
   it("a 500 with a provider-shaped JSON body reaches the caller as 500 in its shape", async () => {
     hostile.behave((_req, res) => {
-      res
-        .writeHead(500, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            error: { message: "The server had an error", type: "server_error", param: null, code: null },
-          }),
-        );
+      res.writeHead(500, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          error: { message: "The server had an error", type: "server_error", param: null, code: null },
+        }),
+      );
     });
     const res = await call("openai", "gpt-4o-mini");
     expectCallerError("openai", res, 500);
@@ -231,18 +229,16 @@ describe("failures become a clean error in the caller's shape", () => {
 
   it("a 429 with Retry-After: 3600 reaches the caller promptly as 429 in its shape (the gateway does not sleep on it)", async () => {
     hostile.behave((_req, res) => {
-      res
-        .writeHead(429, { "content-type": "application/json", "retry-after": "3600" })
-        .end(
-          JSON.stringify({
-            error: {
-              message: "Rate limit reached",
-              type: "requests",
-              param: null,
-              code: "rate_limit_exceeded",
-            },
-          }),
-        );
+      res.writeHead(429, { "content-type": "application/json", "retry-after": "3600" }).end(
+        JSON.stringify({
+          error: {
+            message: "Rate limit reached",
+            type: "requests",
+            param: null,
+            code: "rate_limit_exceeded",
+          },
+        }),
+      );
     });
     const started = Date.now();
     const res = await call("openai", "gpt-4o-mini", { timeoutMs: 5_000 });
