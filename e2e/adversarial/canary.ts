@@ -1,0 +1,63 @@
+/**
+ * Canary secrets and the leak scan every adversarial file runs after its cases: any 8-character
+ * piece of a canary in something the gateway produced (its output, a response, /metrics) is a leak.
+ */
+import { randomBytes } from "node:crypto";
+
+const WINDOW = 8;
+
+/** A secret that is recognisable if any 8 characters of it ever come back. */
+export function canary(): string {
+  return `canary${randomBytes(16).toString("hex")}`;
+}
+
+export interface CanaryHit {
+  source: string;
+  canary: string;
+  window: string;
+  /** Text around the hit, to find it in a long log. */
+  context: string;
+}
+
+/**
+ * Holds every 8-character window of every canary in one Set, so a scan is one Set lookup per
+ * position of the scanned text rather than one substring search per canary.
+ */
+export class CanaryScanner {
+  private readonly windows = new Map<string, string>();
+
+  add(...secrets: string[]): this {
+    for (const secret of secrets) {
+      for (let i = 0; i + WINDOW <= secret.length; i++) this.windows.set(secret.slice(i, i + WINDOW), secret);
+    }
+    return this;
+  }
+
+  scan(source: string, text: string): CanaryHit[] {
+    const hits: CanaryHit[] = [];
+    for (let i = 0; i + WINDOW <= text.length; i++) {
+      const window = text.slice(i, i + WINDOW);
+      const secret = this.windows.get(window);
+      if (secret === undefined) continue;
+      hits.push({ source, canary: secret, window, context: text.slice(Math.max(0, i - 60), i + 60) });
+      // One hit per leaked stretch is enough to say where it is.
+      i += WINDOW - 1;
+    }
+    return hits;
+  }
+}
+
+/** What a file hands to the scan: named texts the gateway produced. */
+export type Produced = { source: string; text: string }[];
+
+/** Throws (failing the file's afterAll) with every hit, so a leak names where it happened. */
+export function assertNoCanary(scanner: CanaryScanner, produced: Produced): void {
+  const hits = produced.flatMap((p) => scanner.scan(p.source, p.text));
+  if (hits.length === 0) return;
+  const shown = hits
+    .slice(0, 20)
+    .map(
+      (h) => `- ${h.source}: "${h.window}" of ${h.canary.slice(0, 10)}… in …${JSON.stringify(h.context)}…`,
+    );
+  throw new Error(`canary secrets leaked (${hits.length} hits):\n${shown.join("\n")}`);
+}
