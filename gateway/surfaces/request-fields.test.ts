@@ -22,6 +22,30 @@ describe("readModelName", () => {
     expect(status(() => readModelName(["gpt-4o"], "missing"))).toBe(400);
     expect(status(() => readModelName("m".repeat(1200), "missing"))).toBe(400);
   });
+  it("security: refuses control characters and dot segments in a model name, wherever it is sent", () => {
+    for (const model of [
+      "..",
+      ".",
+      "../../admin",
+      "a/../b",
+      "gpt\u0000",
+      "gpt\r\nX: 1",
+      "\u001b[31mgpt",
+      "gpt\u007f",
+      "gpt\u0085",
+    ])
+      expect(
+        status(() => readModelName(model, "missing")),
+        JSON.stringify(model),
+      ).toBe(400);
+    for (const model of [
+      "gpt-4.1",
+      "arn:aws:bedrock:us-east-1:1:inference-profile/us.anthropic.claude",
+      "a..b",
+      ".hidden-ish",
+    ])
+      expect(readModelName(model, "missing")).toBe(model);
+  });
 });
 
 describe("readStreamFlag", () => {
