@@ -4,25 +4,28 @@
  * exactly what the chart says.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type {
-  V1ClusterRoleBinding,
-  V1Container,
-  V1Deployment,
-  V1MutatingWebhookConfiguration,
-  V1PodDisruptionBudget,
-  V1Role,
-  V1RoleBinding,
-  V1Secret,
-  V1Service,
+import {
+  KubeConfig,
+  type V1ClusterRoleBinding,
+  type V1Container,
+  type V1Deployment,
+  type V1MutatingWebhookConfiguration,
+  type V1PodDisruptionBudget,
+  type V1Role,
+  type V1RoleBinding,
+  type V1Secret,
+  type V1Service,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { allShardSecretNames } from "../common/config/config-shards.js";
 import { createCa } from "../common/x509/certificate.js";
+import { ensureMasterKeySecret } from "../operator/master-key/ensure-master-key.js";
+import { kubeMasterKeySecretApi } from "../operator/master-key/kube-api.js";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
 import { CommandError, runCommand } from "./harness/run-command.js";
 
@@ -95,6 +98,17 @@ function one<T>(objects: readonly Manifest[], kind: string, name: string): T {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (found === undefined) throw new Error(`no ${kind} ${name} rendered`);
   return found as T;
+}
+
+/** A copy of the chart as versions before the master-key init container rendered it. */
+async function legacyChart(): Promise<string> {
+  const dir = join(helmHome, "legacy-chart");
+  await cp(chart, dir, { recursive: true });
+  await cp(
+    join(root, "e2e", "chart-fixtures", "legacy-master-key-secret.yaml"),
+    join(dir, "templates", "master-key-secret.yaml"),
+  );
+  return dir;
 }
 
 function decode(secret: V1Secret, key: string): Buffer {
@@ -288,10 +302,28 @@ describe("helm chart", () => {
       expect(operator.livenessProbe?.httpGet).toMatchObject({ path: "/healthz", port: "metrics" });
     });
 
-    it("generates a 32-byte master key", () => {
-      const secret = one<V1Secret>(objects, "Secret", "kuberelay-master-key");
-      const key = decode(secret, "master-key").toString("utf8");
-      expect(Buffer.from(key, "base64")).toHaveLength(32);
+    it("security: puts no master key in the manifests; the operator's init container creates it once", () => {
+      expect(objects.some((o) => o.kind === "Secret" && o.metadata.name === "kuberelay-master-key")).toBe(
+        false,
+      );
+      const operator = one<V1Deployment>(objects, "Deployment", "kuberelay-operator");
+      const init = operator.spec?.template.spec?.initContainers ?? [];
+      expect(init.map((c) => [c.name, c.args])).toEqual([
+        [
+          "master-key",
+          [
+            "operator",
+            "ensure-master-key",
+            `--namespace=${namespace}`,
+            "--secret=kuberelay-master-key",
+            "--key=master-key",
+          ],
+        ],
+      ]);
+      // It runs before the operator container, whose secretKeyRef it satisfies.
+      expect(env(firstContainer(operator), "KUBERELAY_MASTER_KEY")?.valueFrom?.secretKeyRef?.name).toBe(
+        "kuberelay-master-key",
+      );
     });
 
     it("configures the webhook as specified, with a caBundle that signs a valid serving certificate", () => {
@@ -430,9 +462,7 @@ describe("helm chart", () => {
       expect(
         objects.some((o) => o.kind === "Issuer" && o.metadata.name === "kuberelay-webhook-selfsigned"),
       ).toBe(true);
-      expect(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name)).toEqual([
-        "kuberelay-master-key",
-      ]);
+      expect(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name)).toEqual([]);
       const webhook = one<V1Deployment>(objects, "Deployment", "kuberelay-webhook");
       expect(firstContainer(webhook).args).toContain("--tls-secret=kuberelay-webhook-cert");
       const operator = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator"));
@@ -461,9 +491,17 @@ describe("helm chart", () => {
     expect(env(await operator("operator.maxHeapMiB=0"), "NODE_OPTIONS")).toBeUndefined();
   });
 
+  it("security: renders byte-identical manifests on every helm template run (GitOps)", async () => {
+    const first = await render();
+    const second = await render();
+    expect(second.text).toBe(first.text);
+  });
+
   it("uses an existing master key Secret instead of generating one", async () => {
     const { objects } = await render("masterKey.existingSecret=platform-kek", "masterKey.secretKey=kek");
     expect(objects.some((o) => o.kind === "Secret" && o.metadata.name.includes("master-key"))).toBe(false);
+    const operator = one<V1Deployment>(objects, "Deployment", "kuberelay-operator");
+    expect(operator.spec?.template.spec?.initContainers).toBeUndefined();
     for (const name of ["kuberelay-operator", "kuberelay-gateway"]) {
       const c = firstContainer(one<V1Deployment>(objects, "Deployment", name));
       expect(env(c, "KUBERELAY_MASTER_KEY")?.valueFrom?.secretKeyRef).toEqual({
@@ -546,24 +584,26 @@ describe("helm chart", () => {
       );
     });
 
-    it("installs and upgrades with helm, keeping the generated master key and the operator's caBundle", async () => {
+    it("upgrades an install whose chart rendered the master key, keeping the key and the operator's caBundle", async () => {
       const { kubectl, kubeconfigPath } = plane();
       const kube = ["--kubeconfig", kubeconfigPath, "--namespace", namespace];
+      const readSecret = async (name: string) =>
+        JSON.parse(
+          (await kubectl(["get", "secret", name, "-n", namespace, "-o", "json"])).stdout,
+        ) as V1Secret;
       const secrets = async () => {
-        const read = async (name: string) =>
-          (
-            JSON.parse(
-              (await kubectl(["get", "secret", name, "-n", namespace, "-o", "json"])).stdout,
-            ) as V1Secret
-          ).data;
         const { stdout } = await kubectl(["get", "mutatingwebhookconfiguration", "kuberelay", "-o", "json"]);
         const mwc = JSON.parse(stdout) as V1MutatingWebhookConfiguration;
         return {
-          masterKey: await read("kuberelay-master-key"),
+          masterKey: (await readSecret("kuberelay-master-key")).data,
           caBundle: mwc.webhooks?.[0]?.clientConfig.caBundle,
         };
       };
-      await helm(["install", release, chart, ...kube]);
+      // An install made by a chart version that rendered a random key itself.
+      await helm(["install", release, await legacyChart(), ...kube]);
+      expect(
+        Buffer.from(decode(await readSecret("kuberelay-master-key"), "master-key").toString(), "base64"),
+      ).toHaveLength(32);
       // No operator runs here: write the caBundle as it would, then check helm leaves it alone.
       const ca = await createCa({
         commonName: "kuberelay-webhook-ca",
@@ -594,15 +634,18 @@ describe("helm chart", () => {
         "-p",
         JSON.stringify({ stringData: { "master-key-previous": previous } }),
       ]);
-      await helm(["upgrade", release, chart, ...kube, "--set", "logLevel=debug"]);
-      const upgraded = await secrets();
-      expect(upgraded).toEqual({
+      const expected = {
         ...installed,
         masterKey: {
           ...installed.masterKey,
           "master-key-previous": Buffer.from(previous).toString("base64"),
         },
-      });
+      };
+      await helm(["upgrade", release, chart, ...kube, "--set", "logLevel=debug"]);
+      expect(await secrets()).toEqual(expected);
+      expect(
+        (await readSecret("kuberelay-master-key")).metadata?.annotations?.["helm.sh/resource-policy"],
+      ).toBe("keep");
       const { stdout } = await kubectl([
         "get",
         "deployment",
@@ -614,6 +657,38 @@ describe("helm chart", () => {
       ]);
       const gateway = firstContainer(JSON.parse(stdout) as V1Deployment);
       expect(env(gateway, "KUBERELAY_LOG_LEVEL")?.value).toBe("debug");
+      // Uninstalling leaves the key (the config may still be sealed under it); reinstalling reuses it.
+      await helm(["uninstall", release, ...kube]);
+      expect((await readSecret("kuberelay-master-key")).data).toEqual(expected.masterKey);
+      await helm(["install", release, chart, ...kube]);
+      await helm(["upgrade", release, chart, ...kube]);
+      expect((await readSecret("kuberelay-master-key")).data).toEqual(expected.masterKey);
+    });
+
+    it("the init container's create-once: creates a missing key, never replaces an existing one", async () => {
+      const { kubectl, kubeconfigPath } = plane();
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfigPath);
+      const api = kubeMasterKeySecretApi(kc);
+      const read = async (name: string) =>
+        (
+          JSON.parse(
+            (await kubectl(["get", "secret", name, "-n", namespace, "-o", "json"])).stdout,
+          ) as V1Secret
+        ).data;
+      const existing = await read("kuberelay-master-key");
+      const kept = { namespace, name: "kuberelay-master-key", key: "master-key" };
+      expect(await ensureMasterKeySecret(api, kept)).toBe("kept");
+      expect(await read("kuberelay-master-key")).toEqual(existing);
+      const fresh = { namespace, name: "kuberelay-fresh-master-key", key: "master-key" };
+      expect(await ensureMasterKeySecret(api, fresh)).toBe("created");
+      const created = await read(fresh.name);
+      expect(
+        Buffer.from(Buffer.from(created?.["master-key"] ?? "", "base64").toString(), "base64"),
+      ).toHaveLength(32);
+      expect(await ensureMasterKeySecret(api, fresh)).toBe("kept");
+      expect(await read(fresh.name)).toEqual(created);
+      await kubectl(["delete", "secret", fresh.name, "-n", namespace]);
     });
 
     it("grants the installed RBAC: least privilege for each process and the aggregated roles", async () => {

@@ -10,13 +10,17 @@ import {
 import { type RunningInformer, startInformer } from "../common/kube/informer.js";
 import type { Logger } from "../common/log.js";
 import { GROUP, LABEL_MANAGED_BY, MANAGED_BY, VERSION } from "../common/names.js";
+import { LIST_PAGE_SIZE, listTrimmedPages, trimManagedSecret } from "./managed-secrets.js";
 
 /** Informer caches the operator reconciles from. Custom objects stay raw until validated. */
 export interface OperatorCaches {
   relayKeys: RunningInformer<KubernetesObject>;
   policies: RunningInformer<KubernetesObject>;
   providerKeys: RunningInformer<KubernetesObject>;
-  /** Secrets the operator wrote (relay keys), selected by label. */
+  /**
+   * Secrets the operator wrote (relay keys), selected by label, which anyone can set: trimmed to
+   * what the operator reads (managed-secrets.ts), so their size is not the tenants' to choose.
+   */
   managedSecrets: RunningInformer<V1Secret>;
   namespaces: RunningInformer<V1Namespace>;
   synced(): Promise<void>;
@@ -51,8 +55,18 @@ export function startCaches(kc: KubeConfig, log: Logger, onEvent: (e: CacheEvent
     providerKeys: customInformer("ProviderKey", "providerkeys"),
     managedSecrets: startInformer<V1Secret>(kc, {
       path: "/api/v1/secrets",
-      list: () => core.listSecretForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
+      list: () =>
+        listTrimmedPages(
+          (cont) =>
+            core.listSecretForAllNamespaces({
+              labelSelector: MANAGED_SELECTOR,
+              limit: LIST_PAGE_SIZE,
+              ...(cont ? { _continue: cont } : {}),
+            }),
+          trimManagedSecret,
+        ),
       labelSelector: MANAGED_SELECTOR,
+      trim: trimManagedSecret,
       log,
       onChange: (obj) => onEvent({ kind: "Secret", obj }),
     }),

@@ -15,6 +15,7 @@ import { onShutdown } from "../common/process/shutdown.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
+import { ensureMasterKeyUsage, runEnsureMasterKey } from "./master-key/command.js";
 import { createOperatorMetrics } from "./metrics.js";
 import { startOperatorOps } from "./ops.js";
 import { opsFlagOptions, opsFlagsUsage, parseOpsFlags } from "./ops-flags.js";
@@ -34,9 +35,11 @@ ${leaderFlagsUsage}
 ${webhookTlsFlagsUsage}
 ${opsFlagsUsage}
 env: POD_NAME, KUBECONFIG or in-cluster credentials,
-     ${keyEnvUsage}`;
+     ${keyEnvUsage}
+${ensureMasterKeyUsage}`;
 
 export async function runOperator(args: string[]): Promise<void> {
+  if (args[0] === "ensure-master-key") return runEnsureMasterKey(args.slice(1));
   const { values } = parseArgs({
     args,
     options: {

@@ -4,12 +4,14 @@ import type { Policy } from "../common/schemas/policy.js";
 import type { ProviderKey } from "../common/schemas/provider-key.js";
 import type { RelayKey } from "../common/schemas/relay-key.js";
 import { type CompileSources, compile } from "./compile.js";
+import { OVERSIZE, type SecretValue } from "./secret-value.js";
 
-const meta = (namespace: string, name: string) => ({
+const meta = (namespace: string, name: string, creationTimestamp = "2026-01-01T00:00:00Z") => ({
   namespace,
   name,
   uid: `${namespace}-${name}`,
   generation: 1,
+  creationTimestamp,
 });
 
 const providerKey = (
@@ -49,10 +51,15 @@ const relayKey = (namespace: string, name: string, policyName: string): RelayKey
 /** Long enough to pass the minimum key length, and recognisable in assertions. */
 const plaintextFor = (ns: string, secret: string) => `krk_${ns}_${secret}_${"x".repeat(32)}`;
 
-const byoRelayKey = (namespace: string, name: string, secret = `${name}-byo`): RelayKey => ({
+const byoRelayKey = (
+  namespace: string,
+  name: string,
+  secret = `${name}-byo`,
+  createdAt?: string,
+): RelayKey => ({
   apiVersion: "kuberelay.dev/v1alpha1",
   kind: "RelayKey",
-  metadata: meta(namespace, name),
+  metadata: meta(namespace, name, createdAt),
   spec: { policyRef: { name: "default" }, secretRef: { name: secret, key: "token" } },
 });
 
@@ -132,6 +139,17 @@ describe("compile", () => {
     expect(readyOf(r, "Policy/team-a/default")?.status).toBe("False");
   });
 
+  it("security: refuses an over-size provider credential with a condition, and routes nothing to it", () => {
+    const r = compile(sources({ providerCredential: () => OVERSIZE }));
+    expect(r.draft.providers).toEqual({});
+    const conds = r.conditions.get("ProviderKey/team-a/openai");
+    expect(conds?.find((c) => c.type === "ResolvedRefs")).toMatchObject({
+      status: "False",
+      reason: "CredentialTooLarge",
+    });
+    expect(readyOf(r, "ProviderKey/team-a/openai")).toMatchObject({ status: "False" });
+  });
+
   it("keeps a key whose Secret is not written yet out of the config", () => {
     const r = compile(sources({ relayKeyPlaintext: () => undefined }));
     expect(r.draft.keys).toEqual([]);
@@ -163,7 +181,7 @@ describe("compile", () => {
 });
 
 describe("compile, relay keys brought by secretRef", () => {
-  const byoKey = "my-own-relay-key-0123456789abcdefghij";
+  const byoKey = "krk_my-own-relay-key-0123456789abcdefghij";
 
   it("hashes the referenced Secret's value and asks for that Secret and key", () => {
     const asked: unknown[] = [];
@@ -214,29 +232,100 @@ describe("compile, relay keys brought by secretRef", () => {
     expect(JSON.stringify([...r.conditions.values()])).not.toContain(weak);
   });
 
-  it("accepts a key of exactly 32 characters", () => {
+  it("accepts a relay key of exactly 32 characters", () => {
     const r = compile(
-      sources({ relayKeys: [byoRelayKey("team-a", "app")], relayKeyPlaintext: () => "k".repeat(32) }),
+      sources({
+        relayKeys: [byoRelayKey("team-a", "app")],
+        relayKeyPlaintext: () => `krk_${"k".repeat(28)}`,
+      }),
     );
     expect(r.draft.keys).toHaveLength(1);
   });
 
-  it("serves neither of two RelayKeys holding the same key, and says why", () => {
+  it("security: refuses a referenced value that does not look like a relay key, without echoing it", () => {
+    const password = "postgres-password-Tr0ub4dor&3-correct-horse";
+    const values: SecretValue[] = [password, "k".repeat(32), `krk_${"k".repeat(300)}`, OVERSIZE];
+    for (const value of values) {
+      const r = compile(
+        sources({ relayKeys: [byoRelayKey("team-a", "app")], relayKeyPlaintext: () => value }),
+      );
+      expect(r.draft.keys).toEqual([]);
+      const conds = r.conditions.get("RelayKey/team-a/app");
+      expect(conds?.find((c) => c.type === "ResolvedRefs")).toMatchObject({
+        status: "False",
+        reason: "InvalidKeyFormat",
+      });
+      expect(readyOf(r, "RelayKey/team-a/app")).toMatchObject({
+        status: "False",
+        reason: "InvalidKeyFormat",
+      });
+      expect(r.relayKeyFacts.has("team-a/app")).toBe(false);
+      if (typeof value === "string") expect(JSON.stringify(conds)).not.toContain(value.slice(0, 8));
+    }
+  });
+
+  it("security: the status of a secretRef key contains no substring of the value and no fingerprint", () => {
+    const r = compile(
+      sources({ relayKeys: [byoRelayKey("team-a", "app")], relayKeyPlaintext: () => byoKey }),
+    );
+    expect(readyOf(r, "RelayKey/team-a/app")).toMatchObject({ status: "True" });
+    const status = JSON.stringify({
+      facts: r.relayKeyFacts.get("team-a/app") ?? {},
+      conditions: r.conditions.get("RelayKey/team-a/app"),
+    });
+    // Not even the krk_ prefix plus one character, and nothing derived from the hash.
+    for (let i = 0; i + 5 <= byoKey.length; i++) expect(status).not.toContain(byoKey.slice(i, i + 5));
+    expect(r.relayKeyFacts.get("team-a/app")?.fingerprint).toBeUndefined();
+    expect(r.relayKeyFacts.get("team-a/app")?.keyPrefix).toBeUndefined();
+  });
+
+  it("security: on a DuplicateKey the older holder stays Ready and the newcomer is told nothing about it", () => {
     const r = compile(
       sources({
         relayKeys: [
-          byoRelayKey("team-a", "one", "shared"),
-          byoRelayKey("team-a", "two", "shared"),
-          relayKey("team-a", "app", "default"),
+          byoRelayKey("team-b", "copycat", "stolen", "2026-05-01T00:00:00Z"),
+          byoRelayKey("team-a", "victim", "mine", "2026-02-01T00:00:00Z"),
         ],
-        relayKeyPlaintext: (_rk, where) => (where.generated ? plaintextFor("team-a", "app-key") : byoKey),
+        policies: [policy("team-a", "default"), policy("team-b", "default")],
+        providerKeys: [providerKey("team-a", "openai"), providerKey("team-b", "openai")],
+        relayKeyPlaintext: () => byoKey,
+      }),
+    );
+    expect(r.draft.keys.map((k) => k.id)).toEqual(["team-a/victim"]);
+    expect(readyOf(r, "RelayKey/team-a/victim")).toMatchObject({ status: "True", reason: "KeyIssued" });
+    const refused = readyOf(r, "RelayKey/team-b/copycat");
+    expect(refused).toMatchObject({ status: "False", reason: "DuplicateKey" });
+    expect(refused?.message).not.toMatch(/team-a|victim|mine/);
+    expect(r.relayKeyFacts.has("team-b/copycat")).toBe(false);
+  });
+
+  it("security: a generated key keeps working when an older RelayKey brings a copy of it", () => {
+    const generated = plaintextFor("team-a", "app-key");
+    const r = compile(
+      sources({
+        relayKeys: [
+          relayKey("team-a", "app", "default"),
+          byoRelayKey("team-b", "old", "copy", "2020-01-01T00:00:00Z"),
+        ],
+        policies: [policy("team-a", "default"), policy("team-b", "default")],
+        providerKeys: [providerKey("team-a", "openai"), providerKey("team-b", "openai")],
+        relayKeyPlaintext: () => generated,
       }),
     );
     expect(r.draft.keys.map((k) => k.id)).toEqual(["team-a/app"]);
-    for (const id of ["RelayKey/team-a/one", "RelayKey/team-a/two"]) {
-      expect(readyOf(r, id)).toMatchObject({ status: "False", reason: "DuplicateKey" });
+    expect(readyOf(r, "RelayKey/team-b/old")).toMatchObject({ status: "False", reason: "DuplicateKey" });
+  });
+
+  it("keeps the same holder of a shared key whatever order the caches list them in", () => {
+    const one = byoRelayKey("team-a", "one", "shared");
+    const two = byoRelayKey("team-a", "two", "shared");
+    for (const relayKeys of [
+      [one, two],
+      [two, one],
+    ]) {
+      const r = compile(sources({ relayKeys, relayKeyPlaintext: () => byoKey }));
+      expect(r.draft.keys.map((k) => k.id)).toEqual(["team-a/one"]);
     }
-    expect(r.relayKeyFacts.has("team-a/one")).toBe(false);
   });
 
   it("during a grace period serves both keys under one id, the old one only until the grace ends", () => {
@@ -314,7 +403,7 @@ describe("compile, relay keys brought by secretRef", () => {
     const r = compile(
       sources({
         relayKeys: [byoRelayKey("team-a", "app")],
-        relayKeyPlaintext: () => "k".repeat(32),
+        relayKeyPlaintext: () => byoKey,
         keyHistory: () => {
           asked++;
           return undefined;

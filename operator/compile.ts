@@ -11,6 +11,9 @@ import {
   type RelayKeySecretLocation,
   relayKeySecretLocation,
 } from "../common/schemas/relay-key.js";
+import { looksLikeRelayKey, relayKeyFormatHint } from "./brought-key-format.js";
+import { OVERSIZE, type SecretValue } from "./secret-value.js";
+import { withoutSharedKeys } from "./shared-keys.js";
 
 /** What one compile reads: the informer caches, behind small lookups. */
 export interface CompileSources {
@@ -20,12 +23,13 @@ export interface CompileSources {
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   /**
    * The key's plaintext from the Secret `where` names (in the RelayKey's namespace);
-   * undefined while that Secret or its key is missing. A generated key counts only from a
-   * Secret this RelayKey owns; a referenced one from whatever Secret holds it.
+   * undefined while that Secret or its key is missing; OVERSIZE when the value is larger than
+   * the operator reads. A generated key counts only from a Secret this RelayKey owns; a
+   * referenced one from whatever Secret holds it, if it looks like a relay key.
    */
-  relayKeyPlaintext(rk: RelayKey, where: RelayKeySecretLocation): string | undefined;
-  /** undefined: the Secret or its key is missing. */
-  providerCredential(namespace: string, secretName: string, key: string): string | undefined;
+  relayKeyPlaintext(rk: RelayKey, where: RelayKeySecretLocation): SecretValue | undefined;
+  /** undefined: the Secret or its key is missing; OVERSIZE: larger than the operator reads. */
+  providerCredential(namespace: string, secretName: string, key: string): SecretValue | undefined;
   /** What rotation left on a generated key's owned Secret; absent where nothing rotates (standalone). */
   keyHistory?(rk: RelayKey): KeyHistory | undefined;
   /** The time expiry is judged against for conditions; the gateways judge it again per request. */
@@ -51,10 +55,14 @@ export interface DraftConfig {
   providers: Record<string, DraftProvider>;
 }
 
-/** What a RelayKey's status shows about its keys: prefixes and times, never a hash or plaintext. */
+/**
+ * What a RelayKey's status shows about its keys: prefixes and times, never a hash or plaintext.
+ * A key brought by secretRef shows neither prefix nor fingerprint: `view` users read status,
+ * and the referenced Secret may hold anything its namespace's editors pointed at.
+ */
 export interface RelayKeyFacts {
-  keyPrefix: string;
-  fingerprint: string;
+  keyPrefix?: string;
+  fingerprint?: string;
   rotatedAt?: string;
   nextRotationAt?: string;
   previousKeyPrefix?: string;
@@ -115,6 +123,10 @@ function compileProvider(
   if (credential === undefined) {
     const msg = `Secret "${ref.name}" with key "${ref.key}" not found in namespace "${pk.metadata.namespace}"`;
     return { conds: [resolved(false, "SecretNotFound", msg), ready(false, "SecretNotFound", msg)] };
+  }
+  if (credential === OVERSIZE) {
+    const msg = `the credential in Secret "${ref.name}" (key "${ref.key}") is larger than the operator reads`;
+    return { conds: [resolved(false, "CredentialTooLarge", msg), ready(false, "CredentialTooLarge", msg)] };
   }
   return {
     provider: { ...base, credential },
@@ -185,10 +197,15 @@ function compilePolicy(
 
 /** A usable key, or the conditions saying why not; the messages never quote the value. */
 function checkKey(
-  plaintext: string | undefined,
+  plaintext: SecretValue | undefined,
   where: RelayKeySecretLocation,
   ns: string,
 ): { plaintext: string } | { conds: ConditionInput[] } {
+  const invalidFormat = () => {
+    const msg = `the value in Secret "${where.secretName}" (key "${where.key}") is not ${relayKeyFormatHint}`;
+    return { conds: [resolved(false, "InvalidKeyFormat", msg), ready(false, "InvalidKeyFormat", msg)] };
+  };
+  if (plaintext === OVERSIZE) return invalidFormat();
   if (plaintext === undefined && where.generated) {
     // The operator writes this Secret itself; until its cache sees it, the key is pending.
     const msg = `waiting for Secret "${where.secretName}"`;
@@ -202,6 +219,7 @@ function checkKey(
     const msg = `the key in Secret "${where.secretName}" (key "${where.key}") is shorter than ${MIN_RELAY_KEY_LENGTH} characters`;
     return { conds: [resolved(true, "Resolved", ""), ready(false, "WeakKey", msg)] };
   }
+  if (!where.generated && !looksLikeRelayKey(plaintext)) return invalidFormat();
   return { plaintext };
 }
 
@@ -244,10 +262,10 @@ function compileRelayKey(
   });
   const hash = hashRelayKey(plaintext);
   const keys = [key(hash, expiresAt)];
-  const facts: RelayKeyFacts = {
-    keyPrefix: relayKeyPrefix(plaintext),
-    fingerprint: relayKeyFingerprint(hash),
-  };
+  // Only a key the operator generated is known to be a relay key and nothing else.
+  const facts: RelayKeyFacts = where.generated
+    ? { keyPrefix: relayKeyPrefix(plaintext), fingerprint: relayKeyFingerprint(hash) }
+    : {};
   const history = where.generated ? src.keyHistory?.(rk) : undefined;
   if (history?.rotatedAt !== undefined) facts.rotatedAt = new Date(history.rotatedAt).toISOString();
   if (history?.nextRotationAt !== undefined) {
@@ -279,26 +297,6 @@ function keyState(rk: RelayKey, now: Date): ConditionInput {
     return ready(false, "Expired", `the key expired at ${utc(rk.spec.expiresAt)}`);
   }
   return ready(true, "KeyIssued", "");
-}
-
-/**
- * Two RelayKeys holding the same plaintext (possible with secretRef) share one hash, and the
- * gateway's lookup would silently answer with one of them; neither is served, both say why.
- */
-function withoutSharedKeys(
-  keys: CompiledKey[],
-  conditions: Map<string, ConditionInput[]>,
-  facts: Map<string, RelayKeyFacts>,
-): CompiledKey[] {
-  const byHash = new Map<string, string[]>();
-  for (const k of keys) byHash.set(k.hash, [...(byHash.get(k.hash) ?? []), k.id]);
-  const shared = new Set([...byHash.values()].filter((ids) => ids.length > 1).flat());
-  for (const id of shared) {
-    const msg = "another RelayKey holds the same key; give each RelayKey its own";
-    conditions.set(`RelayKey/${id}`, [resolved(true, "Resolved", ""), ready(false, "DuplicateKey", msg)]);
-    facts.delete(id);
-  }
-  return keys.filter((k) => !shared.has(k.id));
 }
 
 /** The soonest expiresAt still ahead: that RelayKey's Ready condition flips then. */
@@ -334,7 +332,7 @@ export function compile(src: CompileSources): CompileResult {
     if (result.keys) draft.keys.push(...result.keys);
     if (result.facts) relayKeyFacts.set(objectId(rk), result.facts);
   }
-  draft.keys = withoutSharedKeys(draft.keys, conditions, relayKeyFacts);
+  draft.keys = withoutSharedKeys(draft.keys, src.relayKeys, conditions, relayKeyFacts);
   // Providers no usable Policy routes to stay out of the gateways' memory.
   const routed = new Set(
     Object.values(draft.policies).flatMap((p) => p.routes.flatMap((r) => r.targets.map((t) => t.provider))),

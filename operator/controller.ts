@@ -18,9 +18,11 @@ import { ConfigWriter } from "./config-writer.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { dueRotation, previousKeyOf, rotatedAt } from "./key-rotation.js";
 import type { OperatorMetrics } from "./metrics.js";
+import { readSecretValues, type SecretValueRef } from "./read-secret-values.js";
 import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
 import { rotateRelayKey } from "./rotate-relay-key.js";
 import { SecretTriggers } from "./secret-triggers.js";
+import type { SecretValue } from "./secret-value.js";
 import { StatusWriter } from "./status-writer.js";
 import { accepted, refused, validateObjects } from "./validate-objects.js";
 import { Wakeups } from "./wakeups.js";
@@ -54,23 +56,22 @@ export interface ControllerOptions {
 const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
 type CustomKind = keyof typeof plurals;
 
-interface SecretValueRef {
-  namespace: string;
-  name: string;
-  key: string;
-}
-
 /** Secrets read by GET for a compile: provider credentials and relay keys brought by reference. */
 function secretRefs(providerKeys: readonly ProviderKey[], relayKeys: readonly RelayKey[]): SecretValueRef[] {
   const refs: SecretValueRef[] = [];
   for (const pk of providerKeys) {
     const ref = pk.spec.credentials.secretKeyRef;
-    if (ref) refs.push({ namespace: pk.metadata.namespace, ...ref });
+    if (ref) refs.push({ namespace: pk.metadata.namespace, ...ref, use: "credential" });
   }
   for (const rk of relayKeys) {
     const where = relayKeySecretLocation(rk.spec);
     if (where && !where.generated) {
-      refs.push({ namespace: rk.metadata.namespace, name: where.secretName, key: where.key });
+      refs.push({
+        namespace: rk.metadata.namespace,
+        name: where.secretName,
+        key: where.key,
+        use: "relayKey",
+      });
     }
   }
   return refs;
@@ -242,32 +243,19 @@ export class Controller {
   }
 
   /**
-   * GETs each Secret the compile needs (provider credentials, referenced relay keys) once,
-   * keeping only the keys asked for. These Secrets are not cached, so the operator needs no
-   * list/watch on every Secret. Returns `namespace/name/key` → plaintext.
+   * Reads each Secret the compile needs by GET: these Secrets are not cached, so the operator
+   * needs no list/watch on every Secret.
    */
-  private async readSecretValues(refs: readonly SecretValueRef[]): Promise<Map<string, string>> {
+  private readSecretValues(refs: readonly SecretValueRef[]): Promise<Map<string, SecretValue>> {
     const core = this.kc.makeApiClient(CoreV1Api);
-    const values = new Map<string, string>();
-    const bySecret = new Map<string, { namespace: string; name: string; keys: Set<string> }>();
-    for (const { namespace, name, key } of refs) {
-      const id = `${namespace}/${name}`;
-      const entry = bySecret.get(id) ?? { namespace, name, keys: new Set<string>() };
-      entry.keys.add(key);
-      bySecret.set(id, entry);
-    }
-    for (const [id, { namespace, name, keys }] of bySecret) {
+    return readSecretValues(refs, async (namespace, name) => {
       try {
-        const secret = await core.readNamespacedSecret({ name, namespace });
-        for (const key of keys) {
-          const encoded = secret.data?.[key];
-          if (encoded) values.set(`${id}/${key}`, Buffer.from(encoded, "base64").toString("utf8"));
-        }
+        return await core.readNamespacedSecret({ name, namespace });
       } catch (err) {
-        if (!isNotFound(err)) throw err;
+        if (isNotFound(err)) return undefined;
+        throw err;
       }
-    }
-    return values;
+    });
   }
 
   private async reconcileConfig(): Promise<void> {

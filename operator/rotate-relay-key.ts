@@ -23,6 +23,10 @@ export interface RotationContext {
  * the cached resourceVersion: from a stale cache (the previous write not yet seen) it gets a
  * conflict, which the work queue retries once the cache has caught up, so a request never
  * rotates twice. Returns when to look again (the end of a grace period), if ever.
+ *
+ * The cache holds a trimmed copy (managed-secrets.ts), so the body is built from the Secret as
+ * read now, which must still be the version the step was decided on: whatever else its owner
+ * keeps in it survives the replace.
  */
 export async function rotateRelayKey(
   ctx: RotationContext,
@@ -32,12 +36,17 @@ export async function rotateRelayKey(
 ): Promise<{ wakeAt?: number }> {
   const step = nextRotationStep(rk.spec.rotation, secret, now);
   if (step.action === "none") return step.wakeAt === undefined ? {} : { wakeAt: step.wakeAt };
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  const where = { name: rk.spec.secretName, namespace: rk.metadata.namespace };
+  const live = await core.readNamespacedSecret(where);
+  if (live.metadata?.resourceVersion !== secret.metadata?.resourceVersion) {
+    throw new Error(`Secret ${where.namespace}/${where.name} changed since it was cached; retrying`);
+  }
   const body =
     step.action === "rotate"
-      ? rotatedSecretBody(secret, generateRelayKey(), step, now)
-      : droppedPreviousBody(secret);
-  const core = ctx.kc.makeApiClient(CoreV1Api);
-  await core.replaceNamespacedSecret({ name: rk.spec.secretName, namespace: rk.metadata.namespace, body });
+      ? rotatedSecretBody(live, generateRelayKey(), step, now)
+      : droppedPreviousBody(live);
+  await core.replaceNamespacedSecret({ ...where, body });
 
   const id = `${rk.metadata.namespace}/${rk.metadata.name}`;
   if (step.action === "rotate") {

@@ -1,12 +1,14 @@
 import { CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { type RunningInformer, startInformer } from "../common/kube/informer.js";
 import type { Logger } from "../common/log.js";
+import { trimToIdentity } from "./managed-secrets.js";
 
 /**
  * One narrow watch per Secret a ProviderKey references (field selector on its name), so a
  * rotated provider credential reaches the gateways at once instead of at the next resync.
  * The operator never caches every Secret in the cluster: it watches only the few it was
- * pointed at, and only to learn that they changed; values are still read when compiling.
+ * pointed at, and only to learn that they changed (it keeps their names and versions, never
+ * their data); values are still read when compiling.
  */
 export class SecretTriggers {
   private readonly watches = new Map<string, RunningInformer<V1Secret>>();
@@ -42,6 +44,7 @@ export class SecretTriggers {
       path: `/api/v1/namespaces/${namespace}/secrets`,
       list: () => this.core.listNamespacedSecret({ namespace, fieldSelector }),
       fieldSelector,
+      trim: trimToIdentity,
       log: this.log,
       onChange: () => this.onChange(),
     });

@@ -12,6 +12,8 @@ import {
 
 /** Shorter keys are refused: a relay key is a bearer credential and must not be guessable. */
 export const MIN_RELAY_KEY_LENGTH = 32;
+/** Longest key a RelayKey may bring by secretRef (generated keys have 47 characters). */
+export const MAX_RELAY_KEY_LENGTH = 256;
 
 const exactlyOneSource = "set exactly one of secretName (a generated key) or secretRef (your own key)";
 const rotationNeedsSecretName =
@@ -75,7 +77,7 @@ export const relayKeySpecSchema = withCrossFieldRules(
     secretRef: secretKeySelectorSchema
       .optional()
       .describe(
-        `An existing Secret in this namespace that holds the key (at least ${MIN_RELAY_KEY_LENGTH} characters); never modified. Excludes secretName.`,
+        `An existing Secret in this namespace that holds the key: "krk_" then base64 or base64url characters, ${MIN_RELAY_KEY_LENGTH} to ${MAX_RELAY_KEY_LENGTH} characters in all; never modified. Excludes secretName.`,
       ),
     expiresAt: timestamp
       .optional()
@@ -102,8 +104,14 @@ export const relayKeySpecSchema = withCrossFieldRules(
 export type RelayKeySpec = z.infer<typeof relayKeySpecSchema>;
 
 export const relayKeyStatusSchema = baseStatusSchema.extend({
-  keyPrefix: z.string().optional().describe("The first characters of the key, to recognise it."),
-  fingerprint: z.string().optional().describe("A short fingerprint of the key's hash, for audits."),
+  keyPrefix: z
+    .string()
+    .optional()
+    .describe("The first characters of a generated key, to recognise it (never shown for secretRef keys)."),
+  fingerprint: z
+    .string()
+    .optional()
+    .describe("A short fingerprint of a generated key's hash, for audits (never shown for secretRef keys)."),
   rotatedAt: z.string().optional().describe("When the current key replaced the previous one."),
   nextRotationAt: z
     .string()
