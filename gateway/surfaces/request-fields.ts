@@ -1,10 +1,8 @@
+import { hasControlCharacter } from "../control-characters.js";
 import { badRequest } from "../errors.js";
 
 /** As long as a route's model may be: a longer name can match no route, only cost time. */
 export const MAX_MODEL_NAME = 256;
-
-/** C0 and C1 control characters and DEL: no model name has one; a log viewer or header might act on it. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A `.` or `..` segment: harmless in a JSON body, a path traversal once some translator puts it in a URL. */
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
@@ -14,7 +12,7 @@ export function readModelName(value: unknown, missing: string, field?: string): 
   if (typeof value !== "string" || value === "") throw badRequest(missing, field);
   if (value.length > MAX_MODEL_NAME)
     throw badRequest(`The model name must be at most ${MAX_MODEL_NAME} characters long.`, field);
-  if (CONTROL.test(value) || DOT_SEGMENT.test(value))
+  if (hasControlCharacter(value) || DOT_SEGMENT.test(value))
     throw badRequest("The model name contains a control character or a '.' or '..' segment.", field);
   return value;
 }

@@ -1,8 +1,5 @@
+import { hasControlCharacter } from "../control-characters.js";
 import { badRequest, GatewayError } from "../errors.js";
-
-// C0 controls, DEL and C1 controls: never part of a name, and some hops act on them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Why a value cannot be one segment of an upstream URL path, or undefined when it can.
@@ -16,7 +13,7 @@ export function segmentProblem(value: string): string | undefined {
   if (value.includes("\\")) return "contains '\\'";
   // Percent-encoded dots and slashes would be decoded by some server on the way.
   if (value.includes("%")) return "contains '%'";
-  if (CONTROL.test(value)) return "contains a control character";
+  if (hasControlCharacter(value)) return "contains a control character";
   return undefined;
 }
 
