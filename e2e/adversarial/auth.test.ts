@@ -10,7 +10,7 @@ import { type AdversarialGateway, startAdversarialGateway } from "./gateway-fixt
 import { type RawResponse, rawRequest, requestHead } from "./raw-http.js";
 
 const providerKey = canary();
-const relayKey = canary();
+const relayKey = `krk_${canary()}`;
 let mock: MockProvider;
 let gw: AdversarialGateway;
 

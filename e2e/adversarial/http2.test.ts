@@ -12,7 +12,7 @@ import { type AdversarialGateway, startAdversarialGateway } from "./gateway-fixt
 import { FRAME, openPostFrame, pingFrame, RawH2, settingsFrame } from "./h2-frames.js";
 
 const providerKey = canary();
-const relayKey = canary();
+const relayKey = `krk_${canary()}`;
 let mock: MockProvider;
 let gw: AdversarialGateway;
 

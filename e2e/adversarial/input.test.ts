@@ -11,7 +11,7 @@ import { type AdversarialGateway, type Captured, startAdversarialGateway } from 
 import { RawConnection, rawRequest, requestHead } from "./raw-http.js";
 
 const providerKey = canary();
-const relayKey = canary();
+const relayKey = `krk_${canary()}`;
 const LIMIT = 1024 * 1024;
 let mock: MockProvider;
 let gw: AdversarialGateway;

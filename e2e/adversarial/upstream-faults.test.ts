@@ -11,7 +11,7 @@ import { type AdversarialGateway, type Captured, startAdversarialGateway } from 
 import { type HostileUpstream, okCompletion, startHostileUpstream } from "./hostile-upstream.js";
 
 const providerKey = canary();
-const relayKey = canary();
+const relayKey = `krk_${canary()}`;
 let hostile: HostileUpstream;
 /** Where hostile redirects point: it must never be called. */
 let target: HostileUpstream;
