@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema } from "../crypto/envelope.js";
 import { providerNames } from "../schemas/provider-key.js";
-import { limitsSchema } from "../schemas/shared-types.js";
+import { limitsSchema, rateLimitsSchema } from "../schemas/shared-types.js";
 
 /**
  * The compiled gateway config: what the operator writes and every gateway loads.
@@ -57,14 +57,7 @@ const compiledProviderSchema = z.object({
   /** The platform team's caps on each consuming namespace (ProviderKey spec.perNamespace). */
   perNamespace: z
     .object({
-      limits: limitsSchema
-        .pick({
-          requestsPerMinute: true,
-          tokensPerMinute: true,
-          requestsPerDay: true,
-          maxConcurrentRequests: true,
-        })
-        .optional(),
+      limits: rateLimitsSchema.optional(),
       budget: compiledBudgetSchema.optional(),
     })
     .optional(),

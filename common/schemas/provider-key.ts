@@ -5,8 +5,8 @@ import type { ResourceDefinition } from "./resource-definition.js";
 import {
   baseStatusSchema,
   labelSelectorSchema,
-  limitsSchema,
   objectMetaSchema,
+  rateLimitsSchema,
   secretKeySelectorSchema,
 } from "./shared-types.js";
 
@@ -51,14 +51,7 @@ const credentialsSchema = withCrossFieldRules(
  * because the Policy is the tenant's own: a cap the tenant could edit would cap nothing.
  */
 const perNamespaceSchema = z.object({
-  limits: limitsSchema
-    .pick({
-      requestsPerMinute: true,
-      tokensPerMinute: true,
-      requestsPerDay: true,
-      maxConcurrentRequests: true,
-    })
-    .optional(),
+  limits: rateLimitsSchema.optional(),
   budget: budgetSchema.optional(),
 });
 

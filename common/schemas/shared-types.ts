@@ -52,6 +52,14 @@ export const limitsSchema = z.object({
 });
 export type Limits = z.infer<typeof limitsSchema>;
 
+/** The limits counted over time (and concurrency) that a ProviderKey sets per consuming namespace. */
+export const rateLimitsSchema = limitsSchema.pick({
+  requestsPerMinute: true,
+  tokensPerMinute: true,
+  requestsPerDay: true,
+  maxConcurrentRequests: true,
+});
+
 /**
  * metadata as the API server returns it. Only the fields kuberelay reads are typed;
  * the rest pass through untouched.
