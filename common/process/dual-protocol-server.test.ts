@@ -9,6 +9,7 @@ import {
 } from "./dual-protocol-server.js";
 import { startChildServer } from "./testing/child-server.js";
 import { FRAME, frame, getHeaders, RawH2, SETTINGS_MAX_CONCURRENT_STREAMS } from "./testing/h2-frames.js";
+import { h2Get } from "./testing/h2-get.js";
 
 const { NGHTTP2_REFUSED_STREAM } = http2.constants;
 
@@ -77,26 +78,6 @@ async function rawSocket(port: number): Promise<{ socket: net.Socket; received: 
   });
   await new Promise((r) => socket.once("connect", r));
   return { socket, received: () => got };
-}
-
-function h2Get(
-  client: http2.ClientHttp2Session,
-  headers: http2.OutgoingHttpHeaders = {},
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = client.request({ ":path": "/", ...headers });
-    let status = 0;
-    let body = "";
-    req.on("response", (h) => {
-      status = Number(h[":status"]);
-    });
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => {
-      body += c;
-    });
-    req.on("end", () => resolve({ status, body }));
-    req.on("error", reject);
-  });
 }
 
 describe("listenDualProtocol", () => {

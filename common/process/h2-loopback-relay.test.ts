@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChildServer, startChildServer } from "./testing/child-server.js";
 import { getHeaders, RawH2, rstStream } from "./testing/h2-frames.js";
+import { h2Get } from "./testing/h2-get.js";
 
 const { NGHTTP2_PROTOCOL_ERROR, NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL } = http2.constants;
 
@@ -12,23 +13,6 @@ beforeAll(async () => {
 }, 20_000);
 
 afterAll(() => server.stop());
-
-function get(client: http2.ClientHttp2Session): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = client.request({ ":path": "/" });
-    let status = 0;
-    let body = "";
-    req.on("response", (h) => {
-      status = Number(h[":status"]);
-    });
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => {
-      body += c;
-    });
-    req.on("end", () => resolve({ status, body }));
-    req.on("error", reject);
-  });
-}
 
 /** Opens a stream and resets it with `code`, before or after the response has begun. */
 function resetStream(client: http2.ClientHttp2Session, code: number, midResponse: boolean): Promise<void> {
@@ -65,7 +49,7 @@ describe("relayStream", () => {
     // Let the server process the resets' consequences (loopback errors, closes) before asking.
     await new Promise((r) => setTimeout(r, 100));
     expectAlive();
-    expect(await get(client)).toEqual({ status: 200, body: "first last" });
+    expect(await h2Get(client)).toEqual({ status: 200, body: "first last" });
     client.close();
     expectAlive();
   });
@@ -83,7 +67,7 @@ describe("relayStream", () => {
     await new Promise((r) => setTimeout(r, 100));
     expectAlive();
     const client = http2.connect(`http://127.0.0.1:${server.port}`);
-    expect(await get(client)).toEqual({ status: 200, body: "first last" });
+    expect(await h2Get(client)).toEqual({ status: 200, body: "first last" });
     client.close();
   });
 });
