@@ -2,6 +2,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { DEFAULT_DUAL_PROTOCOL_LIMITS, type DualProtocolLimits } from "./dual-protocol-limits.js";
+import { markAwaitingContinue } from "./expect-continue.js";
 import { loopbackAgent, relayStream } from "./h2-loopback-relay.js";
 import { PrefixedSocket } from "./prefixed-socket.js";
 
@@ -34,6 +35,11 @@ function createH1(handler: http.RequestListener, limits: DualProtocolLimits): ht
     },
     handler,
   );
+  // No automatic 100 Continue: the handler sends it (continueIfAwaited) once it wants the body.
+  h1.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    markAwaitingContinue(req, res);
+    handler(req, res);
+  });
   // Node tracks connections (the headers and request timeouts, closeAllConnections) from the
   // server's 'listening' event; this server never listens, the front socket hands it connections.
   h1.emit("listening");

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import type { CompiledKey, CompiledPolicy } from "../../common/config/gateway-config.js";
 import type { Logger } from "../../common/log.js";
+import { continueIfAwaited } from "../../common/process/expect-continue.js";
 import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { authenticate, callerKey } from "../caller-auth.js";
 import { badRequest, GatewayError, modelNotFound } from "../errors.js";
@@ -148,6 +149,7 @@ export async function handleInference(
       tighter(key.limits?.maxRequestBodyBytes, policy.limits?.maxRequestBodyBytes) ??
       deps.defaultMaxBodyBytes;
     // Read only now, for a caller known to hold a key, and never past that key's limit.
+    continueIfAwaited(req, res);
     const body = await readBody(req, maxBody);
     const requestBytes = body.length;
     const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(body), req) };
