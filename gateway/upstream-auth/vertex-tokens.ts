@@ -1,6 +1,11 @@
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
 import { DefaultTransporter, GoogleAuth } from "google-auth-library";
 import { z } from "zod";
+import { isPrivateAddress } from "../../common/net/private-address.js";
 import { GatewayError } from "../errors.js";
+import { guardedLookup, PrivateNetworkError } from "../pipeline/upstream-fetch.js";
 import type { RuntimeProvider } from "../snapshot.js";
 import { credentialCacheKey, credentialJson } from "./credential-json.js";
 
@@ -22,17 +27,39 @@ const serviceAccountKeySchema = z.looseObject({
 
 type RequestOptions = Parameters<DefaultTransporter["request"]>[0];
 
-/** Honours the key's token_uri (private or sovereign endpoints) where the library would not. */
+// One keep-alive pool per scheme for guarded token requests, as for upstream calls.
+let guardedAgents: { http: http.Agent; https: https.Agent } | undefined;
+
+function guardedAgent(url: URL): http.Agent {
+  guardedAgents ??= {
+    http: new http.Agent({ keepAlive: true, lookup: guardedLookup() }),
+    https: new https.Agent({ keepAlive: true, lookup: guardedLookup() }),
+  };
+  return url.protocol === "http:" ? guardedAgents.http : guardedAgents.https;
+}
+
+/**
+ * Sends the key's token requests where the key says (its token_uri, for private or sovereign
+ * endpoints, which the library alone would ignore) and, unless the ProviderKey allows private
+ * networks, only to public addresses: a token_uri is as much an upstream as the baseURL.
+ */
 export class TokenUriTransporter extends DefaultTransporter {
-  constructor(private readonly tokenUri: string) {
+  constructor(
+    private readonly tokenUri: string | undefined,
+    private readonly allowPrivateNetwork = true,
+  ) {
     super();
   }
 
   override request<T>(opts: RequestOptions) {
-    const url = opts.url === undefined ? undefined : String(opts.url);
-    return super.request<T>(
-      url !== undefined && LIBRARY_TOKEN_URLS.has(url) ? { ...opts, url: this.tokenUri } : opts,
-    );
+    const given = opts.url === undefined ? undefined : String(opts.url);
+    const url = given !== undefined && this.tokenUri && LIBRARY_TOKEN_URLS.has(given) ? this.tokenUri : given;
+    if (this.allowPrivateNetwork || url === undefined) return super.request<T>({ ...opts, url });
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[|\]$/g, "");
+    // A literal address skips the lookup, so it is judged here.
+    if (isIP(host) !== 0 && isPrivateAddress(host)) return Promise.reject(new PrivateNetworkError());
+    return super.request<T>({ ...opts, url, agent: guardedAgent(target) });
   }
 }
 
@@ -57,12 +84,11 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
     "a service-account JSON key",
   );
   const custom = key.token_uri && !LIBRARY_TOKEN_URLS.has(key.token_uri) ? key.token_uri : undefined;
+  const transporter = new TokenUriTransporter(custom, provider.allowPrivateNetwork === true);
   const auth = new GoogleAuth({
     credentials: key,
     scopes: [CLOUD_PLATFORM],
-    ...(custom
-      ? { clientOptions: { additionalClaims: { aud: custom }, transporter: new TokenUriTransporter(custom) } }
-      : {}),
+    clientOptions: { transporter, ...(custom ? { additionalClaims: { aud: custom } } : {}) },
   });
   return { auth, project: Promise.resolve(key.project_id) };
 }
@@ -72,7 +98,7 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
  * identity) and cached by google-auth-library until shortly before it expires.
  */
 export async function vertexAccess(provider: RuntimeProvider): Promise<{ token: string; project: string }> {
-  const cacheKey = credentialCacheKey(provider);
+  const cacheKey = credentialCacheKey(provider, provider.allowPrivateNetwork ? "private-ok" : "public-only");
   let client = clients.get(cacheKey);
   if (!client) {
     if (clients.size >= MAX_CLIENTS) clients.clear();
