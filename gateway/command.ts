@@ -11,6 +11,7 @@ import { drain, listen } from "../common/process/listen.js";
 import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
+import { callerTimeouts } from "./caller-timeouts.js";
 import { watchConfigSecret } from "./config-source.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
@@ -28,6 +29,8 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --namespace NS           namespace of the config Secret (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
   --drain-seconds N        on SIGTERM, how long in-flight streams may finish (default 30)
+  --headers-timeout-seconds N  a request's line and headers must arrive within N s (default 20)
+  --request-timeout-seconds N  a whole request, body included, must arrive within N s (default 120)
   --config-dir DIR         standalone: read ProviderKey/Policy/RelayKey/Secret YAML from DIR (no cluster)
   --redis-url URL          shared limit counters for all replicas (or REDIS_URL); without it, in memory
 env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
@@ -67,6 +70,8 @@ export async function runGateway(args: string[]): Promise<void> {
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
       "drain-seconds": { type: "string", default: "30" },
+      "headers-timeout-seconds": { type: "string" },
+      "request-timeout-seconds": { type: "string" },
       "redis-url": { type: "string" },
       "config-dir": { type: "string" },
     },
@@ -115,6 +120,7 @@ export async function runGateway(args: string[]): Promise<void> {
   };
   // HTTP/1.1 and cleartext HTTP/2 on one port: the Bedrock runtime SDK speaks HTTP/2.
   const api = await listenDualProtocol(createGatewayApp(deps), Number(values.port), values.host, {
+    ...callerTimeouts(values["headers-timeout-seconds"], values["request-timeout-seconds"]),
     // Such as EMFILE on accept: the port keeps serving, but someone should know.
     onServerError: (err) => log.warn("inference port error", { error: err }),
   });
