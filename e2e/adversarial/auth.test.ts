@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
 import { canary } from "./canary.js";
 import { type AdversarialGateway, startAdversarialGateway } from "./gateway-fixture.js";
-import { type RawResponse, rawRequest, requestHead } from "./raw-http.js";
+import { RawConnection, type RawResponse, rawRequest, requestHead } from "./raw-http.js";
 
 const providerKey = canary();
 const relayKey = `krk_${canary()}`;
@@ -205,5 +205,52 @@ describe("hostile credentials are refused with a constant 401, never forwarded, 
         expect(gw.process.output()).not.toContain(secret);
       }
     });
+  });
+});
+
+describe("Expect: 100-continue is answered only for a caller with a key", () => {
+  const expectContinueHead = (surface: SurfaceName, credential: string) =>
+    requestHead("POST", surfaces[surface].path, [
+      headerLine("authorization", credential),
+      "Content-Type: application/json",
+      "anthropic-version: 2023-06-01",
+      `Content-Length: ${Buffer.byteLength(surfaces[surface].body)}`,
+      "Expect: 100-continue",
+    ]);
+
+  it("security: a wrong key gets 401 without 100 Continue, the body is never invited, the connection closes", async () => {
+    for (const surface of surfaceNames) {
+      const before = mock.requests.length;
+      const conn = await RawConnection.open(gw.port);
+      try {
+        await conn.write(expectContinueHead(surface, `krk_${canary()}`));
+        const res = await conn.waitForResponse(5_000);
+        gw.record(`expect-continue refused ${surface}`, conn.received());
+        expect(res.status).toBe(401);
+        expect(conn.received()).not.toContain("100 Continue");
+        expect(res.headers.connection).toBe("close");
+        expect(await conn.waitForClose(5_000)).toBe(true);
+        expect(mock.requests.length).toBe(before);
+      } finally {
+        conn.destroy();
+      }
+    }
+  });
+
+  it("the relay key gets 100 Continue first, then the answer to the body it sends", async () => {
+    for (const surface of surfaceNames) {
+      const conn = await RawConnection.open(gw.port);
+      try {
+        await conn.write(expectContinueHead(surface, relayKey));
+        await expect.poll(() => conn.received(), { timeout: 5_000 }).toContain("\r\n\r\n");
+        expect(conn.received()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+        await conn.write(surfaces[surface].body);
+        await expect
+          .poll(() => conn.received(), { timeout: 5_000 })
+          .toMatch(/100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+      } finally {
+        conn.destroy();
+      }
+    }
   });
 });

@@ -43,6 +43,8 @@ export async function startAdversarialGateway(
   name: string,
   config: AdversarialConfig,
   canaries: string[],
+  /** More gateway flags, e.g. shorter caller timeouts. */
+  extraArgs: string[] = [],
 ): Promise<AdversarialGateway> {
   const dir = mkdtempSync(join(tmpdir(), `kuberelay-adv-${name}-`));
   writeAdversarialConfig(join(dir, "config"), config);
@@ -66,6 +68,7 @@ export async function startAdversarialGateway(
         String(metricsPort),
         "--drain-seconds",
         "1",
+        ...extraArgs,
       ],
       {},
       join(dir, `gateway-${processes.length}.log`),
