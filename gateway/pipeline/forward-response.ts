@@ -3,6 +3,7 @@ import { GatewayError } from "../errors.js";
 import { scrubSecrets } from "../scrub.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
+import { upstreamRetryAfter } from "./retry-after.js";
 import type { InboundRequest, Translator } from "./types.js";
 
 /** Upstream response headers a caller may see; cookies and hop-by-hop headers stay behind. */
@@ -12,8 +13,6 @@ const PASSED = [
   "openai-version",
   "request-id",
   "anthropic-organization-id",
-  // An upstream's own refusal (its 429 or 503) says when to come back.
-  "retry-after",
 ];
 
 function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: boolean): void {
@@ -22,6 +21,9 @@ function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: bo
     const rateLimit = name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-");
     if (PASSED.includes(name) || (rateLimit && !ownRateLimits)) res.setHeader(name, value);
   });
+  // An upstream's own refusal (its 429 or 503) says when to come back: relayed, sanitised.
+  for (const [name, value] of Object.entries(upstreamRetryAfter(upstream.headers)))
+    res.setHeader(name, value);
 }
 
 export interface ForwardOptions {
