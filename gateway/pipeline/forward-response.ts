@@ -39,6 +39,8 @@ export interface ForwardOptions {
   usageGrace?: UsageGrace;
   /** Called when the first byte of a streamed body is written (time to first token). */
   onFirstByte?: () => void;
+  /** The request's log line: what upstream sent when it was not what the API promises. */
+  logFields: Record<string, unknown>;
 }
 
 const NO_USAGE: StreamOutcome = { usage: undefined, usageEstimated: false };
@@ -80,6 +82,34 @@ const notJson = (attempt: UpstreamAttempt) =>
     { status: attempt.response.status, code: "upstream_error" },
   );
 
+/** The longest content type the request's log line carries (it is the upstream's text). */
+const MAX_LOGGED_CONTENT_TYPE = 128;
+
+/** `application/json; charset=utf-8` → `application/json`. */
+const mediaType = (contentType: string | null) =>
+  (contentType ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+
+const isJsonType = (media: string) => media === "application/json" || media.endsWith("+json");
+
+/**
+ * A success that is not what the API promises (an HTML page, a stream that is not one, JSON
+ * that does not parse) would make the caller's SDK fail on a parse error: it is a 502 in the
+ * caller's shape, and the log line says what upstream sent instead (its type, never its body).
+ */
+function unexpected(attempt: UpstreamAttempt, what: string, opts: ForwardOptions): GatewayError {
+  const contentType = attempt.response.headers.get("content-type") ?? "(none)";
+  opts.logFields.upstreamContentType = contentType.slice(0, MAX_LOGGED_CONTENT_TYPE);
+  return new GatewayError(
+    "upstream",
+    `the upstream ${attempt.target.provider.provider} provider answered HTTP ${attempt.response.status} with ${what}`,
+    { code: "upstream_unexpected_answer" },
+  );
+}
+
+async function discard(upstream: Response): Promise<void> {
+  await upstream.body?.cancel().catch(() => undefined);
+}
+
 /**
  * Sends the upstream answer to the caller. Errors are read whole and scrubbed of provider
  * credentials; complete answers go through the translator; streams go event by event,
@@ -94,20 +124,31 @@ export async function forwardResponse(
   const upstream = attempt.response;
   passHeaders(upstream, res, opts.ownRateLimits);
   try {
-    if (!upstream.ok || !upstream.body) {
+    if (!upstream.ok) {
       const text = scrubSecrets(await readText(attempt), opts.secrets);
       if (!isJson(text)) throw notJson(attempt);
       if (!res.destroyed) res.status(upstream.status).type("application/json").send(text);
       return NO_USAGE;
     }
     if (!opts.inbound.stream) {
+      const media = mediaType(upstream.headers.get("content-type"));
+      // No type at all is tolerated when the body parses (some compatible servers omit it).
+      if (media !== "" && !isJsonType(media)) {
+        await discard(upstream);
+        throw unexpected(attempt, "a body that is not JSON", opts);
+      }
       const text = await readText(attempt);
+      if (!isJson(text)) throw unexpected(attempt, "a body that is not valid JSON", opts);
       const { body, usage } = opts.translator.response(text, opts.inbound, upstream.headers);
       if (!res.destroyed) res.status(upstream.status).type("application/json").send(body);
       return { usage, usageEstimated: false };
     }
-    attempt.clearTimeout();
     const stream = opts.translator.stream(opts.inbound);
+    if (!upstream.body || mediaType(upstream.headers.get("content-type")) !== stream.upstreamContentType) {
+      await discard(upstream);
+      throw unexpected(attempt, `something other than a stream (${stream.upstreamContentType})`, opts);
+    }
+    attempt.clearTimeout();
     if (!res.destroyed) {
       res.status(upstream.status);
       res.setHeader("content-type", stream.contentType);
