@@ -1,6 +1,8 @@
 import type { Response as ExpressResponse } from "express";
+import { EventStreamScrubber } from "../aws/event-stream-scrubber.js";
 import { GatewayError } from "../errors.js";
-import { scrubSecrets } from "../scrub.js";
+import { scrubSecrets, scrubSpellings, secretSpellings } from "../scrub.js";
+import { type Scrubber, StreamScrubber } from "../streaming/stream-scrubber.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
 import { upstreamRetryAfter } from "./retry-after.js";
@@ -110,9 +112,18 @@ async function discard(upstream: Response): Promise<void> {
   await upstream.body?.cancel().catch(() => undefined);
 }
 
+/** The scrubber for a stream in this caller media type; none when there is nothing to look for. */
+function scrubberFor(contentType: string, spellings: readonly string[]): Scrubber | undefined {
+  if (spellings.length === 0) return undefined;
+  return contentType.startsWith("application/vnd.amazon.eventstream")
+    ? new EventStreamScrubber(spellings)
+    : new StreamScrubber(spellings);
+}
+
 /**
- * Sends the upstream answer to the caller. Errors are read whole and scrubbed of provider
- * credentials; complete answers go through the translator; streams go event by event,
+ * Sends the upstream answer to the caller, every body and stream scrubbed of the secrets the
+ * call carried (a proxy in between may reflect them into a success too). Errors are read
+ * whole; complete answers go through the translator; streams go event by event,
  * each forwarded as soon as it is complete — nothing is held back for usage accounting.
  * A caller who hangs up does not stop the upstream from being read: its usage is billed.
  */
@@ -140,7 +151,8 @@ export async function forwardResponse(
       const text = await readText(attempt);
       if (!isJson(text)) throw unexpected(attempt, "a body that is not valid JSON", opts);
       const { body, usage } = opts.translator.response(text, opts.inbound, upstream.headers);
-      if (!res.destroyed) res.status(upstream.status).type("application/json").send(body);
+      const scrubbed = scrubSpellings(body, secretSpellings(opts.secrets));
+      if (!res.destroyed) res.status(upstream.status).type("application/json").send(scrubbed);
       return { usage, usageEstimated: false };
     }
     const stream = opts.translator.stream(opts.inbound);
@@ -162,6 +174,7 @@ export async function forwardResponse(
       idleMs: attempt.target.timeoutMs,
       surface: opts.inbound.surface,
       onFirstByte: opts.onFirstByte,
+      scrubber: scrubberFor(stream.contentType, secretSpellings(opts.secrets)),
     });
   } finally {
     attempt.clearTimeout();
