@@ -50,17 +50,29 @@ function expand(secret: string): readonly string[] {
 }
 
 /**
- * Removes every occurrence of the given secrets, their parts and their escaped and encoded
- * spellings from text an upstream sent back. Longest first, so a whole credential goes
- * before its pieces and no fragment of it is left between two redactions.
+ * Every spelling to cut for these secrets, longest first, so a whole credential goes before
+ * its pieces and no fragment of it is left between two redactions. Empty when there are none.
  */
-export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+export function secretSpellings(secrets: readonly (string | undefined)[]): string[] {
   const cut = new Set<string>();
   for (const s of secrets) if (s && s.length >= MIN_SECRET_LENGTH) for (const e of expand(s)) cut.add(e);
+  return [...cut].sort((a, b) => b.length - a.length);
+}
+
+export const REDACTION = REDACTED;
+
+/**
+ * Removes every occurrence of the given secrets, their parts and their escaped and encoded
+ * spellings from text an upstream sent back.
+ */
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  return scrubSpellings(text, secretSpellings(secrets));
+}
+
+/** scrubSecrets with the spellings already worked out (longest first). */
+export function scrubSpellings(text: string, spellings: readonly string[]): string {
   let out = text;
-  for (const s of [...cut].sort((a, b) => b.length - a.length)) {
-    if (out.includes(s)) out = out.split(s).join(REDACTED);
-  }
+  for (const s of spellings) if (out.includes(s)) out = out.split(s).join(REDACTED);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { GatewayError } from "../errors.js";
 import { secretsInHeaders } from "../scrub.js";
+import { upstreamRetryAfter } from "./retry-after.js";
 import { backoffMs } from "./select-targets.js";
 import type { Target, UpstreamCall } from "./types.js";
 import { fetchUpstream, privateNetworkCause } from "./upstream-fetch.js";
@@ -43,7 +44,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** `skipProvider`: the answer is the same every time, so the plan's later entries for it are dropped. */
 type AttemptOutcome =
   | { ok: UpstreamAttempt }
-  | { retry: string; error?: GatewayError; skipProvider?: boolean };
+  | { retry: string; error?: GatewayError; skipProvider?: boolean; retryAfter?: Record<string, string> };
 
 function send(target: Target, call: UpstreamCall, signal: AbortSignal, opts: CallOptions) {
   const init = { method: call.method, headers: call.headers, body: call.body, signal };
@@ -112,7 +113,7 @@ async function attemptOnce(
     }
     clearTimeout(timer);
     await response.body?.cancel();
-    return { retry: `status ${response.status}` };
+    return { retry: `status ${response.status}`, retryAfter: upstreamRetryAfter(response.headers) };
   } catch (cause) {
     clearTimeout(timer);
     if (opts.signal.aborted) throw callerGone();
@@ -144,6 +145,22 @@ const callerGone = () =>
   new GatewayError("invalid_request", "the caller closed the connection", { status: 499 });
 
 /**
+ * A provider that refused with a retry-after, followed by one that could not be reached, still
+ * told when to come back: the caller's SDK waits that long rather than on its own schedule.
+ * An error that carries its own hint (a namespace cap's) keeps it.
+ */
+function withRetryAfter(err: GatewayError, hint: Record<string, string> | undefined): GatewayError {
+  const own = err.details.headers ?? {};
+  if (!hint || Object.keys(hint).length === 0 || "retry-after" in own) return err;
+  return new GatewayError(
+    err.kind,
+    err.message,
+    { ...err.details, headers: { ...hint, ...own } },
+    { cause: err.cause },
+  );
+}
+
+/**
  * Tries the planned targets in order until one answers with something other than a
  * retryable error. Nothing has reached the caller yet at this point, so streaming requests
  * fall back too. The last retryable answer is returned as is when every attempt failed.
@@ -155,6 +172,7 @@ export async function callUpstream(
   opts: CallOptions,
 ): Promise<UpstreamAttempt> {
   let lastError: GatewayError | undefined;
+  let retryAfter: Record<string, string> | undefined;
   const skipped = new Set<string>();
   let attempts = 0;
   for (let i = 0; i < plan.length; i++) {
@@ -174,8 +192,9 @@ export async function callUpstream(
     const outcome = await attemptOnce(target, await build(target), last, opts);
     if ("ok" in outcome) return { ...outcome.ok, attempts };
     lastError = outcome.error ?? lastError;
+    if (outcome.retryAfter && Object.keys(outcome.retryAfter).length > 0) retryAfter = outcome.retryAfter;
     if (outcome.skipProvider) skipped.add(target.provider.id);
     opts.onRetry?.({ target, reason: outcome.retry, attempt: attempts });
   }
-  throw lastError ?? new GatewayError("internal", "no upstream target to call");
+  throw withRetryAfter(lastError ?? new GatewayError("internal", "no upstream target to call"), retryAfter);
 }

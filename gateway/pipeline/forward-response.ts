@@ -1,8 +1,11 @@
 import type { Response as ExpressResponse } from "express";
+import { EventStreamScrubber } from "../aws/event-stream-scrubber.js";
 import { GatewayError } from "../errors.js";
-import { scrubSecrets } from "../scrub.js";
+import { scrubSecrets, scrubSpellings, secretSpellings } from "../scrub.js";
+import { type Scrubber, StreamScrubber } from "../streaming/stream-scrubber.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
+import { upstreamRetryAfter } from "./retry-after.js";
 import type { InboundRequest, Translator } from "./types.js";
 
 /** Upstream response headers a caller may see; cookies and hop-by-hop headers stay behind. */
@@ -12,8 +15,6 @@ const PASSED = [
   "openai-version",
   "request-id",
   "anthropic-organization-id",
-  // An upstream's own refusal (its 429 or 503) says when to come back.
-  "retry-after",
 ];
 
 function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: boolean): void {
@@ -22,6 +23,9 @@ function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: bo
     const rateLimit = name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-");
     if (PASSED.includes(name) || (rateLimit && !ownRateLimits)) res.setHeader(name, value);
   });
+  // An upstream's own refusal (its 429 or 503) says when to come back: relayed, sanitised.
+  for (const [name, value] of Object.entries(upstreamRetryAfter(upstream.headers)))
+    res.setHeader(name, value);
 }
 
 export interface ForwardOptions {
@@ -37,6 +41,8 @@ export interface ForwardOptions {
   usageGrace?: UsageGrace;
   /** Called when the first byte of a streamed body is written (time to first token). */
   onFirstByte?: () => void;
+  /** The request's log line: what upstream sent when it was not what the API promises. */
+  logFields: Record<string, unknown>;
 }
 
 const NO_USAGE: StreamOutcome = { usage: undefined, usageEstimated: false };
@@ -78,9 +84,46 @@ const notJson = (attempt: UpstreamAttempt) =>
     { status: attempt.response.status, code: "upstream_error" },
   );
 
+/** The longest content type the request's log line carries (it is the upstream's text). */
+const MAX_LOGGED_CONTENT_TYPE = 128;
+
+/** `application/json; charset=utf-8` → `application/json`. */
+const mediaType = (contentType: string | null) =>
+  (contentType ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+
+const isJsonType = (media: string) => media === "application/json" || media.endsWith("+json");
+
 /**
- * Sends the upstream answer to the caller. Errors are read whole and scrubbed of provider
- * credentials; complete answers go through the translator; streams go event by event,
+ * A success that is not what the API promises (an HTML page, a stream that is not one, JSON
+ * that does not parse) would make the caller's SDK fail on a parse error: it is a 502 in the
+ * caller's shape, and the log line says what upstream sent instead (its type, never its body).
+ */
+function unexpected(attempt: UpstreamAttempt, what: string, opts: ForwardOptions): GatewayError {
+  const contentType = attempt.response.headers.get("content-type") ?? "(none)";
+  opts.logFields.upstreamContentType = contentType.slice(0, MAX_LOGGED_CONTENT_TYPE);
+  return new GatewayError(
+    "upstream",
+    `the upstream ${attempt.target.provider.provider} provider answered HTTP ${attempt.response.status} with ${what}`,
+    { code: "upstream_unexpected_answer" },
+  );
+}
+
+async function discard(upstream: Response): Promise<void> {
+  await upstream.body?.cancel().catch(() => undefined);
+}
+
+/** The scrubber for a stream in this caller media type; none when there is nothing to look for. */
+function scrubberFor(contentType: string, spellings: readonly string[]): Scrubber | undefined {
+  if (spellings.length === 0) return undefined;
+  return contentType.startsWith("application/vnd.amazon.eventstream")
+    ? new EventStreamScrubber(spellings)
+    : new StreamScrubber(spellings);
+}
+
+/**
+ * Sends the upstream answer to the caller, every body and stream scrubbed of the secrets the
+ * call carried (a proxy in between may reflect them into a success too). Errors are read
+ * whole; complete answers go through the translator; streams go event by event,
  * each forwarded as soon as it is complete — nothing is held back for usage accounting.
  * A caller who hangs up does not stop the upstream from being read: its usage is billed.
  */
@@ -92,20 +135,32 @@ export async function forwardResponse(
   const upstream = attempt.response;
   passHeaders(upstream, res, opts.ownRateLimits);
   try {
-    if (!upstream.ok || !upstream.body) {
+    if (!upstream.ok) {
       const text = scrubSecrets(await readText(attempt), opts.secrets);
       if (!isJson(text)) throw notJson(attempt);
       if (!res.destroyed) res.status(upstream.status).type("application/json").send(text);
       return NO_USAGE;
     }
     if (!opts.inbound.stream) {
+      const media = mediaType(upstream.headers.get("content-type"));
+      // No type at all is tolerated when the body parses (some compatible servers omit it).
+      if (media !== "" && !isJsonType(media)) {
+        await discard(upstream);
+        throw unexpected(attempt, "a body that is not JSON", opts);
+      }
       const text = await readText(attempt);
+      if (!isJson(text)) throw unexpected(attempt, "a body that is not valid JSON", opts);
       const { body, usage } = opts.translator.response(text, opts.inbound, upstream.headers);
-      if (!res.destroyed) res.status(upstream.status).type("application/json").send(body);
+      const scrubbed = scrubSpellings(body, secretSpellings(opts.secrets));
+      if (!res.destroyed) res.status(upstream.status).type("application/json").send(scrubbed);
       return { usage, usageEstimated: false };
     }
-    attempt.clearTimeout();
     const stream = opts.translator.stream(opts.inbound);
+    if (!upstream.body || mediaType(upstream.headers.get("content-type")) !== stream.upstreamContentType) {
+      await discard(upstream);
+      throw unexpected(attempt, `something other than a stream (${stream.upstreamContentType})`, opts);
+    }
+    attempt.clearTimeout();
     if (!res.destroyed) {
       res.status(upstream.status);
       res.setHeader("content-type", stream.contentType);
@@ -119,6 +174,7 @@ export async function forwardResponse(
       idleMs: attempt.target.timeoutMs,
       surface: opts.inbound.surface,
       onFirstByte: opts.onFirstByte,
+      scrubber: scrubberFor(stream.contentType, secretSpellings(opts.secrets)),
     });
   } finally {
     attempt.clearTimeout();

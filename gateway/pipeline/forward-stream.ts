@@ -1,4 +1,5 @@
 import type { Response as ExpressResponse } from "express";
+import type { Scrubber } from "../streaming/stream-scrubber.js";
 import { streamErrorEvent } from "./stream-error-event.js";
 import type { StreamTranslator, SurfaceName, Usage } from "./types.js";
 
@@ -34,6 +35,8 @@ export interface StreamOptions {
   /** The caller's API, in whose stream format a stall or upstream failure is reported. */
   surface: SurfaceName;
   onFirstByte: (() => void) | undefined;
+  /** Cuts the call's secrets out of what the caller gets; none when there are none to look for. */
+  scrubber: Scrubber | undefined;
 }
 
 function writeAll(res: ExpressResponse, chunks: readonly Uint8Array[]): Promise<void> | undefined {
@@ -127,6 +130,8 @@ class StreamRelay {
     const message = this.stalled
       ? "The upstream provider stopped sending the stream; the answer is incomplete."
       : "The upstream provider's stream failed; the answer is incomplete.";
+    const held = this.opts.scrubber?.end();
+    if (held && held.length > 0) res.write(held);
     res.end(streamErrorEvent(this.opts.surface, message));
   }
 
@@ -163,11 +168,25 @@ class StreamRelay {
     }
     if (this.cut) return;
     // The tail is parsed even for a caller who left: it may hold the usage.
-    const tail = this.stream.end();
+    const tail = this.scrub(this.stream.end());
+    const held = this.opts.scrubber?.end();
+    if (held && held.length > 0) tail.push(held);
     if (!this.res.destroyed) {
       await writeAll(this.res, tail);
       this.res.end();
     }
+  }
+
+  /** The caller bytes with the secrets cut out; bytes that could begin one wait for the next. */
+  private scrub(out: Uint8Array[]): Uint8Array[] {
+    const { scrubber } = this.opts;
+    if (!scrubber) return out;
+    const safe: Uint8Array[] = [];
+    for (const c of out) {
+      const s = scrubber.push(c);
+      if (s.length > 0) safe.push(s);
+    }
+    return safe;
   }
 
   /** Parses one upstream chunk and writes what it completes; false once the grace is spent. */
@@ -180,11 +199,12 @@ class StreamRelay {
       if (this.afterCaller > this.opts.grace.bytes) this.cut = true;
       return !this.cut;
     }
-    if (this.firstByte && out.length > 0) {
+    const safe = this.scrub(out);
+    if (this.firstByte && safe.length > 0) {
       this.firstByte = false;
       this.opts.onFirstByte?.();
     }
-    const draining = writeAll(this.res, out);
+    const draining = writeAll(this.res, safe);
     if (draining) {
       this.waitingForCaller = true;
       await draining;

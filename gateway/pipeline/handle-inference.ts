@@ -202,6 +202,7 @@ export async function handleInference(
       onFirstByte: () => {
         fields.firstByteMs = Math.round(performance.now() - started);
       },
+      logFields: fields,
     });
     usage = forwarded.usage;
     usageEstimated = forwarded.usageEstimated;

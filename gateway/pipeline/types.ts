@@ -47,7 +47,10 @@ export interface Target {
 
 /** Turns upstream stream bytes into caller bytes, event by event, reading usage on the way. */
 export interface StreamTranslator {
+  /** The caller's stream media type. */
   readonly contentType: string;
+  /** The media type the upstream's stream must have (without parameters): anything else is a 502. */
+  readonly upstreamContentType: string;
   push(chunk: Uint8Array): Uint8Array[];
   end(): Uint8Array[];
   usage(): Usage | undefined;

@@ -15,6 +15,7 @@ const sse = (type: string, data: unknown) => Buffer.from(`event: ${type}\ndata: 
  */
 class BedrockToAnthropicSse implements StreamTranslator {
   readonly contentType = "text/event-stream; charset=utf-8";
+  readonly upstreamContentType = "application/vnd.amazon.eventstream";
   private readonly decoder = new EventStreamDecoder();
   private readonly tap = new AnthropicUsageTap();
 

@@ -40,6 +40,7 @@ export class AnthropicUsageTap {
 
 export class AnthropicSseStream implements StreamTranslator {
   readonly contentType = "text/event-stream; charset=utf-8";
+  readonly upstreamContentType = "text/event-stream";
   private readonly parser = new SseParser();
   private readonly tap = new AnthropicUsageTap();
 

@@ -86,6 +86,7 @@ function streamUsage(message: Parameters<typeof eventTypeOf>[0]): Usage | undefi
 /** Passes the event stream through byte for byte while decoding a copy for usage. */
 class BedrockPassthroughStream implements StreamTranslator {
   readonly contentType = "application/vnd.amazon.eventstream";
+  readonly upstreamContentType = "application/vnd.amazon.eventstream";
   private readonly decoder = new EventStreamDecoder();
   private seen: Usage | undefined;
   private broken = false;

@@ -97,6 +97,7 @@ const sse = (doc: unknown) => Buffer.from(`data: ${JSON.stringify(doc)}\n\n`);
 
 class GeminiToOpenAIStream implements StreamTranslator {
   readonly contentType = "text/event-stream; charset=utf-8";
+  readonly upstreamContentType = "text/event-stream";
   private readonly parser = new SseParser();
   private readonly id = `chatcmpl-${randomBytes(12).toString("hex")}`;
   private readonly created = Math.floor(Date.now() / 1000);

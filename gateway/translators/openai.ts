@@ -28,6 +28,7 @@ function upstreamBody(inbound: InboundRequest, model: string): Record<string, un
 
 class OpenAIStream implements StreamTranslator {
   readonly contentType = "text/event-stream; charset=utf-8";
+  readonly upstreamContentType = "text/event-stream";
   private readonly parser = new SseParser();
   private seen: Usage | undefined;
 

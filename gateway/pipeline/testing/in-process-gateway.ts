@@ -4,7 +4,7 @@ import { hashRelayKey } from "../../../common/crypto/relay-key.js";
 import { createLogger } from "../../../common/log.js";
 import { createGatewayApp } from "../../app.js";
 import { createGatewayMetrics } from "../../metrics.js";
-import { SnapshotHolder } from "../../snapshot.js";
+import { type RuntimeProvider, SnapshotHolder } from "../../snapshot.js";
 import type { AdmissionGate } from "../admission.js";
 import type { UsageGrace } from "../forward-stream.js";
 
@@ -27,12 +27,43 @@ export interface InProcessGateway {
   close(): Promise<void>;
 }
 
+/** What a test gateway routes: models to ProviderKeys, and how many attempts a request gets. */
+export interface GatewaySetup {
+  providers: RuntimeProvider[];
+  /** Model name → the ProviderKey ids it falls back through, in order. */
+  routes: Record<string, string[]>;
+  maxAttempts?: number;
+  usageGrace?: UsageGrace;
+  timeoutMs?: number;
+}
+
 /** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
-export async function startGateway(
+export function startGateway(
   upstreamURL: string,
   usageGrace?: UsageGrace,
   timeoutMs = 5000,
 ): Promise<InProcessGateway> {
+  return startGatewayWith({
+    providers: [
+      {
+        id: "ns/a",
+        provider: "openai-compatible",
+        baseURL: `${upstreamURL}/v1`,
+        region: undefined,
+        credential: "sk-upstream-pipeline-test",
+        // The mock upstream listens on loopback.
+        allowPrivateNetwork: true,
+      },
+    ],
+    routes: { "gpt-4o-mini": ["ns/a"] },
+    timeoutMs,
+    ...(usageGrace ? { usageGrace } : {}),
+  });
+}
+
+/** The gateway app on a loopback port with the given providers and routes, one test key. */
+export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGateway> {
+  const { usageGrace } = setup;
   const settled: Settled[] = [];
   const logs: string[] = [];
   const limiter: AdmissionGate = {
@@ -46,28 +77,18 @@ export async function startGateway(
   };
   const snapshots = new SnapshotHolder();
   const hash = hashRelayKey(RELAY_KEY);
+  const routes = Object.entries(setup.routes).map(([model, ids]) => ({
+    model,
+    // All weight on the first: the rest are tried in order, as fallbacks.
+    targets: ids.map((provider, i) => ({ provider, weight: i === 0 ? 1 : 0 })),
+  }));
   snapshots.swap({
     generation: "1",
     keys: new Map([
       [hash, { hash, id: "ns/app", policy: "ns/p", limits: { maxRequestBodyBytes: KEY_BODY_LIMIT } }],
     ]),
-    policies: new Map([
-      ["ns/p", { routes: [{ model: "gpt-4o-mini", targets: [{ provider: "ns/a", weight: 1 }] }] }],
-    ]),
-    providers: new Map([
-      [
-        "ns/a",
-        {
-          id: "ns/a",
-          provider: "openai-compatible" as const,
-          baseURL: `${upstreamURL}/v1`,
-          region: undefined,
-          credential: "sk-upstream-pipeline-test",
-          // The mock upstream listens on loopback.
-          allowPrivateNetwork: true,
-        },
-      ],
-    ]),
+    policies: new Map([["ns/p", { routes }]]),
+    providers: new Map(setup.providers.map((p) => [p.id, p])),
   });
   const server = createGatewayApp({
     snapshots,
@@ -76,8 +97,8 @@ export async function startGateway(
     limiter,
     price: () => 0.001,
     defaultMaxBodyBytes: 1 << 20,
-    maxAttempts: 1,
-    defaultTimeoutMs: timeoutMs,
+    maxAttempts: setup.maxAttempts ?? 1,
+    defaultTimeoutMs: setup.timeoutMs ?? 5000,
     ...(usageGrace ? { usageGrace } : {}),
   }).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
