@@ -2,7 +2,7 @@
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build lint typecheck crds crds-check controlplane test test-unit test-e2e demo kind-up kind-down
+.PHONY: help setup build lint typecheck crds crds-check controlplane image test test-unit test-e2e demo kind-up kind-down
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ crds-check: setup ## fail when a generated file is stale
 
 controlplane: ## build kube-apiserver, kube-controller-manager, kubectl and etcd from Go modules (cached)
 	@bash e2e/controlplane/build.sh
+
+image: ## build the container image with podman on a locally made Debian + Node 24 base (cached by content)
+	@bash image/build.sh $(IMAGE)
 
 test: setup ## set up and run every check and test: lint, types, generated files, unit, e2e
 	npm run lint
