@@ -18,7 +18,18 @@ const credential = fc.oneof(
   headerText,
   fc
     .tuple(
-      fc.constantFrom("Bearer", "bearer", "BEARER", "Basic", "Token", "Bearer\t", "Bearer  "),
+      fc.constantFrom(
+        "Bearer",
+        "bearer",
+        "BEARER",
+        "bEaReR",
+        "Basic",
+        "Token",
+        "Bearer\t",
+        "Bearer  ",
+        "Bearerxyz",
+        "",
+      ),
       headerText,
     )
     .map(([scheme, rest]) => `${scheme} ${rest}`),
@@ -54,16 +65,25 @@ describe("callerKey (fuzz)", () => {
     );
   });
 
-  it("reads a Bearer credential first, and only with the scheme spelled `Bearer ` (case-sensitive, #10)", () => {
+  it("issue 10: reads a Bearer credential first, the scheme in any case and then one or more spaces", () => {
     fc.assert(
       fc.property(headerMap, (headers) => {
         const key = callerKey(headers);
         const auth = headers.authorization;
-        if (typeof auth === "string" && auth.startsWith("Bearer ")) {
-          expect(key).toBe(auth.slice(7).trim() || undefined);
+        // The oracle spells the grammar without a regular expression: the scheme's six letters
+        // in any case, then SP or the end; after the SP run the token, with no other whitespace.
+        if (
+          typeof auth === "string" &&
+          auth.slice(0, 6).toLowerCase() === "bearer" &&
+          (auth.length === 6 || auth[6] === " ")
+        ) {
+          const afterSpaces = auth.slice(6).replace(/^ */, "");
+          expect(key).toBe(
+            afterSpaces === afterSpaces.trimStart() ? afterSpaces.trimEnd() || undefined : undefined,
+          );
           return;
         }
-        // Anything else in authorization (another scheme, `bearer`, a list) is not a relay key.
+        // Anything else in authorization (another scheme, `Bearer\t`, `Bearerxyz`, a list) is not a relay key.
         const fallback = [headers["x-api-key"], headers["api-key"]].find(
           (v): v is string => typeof v === "string" && v.trim() !== "",
         );

@@ -20,6 +20,32 @@ describe("caller auth", () => {
     expect(callerKey({})).toBeUndefined();
   });
 
+  it("issue 10: the Bearer scheme is read in any case, after one or more spaces", () => {
+    for (const scheme of ["bearer", "BEARER", "bEaReR", "Bearer"]) {
+      expect(callerKey({ authorization: `${scheme} ${key}` })).toBe(key);
+      expect(callerKey({ authorization: `${scheme}   ${key}` })).toBe(key);
+    }
+  });
+
+  it("issue 10: refuses what RFC 9110 does not allow between scheme and token", () => {
+    // Scheme only, a tab or other whitespace as the separator, no separator, a longer scheme.
+    for (const auth of [
+      "Bearer",
+      "bearer",
+      "Bearer ",
+      `Bearer\t${key}`,
+      `bearer\t${key}`,
+      `Bearer \t${key}`,
+      `Bearer\u00a0${key}`,
+      `Bearer\n${key}`,
+      `Bearer${key}`,
+      `Bearerxyz ${key}`,
+      `xBearer ${key}`,
+      ` Bearer ${key}`,
+    ])
+      expect(callerKey({ authorization: auth }), JSON.stringify(auth)).toBeUndefined();
+  });
+
   it("an authorization header holding a list is no credential, and does not throw", () => {
     const headers: Record<string, string | string[]> = {
       authorization: ["Bearer a", "Bearer b"],

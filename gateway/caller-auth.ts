@@ -4,12 +4,31 @@ import { hashRelayKey } from "../common/crypto/relay-key.js";
 import { unauthorized } from "./errors.js";
 import type { Snapshot } from "./snapshot.js";
 
+/**
+ * The Bearer scheme as RFC 9110 §11.4 spells credentials: the scheme in any case, then one or
+ * more SP (not a tab, not nothing), or the end of the value. The greedy ` +` cannot backtrack
+ * into anything, so a megabyte of spaces is one linear scan.
+ */
+const BEARER_SCHEME = /^bearer(?: +|$)/i;
+
+/**
+ * The token of a Bearer credential, or undefined when it has none. Whitespace right after the
+ * separating spaces (`Bearer \tkey`) is outside the grammar and is no token; trailing
+ * whitespace is the field's own padding, which Node's parser already strips.
+ */
+function bearerToken(auth: string, schemeLength: number): string | undefined {
+  const token = auth.slice(schemeLength);
+  if (token !== token.trimStart()) return undefined;
+  return token.trimEnd() || undefined;
+}
+
 /** The relay key as any supported SDK sends it: Bearer, Anthropic's x-api-key, Azure's api-key. */
 export function callerKey(headers: IncomingHttpHeaders): string | undefined {
   // Typed as a string, but a header map built by anything other than Node's parser (a proxy
   // layer, a test) may hold a list: it is not a Bearer credential then, and must not throw.
   const auth: unknown = headers.authorization;
-  if (typeof auth === "string" && auth.startsWith("Bearer ")) return auth.slice(7).trim() || undefined;
+  const scheme = typeof auth === "string" ? BEARER_SCHEME.exec(auth) : null;
+  if (typeof auth === "string" && scheme) return bearerToken(auth, scheme[0].length);
   for (const name of ["x-api-key", "api-key"] as const) {
     const v = headers[name];
     if (typeof v === "string" && v.trim()) return v.trim();

@@ -40,10 +40,10 @@ async function admit(store: LimitStore, options: GateOptions, req: AdmitRequest)
   }
   options.metrics?.storeUp.set(1);
   if (!verdict.admitted) return refusal(scopes, verdict, t, options);
-  const after = scopes.map((scope, i) => withAdmission(scope, verdict.usages[i] ?? emptyUsage()));
+  const after = scopes.map((scope, i) => withAdmission(scope, verdict.usages[i] ?? emptyUsage(), t));
   return {
     allowed: true,
-    headers: rateLimitHeaders(scopes, after, t),
+    headers: rateLimitHeaders(scopes, after),
     finish: needsFinish(scopes) ? once((usage) => finish(store, options, scopes, leaseId, usage)) : noop,
   };
 }
@@ -68,8 +68,10 @@ function refusal(scopes: Scope[], verdict: StoreVerdict, t: Timing, options: Gat
   const found = longestRefusal(scopes, verdict.usages, t) ?? storeOwnRefusal(scopes, verdict);
   options.metrics?.rejections.inc({ reason: found.reason });
   const headers = {
-    ...rateLimitHeaders(scopes, verdict.usages, t),
+    ...rateLimitHeaders(scopes, verdict.usages),
     "retry-after": String(found.retryAfterSeconds),
+    // Exact, for clients that can wait less than a whole second (OpenAI's SDKs read it first).
+    "retry-after-ms": String(found.retryAfterMs),
   };
   return { allowed: false, ...found, headers };
 }
@@ -79,6 +81,7 @@ function storeOwnRefusal(scopes: Scope[], verdict: StoreVerdict): ScopeRefusal {
   return {
     reason: verdict.refusedBy?.reason ?? "requests_per_minute",
     scope,
+    retryAfterMs: 1000,
     retryAfterSeconds: 1,
     message: `Limit reached on ${scope}. Please try again shortly.`,
   };
@@ -90,6 +93,7 @@ function storeUnavailable(scope: string, options: GateOptions): Refusal {
     allowed: false,
     reason: "store_unavailable",
     scope,
+    retryAfterMs: 1000,
     retryAfterSeconds: 1,
     headers: { "retry-after": "1" },
     message: "Rate limits cannot be checked right now (limit store unavailable). Please try again shortly.",

@@ -116,6 +116,15 @@ async function main() {
   const prefix = `kuberelay-bench:${randomUUID()}:`;
   // A generous timeout: the benchmark measures latency, it should not turn slow answers into errors.
   const redis = await createLimiter({ redisUrl: REDIS_URL, keyPrefix: prefix, commandTimeoutMs: 2_000 });
+  // A clock that moves half a second per call (one admit, one finish), so every second of the
+  // minute holds counts: the most a window can hold.
+  let fake = Date.now();
+  const busy = await createLimiter({
+    redisUrl: REDIS_URL,
+    keyPrefix: prefix,
+    commandTimeoutMs: 2_000,
+    clock: () => (fake += 500),
+  });
   const ping = new Redis(REDIS_URL);
   try {
     rows.push(
@@ -126,11 +135,13 @@ async function main() {
       ),
     );
     rows.push(await measure("redis", admitAndFinish(redis), SEQUENTIAL));
+    rows.push(await measure("redis, busy minute", admitAndFinish(busy), SEQUENTIAL));
   } finally {
     const keys = await ping.keys(`${prefix}*`);
     if (keys.length > 0) await ping.del(...keys);
     await ping.quit();
     await redis.close();
+    await busy.close();
   }
   print(rows);
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLimiter, type LimiterOptions } from "./create-limiter.js";
 import type { Admission, AdmitRequest, Allowance, Limiter, Refusal, Scope } from "./limiter.js";
 import { limiterMetrics } from "./limiter-metrics.js";
-import { MINUTE_MS } from "./sliding-window.js";
+import { DAY_MS, MINUTE_MS } from "./sliding-window.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -88,14 +88,93 @@ describe.each(Object.entries(backends))("%s limiter", (backend, make) => {
     const refused = refusal(await l.admit(req));
     expect(refused.reason).toBe("requests_per_minute");
     expect(refused.scope).toBe(req.scopes[0]?.id);
-    // 59 s left in this window, then 1/5 of the next one before a fifth of the count has decayed.
-    expect(refused.retryAfterSeconds).toBe(59 + 12);
-    expect(refused.headers["retry-after"]).toBe("71");
+    // All five landed in the bucket of this very second, which stops counting one minute on.
+    expect(refused.retryAfterSeconds).toBe(60);
+    expect(refused.headers["retry-after"]).toBe("60");
+    expect(refused.headers["retry-after-ms"]).toBe("60000");
     expect(refused.headers["x-ratelimit-remaining-requests"]).toBe("0");
     expect(refused.message).toContain("requests per minute");
 
     clock.advance(refused.retryAfterSeconds * 1000);
     expect((await l.admit(req)).allowed).toBe(true);
+  });
+
+  /**
+   * Issue 10: three requests in the first second of a window, the fourth refused. The refusal
+   * must name the instant the limit admits again, no later than one window after the first
+   * request, and that instant must work: 1 ms before it is still refused, at it is admitted.
+   */
+  describe.each([
+    {
+      name: "requests per minute",
+      limits: { requestsPerMinute: 3 },
+      reason: "requests_per_minute",
+      windowMs: MINUTE_MS,
+      tokens: 0,
+    },
+    {
+      name: "tokens per minute",
+      limits: { tokensPerMinute: 3 },
+      reason: "tokens_per_minute",
+      windowMs: MINUTE_MS,
+      tokens: 1,
+    },
+    {
+      name: "requests per day",
+      limits: { requestsPerDay: 3 },
+      reason: "requests_per_day",
+      windowMs: DAY_MS,
+      tokens: 0,
+    },
+  ] as const)("issue 10: $name", ({ limits, reason, windowMs, tokens }) => {
+    /** A fresh scope at the first instant of a window, spent by three requests in its first second. */
+    async function burst() {
+      const start = Math.floor(Date.now() / windowMs) * windowMs;
+      const clock = fakeClock(start + 200);
+      const l = await limiter({ clock: () => clock.now });
+      const req = { scopes: [{ id: uniq("key:ns/issue10"), limits }], failOpen: false };
+      for (const at of [200, 500, 900]) {
+        clock.set(start + at);
+        await allowed(await l.admit(req)).finish({ inputTokens: tokens, outputTokens: 0, costUsd: 0 });
+      }
+      clock.set(start + 950);
+      const refused = refusal(await l.admit(req));
+      expect(refused.reason).toBe(reason);
+      const retryMs = Number(refused.headers["retry-after-ms"]);
+      expect(Number.isInteger(retryMs) && retryMs > 0).toBe(true);
+      // Back within one window of the oldest counted request (made at +200 ms), never later.
+      expect(clock.now + retryMs).toBeLessThanOrEqual(start + 200 + windowMs);
+      expect(refused.retryAfterSeconds).toBe(Math.ceil(retryMs / 1000));
+      expect(refused.headers["retry-after"]).toBe(String(refused.retryAfterSeconds));
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(windowMs / 1000);
+      return { l, req, clock, refusedAt: clock.now, retryMs, retryAfterSeconds: refused.retryAfterSeconds };
+    }
+
+    it("retry-after-ms is exact: refused 1 ms before it, admitted at it", async () => {
+      const { l, req, clock, refusedAt, retryMs } = await burst();
+      clock.set(refusedAt + retryMs - 1);
+      expect(refusal(await l.admit(req)).reason).toBe(reason);
+      clock.set(refusedAt + retryMs);
+      expect((await l.admit(req)).allowed).toBe(true);
+    });
+
+    it("retry-after (whole seconds) is admitted", async () => {
+      const { l, req, clock, refusedAt, retryAfterSeconds } = await burst();
+      clock.set(refusedAt + retryAfterSeconds * 1000);
+      expect((await l.admit(req)).allowed).toBe(true);
+    });
+
+    it("x-ratelimit-reset-* is when the whole limit is back", async () => {
+      const { l, req, clock, refusedAt } = await burst();
+      const kind = reason === "tokens_per_minute" ? "tokens" : "requests";
+      const refused = refusal(await l.admit(req));
+      const resetMs = parseDuration(refused.headers[`x-ratelimit-reset-${kind}`]);
+      expect(resetMs).toBeLessThanOrEqual(windowMs);
+      clock.set(refusedAt + resetMs);
+      const back = allowed(await l.admit(req));
+      // Nothing of the burst is counted any more: only this request itself, for requests.
+      expect(back.headers[`x-ratelimit-remaining-${kind}`]).toBe(String(kind === "tokens" ? 3 : 2));
+    });
   });
 
   it("admits the limit under concurrent admissions, never more", async () => {
@@ -143,7 +222,7 @@ describe.each(Object.entries(backends))("%s limiter", (backend, make) => {
     expect(a.headers).toEqual({
       "x-ratelimit-limit-requests": "10",
       "x-ratelimit-remaining-requests": "9",
-      "x-ratelimit-reset-requests": "1m59s",
+      "x-ratelimit-reset-requests": "1m0s",
       "x-ratelimit-limit-tokens": "9000",
       "x-ratelimit-remaining-tokens": "9000",
       "x-ratelimit-reset-tokens": "0s",
@@ -319,4 +398,12 @@ function allowed(admission: Admission): Allowance {
 function refusal(admission: Admission): Refusal {
   if (admission.allowed) throw new Error("expected a refusal, got an admission");
   return admission;
+}
+
+/** "1m30s" / "2h0m5s" / "12s" → ms. */
+function parseDuration(text: string | undefined): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(\d+)s$/.exec(text ?? "");
+  if (match === null) throw new Error(`not a duration: ${text}`);
+  const [h = "0", m = "0", sec = "0"] = match.slice(1).map((v) => v ?? "0");
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000;
 }

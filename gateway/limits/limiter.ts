@@ -55,7 +55,12 @@ export interface Refusal {
   reason: RefusalReason;
   /** The scope id that refused. */
   scope: string;
-  /** Whole seconds, at least 1; also in headers as `retry-after`. */
+  /**
+   * When this request would be admitted if nothing else is admitted first; also in headers as
+   * `retry-after-ms` (not for store_unavailable, which has no such instant).
+   */
+  retryAfterMs: number;
+  /** `retryAfterMs` rounded up to whole seconds, at least 1; also in headers as `retry-after`. */
   retryAfterSeconds: number;
   headers: Record<string, string>;
   message: string;

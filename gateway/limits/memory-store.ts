@@ -20,7 +20,7 @@ export class MemoryStore implements LimitStore {
     this.sweep(t);
     const entries = scopes.map((scope) => {
       const state = this.state(scope.id);
-      return { scope, state, usage: state.usage(t) };
+      return { scope, state, usage: state.usage(scope, t) };
     });
     const usages = entries.map((e) => e.usage);
     const refused = entries.flatMap((e) => scopeRefusals(e.scope, e.usage, t))[0];

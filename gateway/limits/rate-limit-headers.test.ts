@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, rateLimitHeaders } from "./rate-limit-headers.js";
 import { emptyUsage } from "./scope-usage.js";
-import { timingAt } from "./timing.js";
 
 describe("formatDuration", () => {
   it.each([
@@ -17,27 +16,24 @@ describe("formatDuration", () => {
 });
 
 describe("rateLimitHeaders", () => {
-  const t = timingAt(Date.UTC(2026, 0, 1, 12, 0, 30));
-
   it("reports the request limit with the least room, whether per minute or per day", () => {
     const usage = {
       ...emptyUsage(),
-      requestsPerMinute: { previous: 0, current: 3 },
-      requestsPerDay: { previous: 0, current: 98 },
+      requestsPerMinute: { used: 3, msUntilRoom: 0, msUntilEmpty: 45_000 },
+      requestsPerDay: { used: 98, msUntilRoom: 0, msUntilEmpty: 86_399_000 },
     };
     const headers = rateLimitHeaders(
       [{ id: "key:a", limits: { requestsPerMinute: 10, requestsPerDay: 100 } }],
       [usage],
-      t,
     );
     expect(headers).toEqual({
       "x-ratelimit-limit-requests": "100",
       "x-ratelimit-remaining-requests": "2",
-      "x-ratelimit-reset-requests": "35h59m30s",
+      "x-ratelimit-reset-requests": "23h59m59s",
     });
   });
 
   it("says nothing about limits that are not set", () => {
-    expect(rateLimitHeaders([{ id: "key:a", budget: { usdPerDay: 1 } }], [emptyUsage()], t)).toEqual({});
+    expect(rateLimitHeaders([{ id: "key:a", budget: { usdPerDay: 1 } }], [emptyUsage()])).toEqual({});
   });
 });

@@ -1,7 +1,6 @@
 import type { Scope } from "./limiter.js";
 import type { ScopeUsage } from "./scope-usage.js";
-import { msUntilDrained, slidingCount, type WindowCounts, type WindowPosition } from "./sliding-window.js";
-import type { Timing } from "./timing.js";
+import type { WindowUsage } from "./sliding-window.js";
 
 interface Reading {
   limit: number;
@@ -17,24 +16,24 @@ interface Reading {
 export function rateLimitHeaders(
   scopes: readonly Scope[],
   usages: readonly ScopeUsage[],
-  t: Timing,
 ): Record<string, string> {
   const requests: Reading[] = [];
   const tokens: Reading[] = [];
   scopes.forEach((scope, i) => {
     const usage = usages[i];
     if (usage === undefined) return;
-    addReading(requests, scope.limits?.requestsPerMinute, usage.requestsPerMinute, t.minute);
-    addReading(requests, scope.limits?.requestsPerDay, usage.requestsPerDay, t.day);
-    addReading(tokens, scope.limits?.tokensPerMinute, usage.tokensPerMinute, t.minute);
+    addReading(requests, scope.limits?.requestsPerMinute, usage.requestsPerMinute);
+    addReading(requests, scope.limits?.requestsPerDay, usage.requestsPerDay);
+    addReading(tokens, scope.limits?.tokensPerMinute, usage.tokensPerMinute);
   });
   return { ...headersFor("requests", tightest(requests)), ...headersFor("tokens", tightest(tokens)) };
 }
 
-function addReading(into: Reading[], limit: number | undefined, counts: WindowCounts, pos: WindowPosition) {
+/** `reset` is OpenAI's: the time until the limit is whole again, when nothing now counted is counted. */
+function addReading(into: Reading[], limit: number | undefined, window: WindowUsage) {
   if (limit === undefined) return;
-  const remaining = Math.max(0, Math.floor(limit - slidingCount(counts, pos)));
-  into.push({ limit, remaining, resetMs: msUntilDrained(counts, pos) });
+  const remaining = Math.max(0, Math.floor(limit - window.used));
+  into.push({ limit, remaining, resetMs: window.msUntilEmpty });
 }
 
 const tightest = (readings: Reading[]) =>

@@ -10,9 +10,11 @@ describe("redis keys", () => {
     for (const key of keys) expect(key.startsWith("p:{key:ns/name}:")).toBe(true);
   });
 
-  it("name the previous window by the index before the current one", () => {
-    const [rpmNow, rpmBefore] = admitKeys("p:", "s", t);
-    expect(Number(rpmNow?.split(":").at(-1)) - Number(rpmBefore?.split(":").at(-1))).toBe(1);
+  it("keep each window in one hash, named the same at every instant", () => {
+    expect(admitKeys("p:", "s", t).slice(0, 3)).toEqual(["p:{s}:rpm", "p:{s}:tpm", "p:{s}:rpd"]);
+    expect(admitKeys("p:", "s", timingAt(t.now + 3_600_000)).slice(0, 3)).toEqual(
+      admitKeys("p:", "s", t).slice(0, 3),
+    );
   });
 
   it("name budget periods by UTC day and month", () => {
@@ -21,8 +23,9 @@ describe("redis keys", () => {
 
   it("expire every key once nothing can read it any more", () => {
     const ttl = keyTtls(t, 600_000);
-    // 30 s left in this minute, the next minute as the previous window, then one minute of clock slack.
-    expect(ttl.minuteWindow).toBe(30_000 + 60_000 + 60_000);
+    // The bucket written now counts for at most a window, then one minute of clock slack.
+    expect(ttl.minuteWindow).toBe(60_000 + 60_000);
+    expect(ttl.dayWindow).toBe(86_400_000 + 60_000);
     expect(ttl.leases).toBe(660_000);
     expect(ttl.dayBudget).toBe(14 * 3_600_000 - 30_000 + 60_000);
     expect(ttl.monthBudget).toBe(5 * 86_400_000 + ttl.dayBudget);

@@ -1,20 +1,29 @@
 import { RedisScript } from "./redis-script.js";
+import { BUCKETS, DAY_WINDOW, MINUTE_WINDOW } from "./sliding-window.js";
+
+/** Values the admit script answers per scope: used / ms until room / ms until empty of 3 windows, then 3. */
+export const ADMIT_VALUES_PER_SCOPE = 12;
 
 /**
  * One admission over every scope, atomically: read all counters, and only if no scope refuses,
- * count the request and take the leases. Comparisons mirror refusals.ts.
+ * count the request and take the leases. Comparisons mirror refusals.ts; windows are read as
+ * bucket-ring.ts reads them (sliding-window.ts says what they promise).
  *
- * KEYS: per scope, the 9 keys of redis-keys.ts admitKeys().
- * ARGV: now ms, previous-minute weight, previous-day weight, lease id, lease expiry ms,
+ * KEYS: per scope, the 6 keys of redis-keys.ts admitKeys().
+ * ARGV: now ms, minute bucket index, day bucket index, lease id, lease expiry ms,
  *       TTLs (ms) of leases / minute windows / day windows, then per scope 6 limits in the order
  *       rpm, tpm, rpd, concurrency, usd/day, usd/month ("" = not set).
  * Returns: allowed (1/0), index of the first refusing scope (1-based, 0 if none), its reason, then
- *          per scope 9 strings: rpm cur, rpm prev, tpm cur, tpm prev, rpd cur, rpd prev, leases,
- *          usd today, usd this month — as read before this admission counted.
+ *          per scope 12 values: for rpm, tpm and rpd each the count, ms until it is below the limit,
+ *          ms until it is empty; then leases, usd today, usd this month — as read before this
+ *          admission counted.
  */
 export const admitScript = new RedisScript(`
-local KEYS_PER_SCOPE, LIMITS_PER_SCOPE, GLOBAL_ARGS = 9, 6, 8
-local now, minuteWeight, dayWeight = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local BUCKETS = ${BUCKETS}
+local MINUTE_BUCKET_MS, MINUTE_MS = ${MINUTE_WINDOW.bucketMs}, ${MINUTE_WINDOW.lengthMs}
+local DAY_BUCKET_MS, DAY_MS = ${DAY_WINDOW.bucketMs}, ${DAY_WINDOW.lengthMs}
+local KEYS_PER_SCOPE, LIMITS_PER_SCOPE, GLOBAL_ARGS = 6, 6, 8
+local now, minuteBucket, dayBucket = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local leaseId, leaseExpiresAt = ARGV[4], ARGV[5]
 local leasesTtl, minuteTtl, dayTtl = ARGV[6], ARGV[7], ARGV[8]
 
@@ -26,6 +35,44 @@ local function limit(s, slot)
 end
 local function read(k) return redis.call('GET', k) or '0' end
 
+-- A window hash (bucket index -> count): the live count, ms until it is below lim, ms until it
+-- is empty. A bucket counts until one window after it began; older ones are deleted here.
+local function window(k, bucket, bucketMs, lengthMs, lim)
+  local oldest = tonumber(bucket) - BUCKETS + 1
+  local fields = redis.call('HGETALL', k)
+  local stale, used, newest = {}, 0, nil
+  for i = 1, #fields, 2 do
+    local index = tonumber(fields[i])
+    if index < oldest then
+      stale[#stale + 1] = fields[i]
+    else
+      used = used + tonumber(fields[i + 1])
+      if newest == nil or index > newest then newest = index end
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', k, unpack(stale)) end
+  local untilRoom, untilEmpty = 0, 0
+  if newest ~= nil and used > 0 then untilEmpty = newest * bucketMs + lengthMs - now end
+  if used >= lim then
+    -- Only a refusal needs the buckets in order, oldest first.
+    local live = {}
+    for i = 1, #fields, 2 do
+      local index = tonumber(fields[i])
+      if index >= oldest then live[#live + 1] = {index, tonumber(fields[i + 1])} end
+    end
+    table.sort(live, function(a, b) return a[1] < b[1] end)
+    local left = used
+    for _, b in ipairs(live) do
+      left = left - b[2]
+      if left < lim then
+        untilRoom = b[1] * bucketMs + lengthMs - now
+        break
+      end
+    end
+  end
+  return used, untilRoom, untilEmpty
+end
+
 local result = {1, 0, ''}
 local function refuse(s, reason)
   if result[1] == 1 then result = {0, s, reason} end
@@ -33,50 +80,51 @@ end
 
 local usage = {}
 for s = 1, #KEYS / KEYS_PER_SCOPE do
-  local u = {'0', '0', '0', '0', '0', '0', '0', '0', '0'}
+  local u = {0, 0, 0, 0, 0, 0, 0, 0, 0, '0', '0', '0'}
   local rpm, tpm, rpd, conc, usdDay, usdMonth = limit(s, 1), limit(s, 2), limit(s, 3), limit(s, 4), limit(s, 5), limit(s, 6)
   if rpm then
-    u[1], u[2] = read(key(s, 1)), read(key(s, 2))
-    if tonumber(u[2]) * minuteWeight + tonumber(u[1]) + 1 > rpm then refuse(s, 'requests_per_minute') end
+    u[1], u[2], u[3] = window(key(s, 1), minuteBucket, MINUTE_BUCKET_MS, MINUTE_MS, rpm)
+    if u[1] >= rpm then refuse(s, 'requests_per_minute') end
   end
   if tpm then
-    u[3], u[4] = read(key(s, 3)), read(key(s, 4))
-    if tonumber(u[4]) * minuteWeight + tonumber(u[3]) >= tpm then refuse(s, 'tokens_per_minute') end
+    u[4], u[5], u[6] = window(key(s, 2), minuteBucket, MINUTE_BUCKET_MS, MINUTE_MS, tpm)
+    if u[4] >= tpm then refuse(s, 'tokens_per_minute') end
   end
   if rpd then
-    u[5], u[6] = read(key(s, 5)), read(key(s, 6))
-    if tonumber(u[6]) * dayWeight + tonumber(u[5]) + 1 > rpd then refuse(s, 'requests_per_day') end
+    u[7], u[8], u[9] = window(key(s, 3), dayBucket, DAY_BUCKET_MS, DAY_MS, rpd)
+    if u[7] >= rpd then refuse(s, 'requests_per_day') end
   end
   if conc then
     -- Leases of a gateway that died are dropped here, once their expiry has passed.
-    redis.call('ZREMRANGEBYSCORE', key(s, 7), '-inf', now)
-    u[7] = tostring(redis.call('ZCARD', key(s, 7)))
-    if tonumber(u[7]) + 1 > conc then refuse(s, 'concurrency') end
+    redis.call('ZREMRANGEBYSCORE', key(s, 4), '-inf', now)
+    u[10] = tostring(redis.call('ZCARD', key(s, 4)))
+    if tonumber(u[10]) + 1 > conc then refuse(s, 'concurrency') end
   end
   if usdDay then
-    u[8] = read(key(s, 8))
-    if tonumber(u[8]) >= usdDay then refuse(s, 'budget_day') end
+    u[11] = read(key(s, 5))
+    if tonumber(u[11]) >= usdDay then refuse(s, 'budget_day') end
   end
   if usdMonth then
-    u[9] = read(key(s, 9))
-    if tonumber(u[9]) >= usdMonth then refuse(s, 'budget_month') end
+    u[12] = read(key(s, 6))
+    if tonumber(u[12]) >= usdMonth then refuse(s, 'budget_month') end
   end
-  for i = 1, KEYS_PER_SCOPE do usage[#usage + 1] = u[i] end
+  -- As strings: a Lua number becomes an integer reply, which would truncate a spend in dollars.
+  for i = 1, ${ADMIT_VALUES_PER_SCOPE} do usage[#usage + 1] = tostring(u[i]) end
 end
 
 if result[1] == 1 then
   for s = 1, #KEYS / KEYS_PER_SCOPE do
     if limit(s, 1) then
-      redis.call('INCR', key(s, 1))
+      redis.call('HINCRBY', key(s, 1), minuteBucket, 1)
       redis.call('PEXPIRE', key(s, 1), minuteTtl)
     end
     if limit(s, 3) then
-      redis.call('INCR', key(s, 5))
-      redis.call('PEXPIRE', key(s, 5), dayTtl)
+      redis.call('HINCRBY', key(s, 3), dayBucket, 1)
+      redis.call('PEXPIRE', key(s, 3), dayTtl)
     end
     if limit(s, 4) then
-      redis.call('ZADD', key(s, 7), leaseExpiresAt, leaseId)
-      redis.call('PEXPIRE', key(s, 7), leasesTtl)
+      redis.call('ZADD', key(s, 4), leaseExpiresAt, leaseId)
+      redis.call('PEXPIRE', key(s, 4), leasesTtl)
     end
   end
 end
@@ -86,23 +134,23 @@ return result
 `);
 
 /**
- * Records a finished request: tokens into the current minute, cost into the day and month, and
- * releases the lease.
+ * Records a finished request: tokens into the current minute's bucket, cost into the day and
+ * month, and releases the lease.
  *
  * KEYS: per scope, the 4 keys of redis-keys.ts finishKeys().
  * ARGV: lease id, tokens (integer), cost (USD, decimal), TTLs (ms) of minute windows / day budget /
- *       month budget, then per scope a 4-character flag string ("1" = this scope has the limit) for
- *       tpm, concurrency, usd/day, usd/month.
+ *       month budget, minute bucket index, then per scope a 4-character flag string ("1" = this
+ *       scope has the limit) for tpm, concurrency, usd/day, usd/month.
  */
 export const finishScript = new RedisScript(`
 local leaseId, tokens, cost = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local minuteTtl, dayTtl, monthTtl = ARGV[4], ARGV[5], ARGV[6]
+local minuteTtl, dayTtl, monthTtl, minuteBucket = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local spent = tonumber(cost) > 0
 for s = 1, #KEYS / 4 do
-  local flags = ARGV[6 + s]
+  local flags = ARGV[7 + s]
   local base = (s - 1) * 4
   if string.sub(flags, 1, 1) == '1' and tokens > 0 then
-    redis.call('INCRBY', KEYS[base + 1], tokens)
+    redis.call('HINCRBY', KEYS[base + 1], minuteBucket, tokens)
     redis.call('PEXPIRE', KEYS[base + 1], minuteTtl)
   end
   if string.sub(flags, 2, 2) == '1' then redis.call('ZREM', KEYS[base + 2], leaseId) end

@@ -2,10 +2,10 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { LimitStore, StoreVerdict } from "./limit-store.js";
 import { refusalReasons, type Scope, type Usage } from "./limiter.js";
-import { ADMIT_KEYS_PER_SCOPE, admitKeys, finishKeys, keyTtls } from "./redis-keys.js";
-import { admitScript, finishScript } from "./redis-scripts.js";
+import { admitKeys, finishKeys, keyTtls } from "./redis-keys.js";
+import { ADMIT_VALUES_PER_SCOPE, admitScript, finishScript } from "./redis-scripts.js";
 import type { ScopeUsage } from "./scope-usage.js";
-import { previousWeight } from "./sliding-window.js";
+import { bucketIndex, DAY_WINDOW, MINUTE_WINDOW } from "./sliding-window.js";
 import type { Timing } from "./timing.js";
 
 /** Counters in Redis, shared by every gateway replica; one script round trip per admit and per finish. */
@@ -23,8 +23,8 @@ export class RedisStore implements LimitStore {
     const keys = scopes.flatMap((scope) => admitKeys(this.prefix, scope.id, t));
     const args = [
       String(t.now),
-      String(previousWeight(t.minute)),
-      String(previousWeight(t.day)),
+      String(bucketIndex(t.now, MINUTE_WINDOW)),
+      String(bucketIndex(t.now, DAY_WINDOW)),
       leaseId,
       String(t.now + this.leaseTtlMs),
       String(ttl.leases),
@@ -45,6 +45,7 @@ export class RedisStore implements LimitStore {
       String(ttl.minuteWindow),
       String(ttl.dayBudget),
       String(ttl.monthBudget),
+      String(bucketIndex(t.now, MINUTE_WINDOW)),
       ...scopes.map(finishFlags),
     ];
     await finishScript.run(
@@ -81,10 +82,10 @@ const admitReply = z.tuple([z.union([z.literal(0), z.literal(1)]), z.number().in
 
 function parseAdmitReply(reply: unknown, scopes: readonly Scope[]): StoreVerdict {
   const [allowed, refusedIndex, reason, ...counts] = admitReply.parse(reply);
-  if (counts.length !== scopes.length * ADMIT_KEYS_PER_SCOPE) {
+  if (counts.length !== scopes.length * ADMIT_VALUES_PER_SCOPE) {
     throw new Error(`limit store: admit script answered ${counts.length} counts for ${scopes.length} scopes`);
   }
-  const usages = scopes.map((_, i) => usageFrom(counts.slice(i * ADMIT_KEYS_PER_SCOPE)));
+  const usages = scopes.map((_, i) => usageFrom(counts.slice(i * ADMIT_VALUES_PER_SCOPE)));
   const scope = scopes[refusedIndex - 1];
   const known = refusalReasons.find((r) => r === reason);
   const refusedBy =
@@ -92,21 +93,18 @@ function parseAdmitReply(reply: unknown, scopes: readonly Scope[]): StoreVerdict
   return { admitted: allowed === 1, usages, ...(refusedBy && { refusedBy }) };
 }
 
-function usageFrom([
-  rpmCur = 0,
-  rpmPrev = 0,
-  tpmCur = 0,
-  tpmPrev = 0,
-  rpdCur = 0,
-  rpdPrev = 0,
-  leases = 0,
-  day = 0,
-  month = 0,
-]: number[]): ScopeUsage {
+const windowFrom = ([used = 0, msUntilRoom = 0, msUntilEmpty = 0]: number[]) => ({
+  used,
+  msUntilRoom,
+  msUntilEmpty,
+});
+
+function usageFrom(values: number[]): ScopeUsage {
+  const [leases = 0, day = 0, month = 0] = values.slice(9);
   return {
-    requestsPerMinute: { current: rpmCur, previous: rpmPrev },
-    tokensPerMinute: { current: tpmCur, previous: tpmPrev },
-    requestsPerDay: { current: rpdCur, previous: rpdPrev },
+    requestsPerMinute: windowFrom(values.slice(0, 3)),
+    tokensPerMinute: windowFrom(values.slice(3, 6)),
+    requestsPerDay: windowFrom(values.slice(6, 9)),
     concurrent: leases,
     spentTodayUsd: day,
     spentThisMonthUsd: month,

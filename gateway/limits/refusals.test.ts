@@ -8,14 +8,25 @@ const t = timingAt(Date.UTC(2026, 0, 1, 23, 0, 0));
 describe("scopeRefusals", () => {
   it("refuses a request that would exceed the limit, not one that reaches it", () => {
     const scope = { id: "key:a", limits: { requestsPerMinute: 3 } };
-    const at = (current: number) => ({ ...emptyUsage(), requestsPerMinute: { previous: 0, current } });
+    const at = (used: number) => ({
+      ...emptyUsage(),
+      requestsPerMinute: { used, msUntilRoom: used < 3 ? 0 : 1_500, msUntilEmpty: 30_000 },
+    });
     expect(scopeRefusals(scope, at(2), t)).toEqual([]);
-    expect(scopeRefusals(scope, at(3), t).map((r) => r.reason)).toEqual(["requests_per_minute"]);
+    const [refusal] = scopeRefusals(scope, at(3), t);
+    expect(refusal).toMatchObject({
+      reason: "requests_per_minute",
+      retryAfterMs: 1_500,
+      retryAfterSeconds: 2,
+    });
   });
 
   it("refuses tokens once the recorded count reaches the limit", () => {
     const scope = { id: "key:a", limits: { tokensPerMinute: 100 } };
-    const at = (current: number) => ({ ...emptyUsage(), tokensPerMinute: { previous: 0, current } });
+    const at = (used: number) => ({
+      ...emptyUsage(),
+      tokensPerMinute: { used, msUntilRoom: used < 100 ? 0 : 400, msUntilEmpty: 50_000 },
+    });
     expect(scopeRefusals(scope, at(99), t)).toEqual([]);
     expect(scopeRefusals(scope, at(100), t).map((r) => r.reason)).toEqual(["tokens_per_minute"]);
   });
@@ -23,7 +34,12 @@ describe("scopeRefusals", () => {
   it("refuses budgets once spend reaches them, until the period ends", () => {
     const scope = { id: "policy:p", budget: { usdPerDay: 2 } };
     const [refusal] = scopeRefusals(scope, { ...emptyUsage(), spentTodayUsd: 2 }, t);
-    expect(refusal).toMatchObject({ reason: "budget_day", retryAfterSeconds: 3600, scope: "policy:p" });
+    expect(refusal).toMatchObject({
+      reason: "budget_day",
+      retryAfterMs: 3_600_000,
+      retryAfterSeconds: 3600,
+      scope: "policy:p",
+    });
   });
 });
 

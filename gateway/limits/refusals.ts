@@ -1,12 +1,15 @@
 import type { RefusalReason, Scope } from "./limiter.js";
 import type { ScopeUsage } from "./scope-usage.js";
-import { msUntilAtMost, slidingCount, type WindowCounts, type WindowPosition } from "./sliding-window.js";
+import type { WindowUsage } from "./sliding-window.js";
 import type { Timing } from "./timing.js";
 
 /** Why one scope refuses, before headers are attached. */
 export interface ScopeRefusal {
   reason: RefusalReason;
   scope: string;
+  /** When the refused request would be admitted, if nothing else is admitted first (`retry-after-ms`). */
+  retryAfterMs: number;
+  /** The same, rounded up to whole seconds and at least 1 (`retry-after`). */
   retryAfterSeconds: number;
   message: string;
 }
@@ -19,15 +22,9 @@ export interface ScopeRefusal {
 export function scopeRefusals(scope: Scope, usage: ScopeUsage, t: Timing): ScopeRefusal[] {
   const { limits = {}, budget = {} } = scope;
   const found = [
-    windowRefusal(
-      scope.id,
-      "requests_per_minute",
-      limits.requestsPerMinute,
-      usage.requestsPerMinute,
-      t.minute,
-    ),
-    windowRefusal(scope.id, "tokens_per_minute", limits.tokensPerMinute, usage.tokensPerMinute, t.minute),
-    windowRefusal(scope.id, "requests_per_day", limits.requestsPerDay, usage.requestsPerDay, t.day),
+    windowRefusal(scope.id, "requests_per_minute", limits.requestsPerMinute, usage.requestsPerMinute),
+    windowRefusal(scope.id, "tokens_per_minute", limits.tokensPerMinute, usage.tokensPerMinute),
+    windowRefusal(scope.id, "requests_per_day", limits.requestsPerDay, usage.requestsPerDay),
     concurrencyRefusal(scope.id, limits.maxConcurrentRequests, usage.concurrent),
     budgetRefusal(scope.id, "budget_day", budget.usdPerDay, usage.spentTodayUsd, t.msToNextDay),
     budgetRefusal(scope.id, "budget_month", budget.usdPerMonth, usage.spentThisMonthUsd, t.msToNextMonth),
@@ -45,7 +42,7 @@ export function longestRefusal(scopes: readonly Scope[], usages: readonly ScopeU
     const usage = usages[i];
     if (usage === undefined) return;
     for (const refusal of scopeRefusals(scope, usage, t)) {
-      if (chosen === undefined || refusal.retryAfterSeconds > chosen.retryAfterSeconds) chosen = refusal;
+      if (chosen === undefined || refusal.retryAfterMs > chosen.retryAfterMs) chosen = refusal;
     }
   });
   return chosen;
@@ -63,21 +60,18 @@ function windowRefusal(
   scope: string,
   reason: keyof typeof windowLabels,
   limit: number | undefined,
-  counts: WindowCounts,
-  pos: WindowPosition,
+  window: WindowUsage,
 ): ScopeRefusal | undefined {
-  if (limit === undefined) return undefined;
-  const used = slidingCount(counts, pos);
-  // A request needs room for itself; tokens are only known afterwards, so they refuse once the
-  // recorded count has reached the limit.
-  const full = reason === "tokens_per_minute" ? used >= limit : used + 1 > limit;
-  if (!full) return undefined;
-  const retryAfterSeconds = toRetrySeconds(msUntilAtMost(counts, pos, limit - 1));
+  // Requests and tokens alike are admitted while the count is below the limit: a request needs
+  // room for itself, and its tokens are only known once it ends.
+  if (limit === undefined || window.used < limit) return undefined;
+  const retryAfterSeconds = toRetrySeconds(window.msUntilRoom);
   return {
     reason,
     scope,
+    retryAfterMs: Math.max(1, Math.ceil(window.msUntilRoom)),
     retryAfterSeconds,
-    message: `Rate limit reached for ${windowLabels[reason]} on ${scope}: limit ${limit}, used ${Math.ceil(used)}. Please try again in ${retryAfterSeconds}s.`,
+    message: `Rate limit reached for ${windowLabels[reason]} on ${scope}: limit ${limit}, used ${window.used}. Please try again in ${retryAfterSeconds}s.`,
   };
 }
 
@@ -91,6 +85,7 @@ function concurrencyRefusal(
     reason: "concurrency",
     scope,
     // A lease frees whenever a request ends, which we cannot predict; a second is a fair poll.
+    retryAfterMs: 1000,
     retryAfterSeconds: 1,
     message: `Too many concurrent requests on ${scope}: limit ${limit}. Please try again when a request finishes.`,
   };
@@ -109,6 +104,7 @@ function budgetRefusal(
   return {
     reason,
     scope,
+    retryAfterMs: Math.max(1, Math.ceil(msToReset)),
     retryAfterSeconds: toRetrySeconds(msToReset),
     message: `The ${period} budget of $${limitUsd} on ${scope} is spent ($${spentUsd.toFixed(2)}). It resets ${resets}.`,
   };

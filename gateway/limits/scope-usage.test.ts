@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyUsage, enforcedScopes, withAdmission } from "./scope-usage.js";
+import { timingAt } from "./timing.js";
 
 describe("enforcedScopes", () => {
   it("keeps scopes that constrain something, each id once", () => {
@@ -20,9 +21,12 @@ describe("withAdmission", () => {
     const after = withAdmission(
       { id: "key:a", limits: { requestsPerMinute: 2, maxConcurrentRequests: 1 } },
       emptyUsage(),
+      timingAt(Date.UTC(2026, 0, 1, 12, 0, 30, 250)),
     );
-    expect(after.requestsPerMinute.current).toBe(1);
-    expect(after.requestsPerDay.current).toBe(0);
+    expect(after.requestsPerMinute.used).toBe(1);
+    // Counted in the bucket of second :30, which stops counting at 12:01:30.000.
+    expect(after.requestsPerMinute.msUntilEmpty).toBe(59_750);
+    expect(after.requestsPerDay.used).toBe(0);
     expect(after.concurrent).toBe(1);
   });
 });

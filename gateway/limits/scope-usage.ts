@@ -1,33 +1,49 @@
 import type { Scope } from "./limiter.js";
-import type { WindowCounts } from "./sliding-window.js";
+import {
+  bucketExpiry,
+  bucketIndex,
+  DAY_WINDOW,
+  emptyWindow,
+  MINUTE_WINDOW,
+  type WindowSpec,
+  type WindowUsage,
+} from "./sliding-window.js";
+import type { Timing } from "./timing.js";
 
 /** What a store knows about one scope at admission: the counters its limits are checked against. */
 export interface ScopeUsage {
-  requestsPerMinute: WindowCounts;
-  tokensPerMinute: WindowCounts;
-  requestsPerDay: WindowCounts;
+  requestsPerMinute: WindowUsage;
+  tokensPerMinute: WindowUsage;
+  requestsPerDay: WindowUsage;
   concurrent: number;
   spentTodayUsd: number;
   spentThisMonthUsd: number;
 }
 
 export const emptyUsage = (): ScopeUsage => ({
-  requestsPerMinute: { previous: 0, current: 0 },
-  tokensPerMinute: { previous: 0, current: 0 },
-  requestsPerDay: { previous: 0, current: 0 },
+  requestsPerMinute: emptyWindow(),
+  tokensPerMinute: emptyWindow(),
+  requestsPerDay: emptyWindow(),
   concurrent: 0,
   spentTodayUsd: 0,
   spentThisMonthUsd: 0,
 });
 
 /** The usage once this admission is counted, for the headers of an allowed request. */
-export function withAdmission(scope: Scope, usage: ScopeUsage): ScopeUsage {
-  const plus = (counts: WindowCounts, limit: number | undefined) =>
-    limit === undefined ? counts : { ...counts, current: counts.current + 1 };
+export function withAdmission(scope: Scope, usage: ScopeUsage, t: Timing): ScopeUsage {
+  // The request lands in the bucket of `now`, the newest one: the window is empty once it expires.
+  const plus = (window: WindowUsage, limit: number | undefined, spec: WindowSpec): WindowUsage =>
+    limit === undefined
+      ? window
+      : {
+          ...window,
+          used: window.used + 1,
+          msUntilEmpty: Math.max(window.msUntilEmpty, bucketExpiry(bucketIndex(t.now, spec), spec) - t.now),
+        };
   return {
     ...usage,
-    requestsPerMinute: plus(usage.requestsPerMinute, scope.limits?.requestsPerMinute),
-    requestsPerDay: plus(usage.requestsPerDay, scope.limits?.requestsPerDay),
+    requestsPerMinute: plus(usage.requestsPerMinute, scope.limits?.requestsPerMinute, MINUTE_WINDOW),
+    requestsPerDay: plus(usage.requestsPerDay, scope.limits?.requestsPerDay, DAY_WINDOW),
     concurrent: usage.concurrent + (scope.limits?.maxConcurrentRequests === undefined ? 0 : 1),
   };
 }

@@ -1,54 +1,58 @@
 /**
- * Per-minute and per-day limits use the sliding-window approximation: two fixed windows, the
- * previous one weighted by how much of it still overlaps the sliding window. Unlike plain fixed
- * windows it does not let a caller spend a whole limit at the end of one window and again at the
- * start of the next (2× the limit within seconds), and unlike a log of timestamps it costs two
- * counters per limit — two integer keys in Redis that every replica can update atomically. Within a
- * fresh window it admits exactly the limit; across a boundary it assumes the previous window's
- * requests were spread evenly, so it can be off by a fraction of a request, never by a window.
+ * Per-minute and per-day limits (of requests and of tokens) count in a sliding window made of
+ * BUCKETS buckets, each 1/60 of the window — 1 s of a minute, 24 min of a day — aligned to the
+ * epoch. A request (or a finished request's tokens) is added to the bucket of the instant it is
+ * recorded, and that bucket stops counting exactly one window length after the bucket began. A
+ * request is admitted while the window's count is below the limit. For a limit L over a window W
+ * with buckets of g = W/60, that promises:
+ *
+ *  - Admitted again within W: whatever is counted stops counting at most W after it was recorded
+ *    (and at least W − g after), so a caller at the limit is admitted again no later than W after
+ *    the oldest request still counted — for a minute, within 60 s.
+ *  - Never more than L admitted requests within any span of W − g (59 s of a minute, 23 h 36 min
+ *    of a day): within such a span every earlier request is still counted when a later one is
+ *    checked. That is the granularity: across a span a little longer, the requests of one bucket's
+ *    last moments and those admitted just after it expires can both fall inside.
+ *  - Tokens are only known once a request ends, so a request is admitted while the recorded
+ *    tokens are below L, and the count can pass L by what the requests in flight then use.
+ *  - `retry-after-ms` is the instant the refused request would be admitted (1 ms earlier is still
+ *    refused), `retry-after` the same rounded up to whole seconds, and `x-ratelimit-reset-*` the
+ *    instant nothing now counted is counted any more — provided nothing else is admitted meanwhile.
+ *
+ * The cost is a bounded one: at most 60 counters per limit and scope, a hash of at most 60 fields
+ * in Redis that one Lua script reads and updates atomically for every replica, or a ring of 60
+ * slots in memory. redis-scripts.ts mirrors bucket-ring.ts.
  */
-
-export interface WindowCounts {
-  previous: number;
-  current: number;
-}
-
-export interface WindowPosition {
-  /** Which fixed window `now` falls in (epoch ms / length). */
-  index: number;
-  elapsedMs: number;
-  lengthMs: number;
-}
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
+export const BUCKETS = 60;
 
-export function windowPosition(now: number, lengthMs: number): WindowPosition {
-  const index = Math.floor(now / lengthMs);
-  return { index, elapsedMs: now - index * lengthMs, lengthMs };
+export interface WindowSpec {
+  lengthMs: number;
+  bucketMs: number;
 }
 
-/** Weight of the previous window now; the Redis script receives this number rather than recomputing it. */
-export const previousWeight = (pos: WindowPosition) => 1 - pos.elapsedMs / pos.lengthMs;
+export const MINUTE_WINDOW: WindowSpec = { lengthMs: MINUTE_MS, bucketMs: MINUTE_MS / BUCKETS };
+export const DAY_WINDOW: WindowSpec = { lengthMs: DAY_MS, bucketMs: DAY_MS / BUCKETS };
 
-export const slidingCount = (counts: WindowCounts, pos: WindowPosition) =>
-  counts.previous * previousWeight(pos) + counts.current;
-
-/** Milliseconds until the sliding count drops to `headroom` or below (0 if it already has). */
-export function msUntilAtMost(counts: WindowCounts, pos: WindowPosition, headroom: number): number {
-  const rest = pos.lengthMs - pos.elapsedMs;
-  if (counts.current > headroom) {
-    // Only the next window helps: there this window's count decays linearly from full weight.
-    return rest + pos.lengthMs * (1 - Math.max(0, headroom) / counts.current);
-  }
-  if (counts.previous <= 0) return 0;
-  const fraction = 1 - (headroom - counts.current) / counts.previous;
-  return Math.max(0, fraction * pos.lengthMs - pos.elapsedMs);
+/** What a store reads from one window at one instant. */
+export interface WindowUsage {
+  /** Counted now. */
+  used: number;
+  /** Milliseconds until the count is below the limit again (0 if it already is). */
+  msUntilRoom: number;
+  /** Milliseconds until nothing counted now is counted any more (0 if nothing is). */
+  msUntilEmpty: number;
 }
 
-/** Milliseconds until the count is back to zero, which is what OpenAI's `x-ratelimit-reset-*` report. */
-export function msUntilDrained(counts: WindowCounts, pos: WindowPosition): number {
-  const rest = pos.lengthMs - pos.elapsedMs;
-  if (counts.current > 0) return rest + pos.lengthMs;
-  return counts.previous > 0 ? rest : 0;
-}
+export const emptyWindow = (): WindowUsage => ({ used: 0, msUntilRoom: 0, msUntilEmpty: 0 });
+
+/** The bucket that the instant `now` (epoch ms) falls in. */
+export const bucketIndex = (now: number, spec: WindowSpec) => Math.floor(now / spec.bucketMs);
+
+/** The oldest bucket still counted at `now`: buckets before it have expired. */
+export const oldestLiveBucket = (now: number, spec: WindowSpec) => bucketIndex(now, spec) - BUCKETS + 1;
+
+/** The instant (epoch ms) bucket `index` stops counting: one window after it began. */
+export const bucketExpiry = (index: number, spec: WindowSpec) => index * spec.bucketMs + spec.lengthMs;

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Scope } from "./limiter.js";
+import { MemoryStore } from "./memory-store.js";
+import { RedisStore } from "./redis-store.js";
+import { DAY_MS, MINUTE_MS } from "./sliding-window.js";
+import { timingAt } from "./timing.js";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `kuberelay-test:${randomUUID()}:`;
+const redis = new Redis(REDIS_URL);
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+/**
+ * The admit script mirrors bucket-ring.ts: the same traffic through both stores must get the same
+ * verdicts and read the same windows, to the millisecond.
+ */
+describe("memory and Redis stores agree (the admit script mirrors bucket-ring.ts)", () => {
+  const step = fc.record({
+    gap: fc.oneof(
+      fc.integer({ min: 0, max: 1_500 }),
+      fc.integer({ min: 0, max: 2 * MINUTE_MS }),
+      fc.constant(Math.floor(DAY_MS / 7)),
+    ),
+    tokens: fc.integer({ min: 0, max: 40 }),
+  });
+  const traffic = fc.record({
+    start: fc.integer({ min: 0, max: DAY_MS }),
+    limits: fc.record({
+      requestsPerMinute: fc.integer({ min: 1, max: 5 }),
+      tokensPerMinute: fc.integer({ min: 1, max: 100 }),
+      requestsPerDay: fc.integer({ min: 1, max: 12 }),
+    }),
+    steps: fc.array(step, { minLength: 1, maxLength: 30 }),
+  });
+
+  it("on arbitrary traffic: same verdicts, same windows to the millisecond", async () => {
+    await fc.assert(
+      fc.asyncProperty(traffic, async ({ start, limits, steps }) => {
+        const memory = new MemoryStore(600_000);
+        const shared = new RedisStore(redis, prefix, 600_000);
+        const scopes: Scope[] = [{ id: `key:ns/${randomUUID()}`, limits }];
+        let now = Date.UTC(2026, 0, 1) + start;
+        for (const { gap, tokens } of steps) {
+          now += gap;
+          const t = timingAt(now);
+          const [inMemory, inRedis] = [
+            await memory.admit(scopes, t, "l"),
+            await shared.admit(scopes, t, "l"),
+          ];
+          expect(inRedis.admitted).toBe(inMemory.admitted);
+          expect(inRedis.usages).toEqual(inMemory.usages);
+          expect(inRedis.refusedBy?.reason).toBe(inMemory.refusedBy?.reason);
+          if (!inMemory.admitted) continue;
+          const usage = { inputTokens: tokens, outputTokens: 0, costUsd: 0 };
+          await memory.finish(scopes, t, "l", usage);
+          await shared.finish(scopes, t, "l", usage);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 30_000);
+});
