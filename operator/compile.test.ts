@@ -174,6 +174,26 @@ describe("compile", () => {
     expect(Object.values(publicKey.draft.providers).every((p) => !("allowPrivateNetwork" in p))).toBe(true);
   });
 
+  it("issue 10: plain http to a public host needs allowInsecureHttp, which reaches the gateway", () => {
+    const pk = providerKey("team-a", "openai", {
+      baseURL: "http://93.184.216.34/v1",
+      allowPrivateNetwork: true,
+    });
+    const r = compile(sources({ providerKeys: [pk] }));
+    expect(readyOf(r, "ProviderKey/team-a/openai")).toMatchObject({
+      status: "False",
+      reason: "InsecureHttp",
+    });
+    expect(r.draft.providers["team-a/openai"]).toBeUndefined();
+    const allowed = compile(
+      sources({
+        providerKeys: [{ ...pk, spec: { ...pk.spec, allowPrivateNetwork: false, allowInsecureHttp: true } }],
+      }),
+    );
+    expect(readyOf(allowed, "ProviderKey/team-a/openai")?.status).toBe("True");
+    expect(allowed.draft.providers["team-a/openai"]?.allowInsecureHttp).toBe(true);
+  });
+
   it("never puts a plaintext credential in a condition", () => {
     const r = compile(sources());
     expect(JSON.stringify([...r.conditions.values()])).not.toContain("sk-upstream");

@@ -2,7 +2,7 @@ import type { ConditionInput } from "../common/conditions.js";
 import type { CompiledKey, CompiledPolicy, CompiledProvider } from "../common/config/gateway-config.js";
 import { hashRelayKey, relayKeyFingerprint, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { matchesLabelSelector } from "../common/kube/label-selector.js";
-import { isPrivateNetworkURL } from "../common/net/private-address.js";
+import { baseURLRefusal } from "../common/net/base-url-policy.js";
 import type { Policy } from "../common/schemas/policy.js";
 import type { ProviderKey } from "../common/schemas/provider-key.js";
 import {
@@ -103,14 +103,15 @@ function compileProvider(
     provider: spec.provider,
     ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
     ...(spec.allowPrivateNetwork ? { allowPrivateNetwork: true as const } : {}),
+    ...(spec.allowInsecureHttp ? { allowInsecureHttp: true as const } : {}),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.pricing ? { pricing: spec.pricing } : {}),
     ...(spec.perNamespace ? { perNamespace: spec.perNamespace } : {}),
   };
-  if (spec.baseURL && !spec.allowPrivateNetwork && isPrivateNetworkURL(spec.baseURL)) {
-    const msg =
-      "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it";
-    return { conds: [resolved(false, "PrivateNetwork", msg), ready(false, "PrivateNetwork", msg)] };
+  const refusal = baseURLRefusal(spec);
+  if (refusal) {
+    const { reason, message } = refusal;
+    return { conds: [resolved(false, reason, message), ready(false, reason, message)] };
   }
   const ref = spec.credentials.secretKeyRef;
   if (!ref) {

@@ -73,7 +73,15 @@ export const providerKeySpecSchema = withCrossFieldRules(
     allowPrivateNetwork: z
       .boolean()
       .optional()
-      .describe("Allow a baseURL that is plain http or a loopback, private or link-local address."),
+      .describe(
+        "Allow upstream connections to loopback, private and link-local addresses (checked on every address the baseURL's host resolves to), over https or plain http.",
+      ),
+    allowInsecureHttp: z
+      .boolean()
+      .optional()
+      .describe(
+        "Allow a plain http baseURL whose host is a public address: the provider credential then crosses the network unencrypted. Plain http to a private address needs only allowPrivateNetwork.",
+      ),
     region: z.string().max(64).optional().describe("Cloud region (Bedrock, Vertex)."),
     credentials: credentialsSchema,
     allowedNamespaces: labelSelectorSchema
@@ -96,10 +104,14 @@ export const providerKeySpecSchema = withCrossFieldRules(
       holds: (s) => s.baseURL === undefined || isHttpURL(s.baseURL),
     },
     {
-      rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
-      message: "baseURL must use https unless allowPrivateNetwork is true",
+      rule: "!has(self.baseURL) || self.baseURL.startsWith('https://') || (has(self.allowInsecureHttp) && self.allowInsecureHttp) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork)",
+      message:
+        "baseURL must use https unless allowInsecureHttp is true (or allowPrivateNetwork, for an upstream on a private network)",
       holds: (s) =>
-        s.baseURL === undefined || s.allowPrivateNetwork === true || s.baseURL.startsWith("https://"),
+        s.baseURL === undefined ||
+        s.baseURL.startsWith("https://") ||
+        s.allowInsecureHttp === true ||
+        s.allowPrivateNetwork === true,
     },
     {
       rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",
