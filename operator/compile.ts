@@ -1,5 +1,6 @@
 import type { ConditionInput } from "../common/conditions.js";
 import type { CompiledKey, CompiledPolicy, CompiledProvider } from "../common/config/gateway-config.js";
+import { checkBaseURL } from "../common/config/provider-base-url.js";
 import { hashRelayKey, relayKeyFingerprint, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { matchesLabelSelector } from "../common/kube/label-selector.js";
 import { baseURLRefusal } from "../common/net/base-url-policy.js";
@@ -99,9 +100,15 @@ function compileProvider(
   src: CompileSources,
 ): { provider?: DraftProvider; conds: ConditionInput[] } {
   const { spec } = pk;
+  const endpoint: { baseURL?: string; problem?: string } =
+    spec.baseURL === undefined ? {} : checkBaseURL(spec.provider, spec.baseURL);
+  if (endpoint.problem !== undefined) {
+    const msg = endpoint.problem;
+    return { conds: [resolved(false, "InvalidBaseURL", msg), ready(false, "InvalidBaseURL", msg)] };
+  }
   const base: DraftProvider = {
     provider: spec.provider,
-    ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+    ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
     ...(spec.allowPrivateNetwork ? { allowPrivateNetwork: true as const } : {}),
     ...(spec.allowInsecureHttp ? { allowInsecureHttp: true as const } : {}),
     ...(spec.region ? { region: spec.region } : {}),

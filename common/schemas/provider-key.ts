@@ -69,7 +69,9 @@ export const providerKeySpecSchema = withCrossFieldRules(
       .string()
       .max(2048)
       .optional()
-      .describe("Upstream endpoint; defaults to the provider's public API."),
+      .describe(
+        "Upstream endpoint: the base the gateway appends each call's path to; defaults to the provider's public API. openai: the API root with its version (https://api.openai.com/v1; a bare origin gets /v1). openai-compatible: the prefix the server's OpenAI paths sit under, usually ending in /v1. anthropic: the origin without /v1 (https://api.anthropic.com; a trailing /v1 is dropped). azure-openai: the resource root (https://my-resource.openai.azure.com; a trailing /openai is dropped). bedrock: https://bedrock-runtime.{region}.amazonaws.com. vertex: https://{region}-aiplatform.googleapis.com (a trailing /v1 is dropped). A URL that names an endpoint, or has a query, fragment or user name, is refused: Ready=False, reason InvalidBaseURL, with the expected form in the message.",
+      ),
     allowPrivateNetwork: z
       .boolean()
       .optional()
