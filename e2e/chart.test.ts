@@ -491,6 +491,16 @@ describe("helm chart", () => {
     expect(env(await operator("operator.maxHeapMiB=0"), "NODE_OPTIONS")).toBeUndefined();
   });
 
+  it("issue 10: caps the gateway's V8 heap at half its memory limit, and requests more than it idles at", async () => {
+    const gateway = async (...sets: string[]) =>
+      firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-gateway"));
+    const capped = await gateway();
+    expect(env(capped, "NODE_OPTIONS")?.value).toBe("--max-old-space-size=256");
+    expect(capped.resources?.limits?.memory).toBe("512Mi");
+    expect(capped.resources?.requests?.memory).toBe("256Mi");
+    expect(env(await gateway("gateway.maxHeapMiB=0"), "NODE_OPTIONS")).toBeUndefined();
+  });
+
   it("security: renders byte-identical manifests on every helm template run (GitOps)", async () => {
     const first = await render();
     const second = await render();

@@ -18,6 +18,7 @@ const firstKey = `krk_${randomBytes(32).toString("base64url")}`;
 let mock: MockProvider;
 let gateway: KuberelayProcess;
 let baseURL = "";
+let listening: Record<string, unknown> = {};
 /** The key the config holds now (the reload test swaps it). */
 let currentKey = firstKey;
 
@@ -44,6 +45,7 @@ beforeAll(async () => {
   );
   const line = await gateway.waitForLine((l) => l.msg === "listening");
   baseURL = `http://127.0.0.1:${line.port}/v1`;
+  listening = line;
 });
 
 afterAll(async () => {
@@ -53,6 +55,12 @@ afterAll(async () => {
 });
 
 const client = (apiKey: string) => new OpenAI({ apiKey, baseURL, maxRetries: 0 });
+
+it("issue 10: the listening line names the config directory, not a namespace and Secret", () => {
+  expect(listening.configDir).toBe(join(dir, "config"));
+  expect(listening).not.toHaveProperty("namespace");
+  expect(listening).not.toHaveProperty("configSecret");
+});
 const ask = (apiKey: string) =>
   client(apiKey).chat.completions.create({
     model: "gpt-4o-mini",

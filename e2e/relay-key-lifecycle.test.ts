@@ -504,14 +504,15 @@ describe("relay key lifecycle", () => {
         message: "budget.usdPerDay must not exceed budget.usdPerMonth",
       },
       {
-        name: "ProviderKey with an http:// baseURL and no allowPrivateNetwork",
+        name: "ProviderKey with an http:// baseURL and neither allowInsecureHttp nor allowPrivateNetwork",
         obj: providerKey({
           provider: "openai-compatible",
           baseURL: "http://llm.example.com/v1",
           credentials: { secretKeyRef: { name: "s", key: "k" } },
         }),
         schema: providerKeySpecSchema,
-        message: "baseURL must use https unless allowPrivateNetwork is true",
+        message:
+          "baseURL must use https unless allowInsecureHttp is true (or allowPrivateNetwork, for an upstream on a private network)",
       },
       {
         name: "ProviderKey whose baseURL is no http(s) URL",

@@ -95,6 +95,16 @@ describe("gateway OpenAI surfaces (in process)", () => {
     expect(sent.max_tokens).toBe(16);
   });
 
+  it("issue 10: a chat without a cap reaches an OpenAI-compatible upstream with max_tokens set to the limit", async () => {
+    const res = await client()
+      .chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    expect(res.response.headers.get("x-kuberelay-max-output-tokens")).toBe("clamped");
+    const sent = mock.requests.at(-1)?.body as Record<string, unknown>;
+    expect(sent.max_tokens).toBe(16);
+    expect(sent).not.toHaveProperty("max_completion_tokens");
+  });
+
   it("streams, with usage read but the extra usage chunk hidden", async () => {
     const stream = await client().chat.completions.create({
       model: "small-x",

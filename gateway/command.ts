@@ -15,6 +15,7 @@ import { callerTimeouts } from "./caller-timeouts.js";
 import { watchConfigSecret } from "./config-source.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
+import { type ConfigOrigin, listeningFields } from "./listening-fields.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createOpsApp } from "./ops-app.js";
 import type { InferenceDeps } from "./pipeline/handle-inference.js";
@@ -80,17 +81,20 @@ export async function runGateway(args: string[]): Promise<void> {
   const metrics = createGatewayMetrics();
   const snapshots = new SnapshotHolder();
   const configDir = values["config-dir"];
-  const namespace = ownNamespace(values.namespace);
-  const source = configDir
-    ? await watchConfigDir(configDir, snapshots, metrics, log)
-    : watchConfigSecret(
-        loadKubeConfig(),
-        { namespace, secretName: values["config-secret"] },
-        unwrapKeys(log, metrics),
-        snapshots,
-        metrics,
-        log,
-      );
+  const origin: ConfigOrigin = configDir
+    ? { configDir }
+    : { namespace: ownNamespace(values.namespace), configSecret: values["config-secret"] };
+  const source =
+    "configDir" in origin
+      ? await watchConfigDir(origin.configDir, snapshots, metrics, log)
+      : watchConfigSecret(
+          loadKubeConfig(),
+          { namespace: origin.namespace, secretName: origin.configSecret },
+          unwrapKeys(log, metrics),
+          snapshots,
+          metrics,
+          log,
+        );
 
   const redisUrl = values["redis-url"] ?? process.env.REDIS_URL;
   let lastStoreWarning = 0;
@@ -125,12 +129,7 @@ export async function runGateway(args: string[]): Promise<void> {
     onServerError: (err) => log.warn("inference port error", { error: err }),
   });
   const ops = await listen(createOpsApp(metrics, snapshots), Number(values["metrics-port"]), values.host);
-  log.info("listening", {
-    port: api.port,
-    metricsPort: ops.port,
-    namespace,
-    configSecret: values["config-secret"],
-  });
+  log.info("listening", listeningFields({ port: api.port, metricsPort: ops.port }, origin));
 
   onShutdown(log, async () => {
     await api.drain(Number(values["drain-seconds"]) * 1000);

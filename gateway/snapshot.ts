@@ -13,6 +13,8 @@ export interface RuntimeProvider {
   baseURL: string | undefined;
   /** Upstream connections may go to loopback, private and link-local addresses. */
   allowPrivateNetwork?: boolean;
+  /** Plain http upstream connections may go to public addresses. */
+  allowInsecureHttp?: boolean;
   region: string | undefined;
   /** Plaintext provider credential: lives only in this process's memory. */
   credential: string | undefined;
@@ -40,6 +42,7 @@ export async function buildSnapshot(
       provider: p.provider,
       baseURL: p.baseURL,
       ...(p.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+      ...(p.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       region: p.region,
       credential: p.credential ? await open(kek, p.credential, id) : undefined,
       pricing: p.pricing,

@@ -174,6 +174,46 @@ describe("compile", () => {
     expect(Object.values(publicKey.draft.providers).every((p) => !("allowPrivateNetwork" in p))).toBe(true);
   });
 
+  it("issue 10: plain http to a public host needs allowInsecureHttp, which reaches the gateway", () => {
+    const pk = providerKey("team-a", "openai", {
+      baseURL: "http://93.184.216.34/v1",
+      allowPrivateNetwork: true,
+    });
+    const r = compile(sources({ providerKeys: [pk] }));
+    expect(readyOf(r, "ProviderKey/team-a/openai")).toMatchObject({
+      status: "False",
+      reason: "InsecureHttp",
+    });
+    expect(r.draft.providers["team-a/openai"]).toBeUndefined();
+    const allowed = compile(
+      sources({
+        providerKeys: [{ ...pk, spec: { ...pk.spec, allowPrivateNetwork: false, allowInsecureHttp: true } }],
+      }),
+    );
+    expect(readyOf(allowed, "ProviderKey/team-a/openai")?.status).toBe("True");
+    expect(allowed.draft.providers["team-a/openai"]?.allowInsecureHttp).toBe(true);
+  });
+
+  it("issue 10: a baseURL in the provider's other form is normalised, one naming an endpoint is refused", () => {
+    const anthropic = providerKey("team-a", "openai", {
+      provider: "anthropic",
+      baseURL: "https://api.anthropic.com/v1",
+    });
+    const r = compile(sources({ providerKeys: [anthropic] }));
+    expect(r.draft.providers["team-a/openai"]?.baseURL).toBe("https://api.anthropic.com");
+    const endpoint = providerKey("team-a", "openai", {
+      baseURL: "https://api.openai.com/v1/chat/completions",
+    });
+    const refused = compile(sources({ providerKeys: [endpoint] }));
+    expect(readyOf(refused, "ProviderKey/team-a/openai")).toMatchObject({
+      status: "False",
+      reason: "InvalidBaseURL",
+      message:
+        'baseURL for provider openai names an endpoint ("/v1/chat/completions"); it is the API root with its version, e.g. https://api.openai.com/v1 (the gateway appends /chat/completions, /embeddings, …)',
+    });
+    expect(refused.draft.providers["team-a/openai"]).toBeUndefined();
+  });
+
   it("never puts a plaintext credential in a condition", () => {
     const r = compile(sources());
     expect(JSON.stringify([...r.conditions.values()])).not.toContain("sk-upstream");

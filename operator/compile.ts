@@ -1,8 +1,9 @@
 import type { ConditionInput } from "../common/conditions.js";
 import type { CompiledKey, CompiledPolicy, CompiledProvider } from "../common/config/gateway-config.js";
+import { checkBaseURL } from "../common/config/provider-base-url.js";
 import { hashRelayKey, relayKeyFingerprint, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { matchesLabelSelector } from "../common/kube/label-selector.js";
-import { isPrivateNetworkURL } from "../common/net/private-address.js";
+import { baseURLRefusal } from "../common/net/base-url-policy.js";
 import type { Policy } from "../common/schemas/policy.js";
 import type { ProviderKey } from "../common/schemas/provider-key.js";
 import {
@@ -99,18 +100,25 @@ function compileProvider(
   src: CompileSources,
 ): { provider?: DraftProvider; conds: ConditionInput[] } {
   const { spec } = pk;
+  const endpoint: { baseURL?: string; problem?: string } =
+    spec.baseURL === undefined ? {} : checkBaseURL(spec.provider, spec.baseURL);
+  if (endpoint.problem !== undefined) {
+    const msg = endpoint.problem;
+    return { conds: [resolved(false, "InvalidBaseURL", msg), ready(false, "InvalidBaseURL", msg)] };
+  }
   const base: DraftProvider = {
     provider: spec.provider,
-    ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+    ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
     ...(spec.allowPrivateNetwork ? { allowPrivateNetwork: true as const } : {}),
+    ...(spec.allowInsecureHttp ? { allowInsecureHttp: true as const } : {}),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.pricing ? { pricing: spec.pricing } : {}),
     ...(spec.perNamespace ? { perNamespace: spec.perNamespace } : {}),
   };
-  if (spec.baseURL && !spec.allowPrivateNetwork && isPrivateNetworkURL(spec.baseURL)) {
-    const msg =
-      "baseURL points at a loopback, private or link-local address; set allowPrivateNetwork to allow it";
-    return { conds: [resolved(false, "PrivateNetwork", msg), ready(false, "PrivateNetwork", msg)] };
+  const refusal = baseURLRefusal(spec);
+  if (refusal) {
+    const { reason, message } = refusal;
+    return { conds: [resolved(false, reason, message), ready(false, reason, message)] };
   }
   const ref = spec.credentials.secretKeyRef;
   if (!ref) {

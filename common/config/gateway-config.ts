@@ -49,6 +49,8 @@ const compiledProviderSchema = z.object({
   baseURL: z.string().optional(),
   /** Present (true) only when the ProviderKey allows loopback, private and link-local addresses. */
   allowPrivateNetwork: z.literal(true).optional(),
+  /** Present (true) only when the ProviderKey allows plain http to public addresses. */
+  allowInsecureHttp: z.literal(true).optional(),
   region: z.string().optional(),
   credential: envelopeSchema.optional(),
   pricing: z

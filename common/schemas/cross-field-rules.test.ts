@@ -22,8 +22,15 @@ describe("cross-field rules: the zod side of each CEL rule", () => {
       "set exactly one of secretKeyRef or ambient: true",
     ]);
     expect(messages(providerKeySpecSchema, { ...ok, baseURL: "http://10.0.0.1/v1" })).toEqual([
-      "baseURL must use https unless allowPrivateNetwork is true",
+      "baseURL must use https unless allowInsecureHttp is true (or allowPrivateNetwork, for an upstream on a private network)",
     ]);
+    expect(
+      messages(providerKeySpecSchema, {
+        ...ok,
+        baseURL: "http://api.example.com/v1",
+        allowInsecureHttp: true,
+      }),
+    ).toEqual([]);
     expect(
       messages(providerKeySpecSchema, { ...ok, baseURL: "http://10.0.0.1/v1", allowPrivateNetwork: true }),
     ).toEqual([]);

@@ -69,11 +69,21 @@ export const providerKeySpecSchema = withCrossFieldRules(
       .string()
       .max(2048)
       .optional()
-      .describe("Upstream endpoint; defaults to the provider's public API."),
+      .describe(
+        "Upstream endpoint: the base the gateway appends each call's path to; defaults to the provider's public API. openai: the API root with its version (https://api.openai.com/v1; a bare origin gets /v1). openai-compatible: the prefix the server's OpenAI paths sit under, usually ending in /v1. anthropic: the origin without /v1 (https://api.anthropic.com; a trailing /v1 is dropped). azure-openai: the resource root (https://my-resource.openai.azure.com; a trailing /openai is dropped). bedrock: https://bedrock-runtime.{region}.amazonaws.com. vertex: https://{region}-aiplatform.googleapis.com (a trailing /v1 is dropped). A URL that names an endpoint, or has a query, fragment or user name, is refused: Ready=False, reason InvalidBaseURL, with the expected form in the message.",
+      ),
     allowPrivateNetwork: z
       .boolean()
       .optional()
-      .describe("Allow a baseURL that is plain http or a loopback, private or link-local address."),
+      .describe(
+        "Allow upstream connections to loopback, private and link-local addresses (checked on every address the baseURL's host resolves to), over https or plain http.",
+      ),
+    allowInsecureHttp: z
+      .boolean()
+      .optional()
+      .describe(
+        "Allow a plain http baseURL whose host is a public address: the provider credential then crosses the network unencrypted. Plain http to a private address needs only allowPrivateNetwork.",
+      ),
     region: z.string().max(64).optional().describe("Cloud region (Bedrock, Vertex)."),
     credentials: credentialsSchema,
     allowedNamespaces: labelSelectorSchema
@@ -96,10 +106,14 @@ export const providerKeySpecSchema = withCrossFieldRules(
       holds: (s) => s.baseURL === undefined || isHttpURL(s.baseURL),
     },
     {
-      rule: "!has(self.baseURL) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork) || self.baseURL.startsWith('https://')",
-      message: "baseURL must use https unless allowPrivateNetwork is true",
+      rule: "!has(self.baseURL) || self.baseURL.startsWith('https://') || (has(self.allowInsecureHttp) && self.allowInsecureHttp) || (has(self.allowPrivateNetwork) && self.allowPrivateNetwork)",
+      message:
+        "baseURL must use https unless allowInsecureHttp is true (or allowPrivateNetwork, for an upstream on a private network)",
       holds: (s) =>
-        s.baseURL === undefined || s.allowPrivateNetwork === true || s.baseURL.startsWith("https://"),
+        s.baseURL === undefined ||
+        s.baseURL.startsWith("https://") ||
+        s.allowInsecureHttp === true ||
+        s.allowPrivateNetwork === true,
     },
     {
       rule: "!(self.provider in ['azure-openai', 'openai-compatible']) || has(self.baseURL)",

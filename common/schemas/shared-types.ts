@@ -48,7 +48,11 @@ export const limitsSchema = z.object({
   requestsPerDay: positiveInt.optional(),
   maxConcurrentRequests: positiveInt.optional(),
   maxRequestBodyBytes: positiveInt.optional(),
-  maxOutputTokens: positiveInt.optional(),
+  maxOutputTokens: positiveInt
+    .optional()
+    .describe(
+      "Most output tokens one request may produce, shared among its n or best_of completions. A request asking for more is lowered to it; a request naming no cap gets it added, since the upstream's default may be far higher: chat as max_completion_tokens (max_tokens for openai-compatible upstreams), completions, messages and Bedrock invoke as max_tokens, responses as max_output_tokens, Converse as inferenceConfig.maxTokens. Either way the response carries x-kuberelay-max-output-tokens: clamped.",
+    ),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 

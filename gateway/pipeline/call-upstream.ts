@@ -3,7 +3,7 @@ import { secretsInHeaders } from "../scrub.js";
 import { upstreamRetryAfter } from "./retry-after.js";
 import { backoffMs } from "./select-targets.js";
 import type { Target, UpstreamCall } from "./types.js";
-import { fetchUpstream, privateNetworkCause } from "./upstream-fetch.js";
+import { fetchUpstream, PrivateNetworkError, refusedConnectionCause } from "./upstream-fetch.js";
 
 /** Answers worth trying elsewhere: rate limited, overloaded, or failing upstream. */
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504, 529]);
@@ -50,7 +50,10 @@ function send(target: Target, call: UpstreamCall, signal: AbortSignal, opts: Cal
   const init = { method: call.method, headers: call.headers, body: call.body, signal };
   return opts.fetchImpl
     ? opts.fetchImpl(call.url, { ...init, redirect: "manual" })
-    : fetchUpstream(call.url, init, { allowPrivateNetwork: target.provider.allowPrivateNetwork === true });
+    : fetchUpstream(call.url, init, {
+        allowPrivateNetwork: target.provider.allowPrivateNetwork === true,
+        allowInsecureHttp: target.provider.allowInsecureHttp === true,
+      });
 }
 
 /**
@@ -67,16 +70,22 @@ const redirected = (target: Target, status: number): AttemptOutcome => ({
   ),
 });
 
-const privateNetwork = (target: Target, cause: unknown): AttemptOutcome => ({
-  retry: "private network",
-  skipProvider: true,
-  error: new GatewayError(
-    "upstream",
-    `upstream address is in a private network; set allowPrivateNetwork on the ProviderKey ${target.provider.id}`,
-    { code: "upstream_private_network" },
-    { cause },
-  ),
-});
+/** A connection the ProviderKey's policy refused: the same for every attempt at this provider. */
+const refusedConnection = (target: Target, cause: Error): AttemptOutcome => {
+  const privateNetwork = cause instanceof PrivateNetworkError;
+  return {
+    retry: privateNetwork ? "private network" : "insecure http",
+    skipProvider: true,
+    error: new GatewayError(
+      "upstream",
+      privateNetwork
+        ? `upstream address is in a private network; set allowPrivateNetwork on the ProviderKey ${target.provider.id}`
+        : `upstream is plain http to a public address; use https or set allowInsecureHttp on the ProviderKey ${target.provider.id}`,
+      { code: privateNetwork ? "upstream_private_network" : "upstream_insecure_http" },
+      { cause },
+    ),
+  };
+};
 
 async function attemptOnce(
   target: Target,
@@ -117,7 +126,8 @@ async function attemptOnce(
   } catch (cause) {
     clearTimeout(timer);
     if (opts.signal.aborted) throw callerGone();
-    if (privateNetworkCause(cause)) return privateNetwork(target, cause);
+    const refused = refusedConnectionCause(cause);
+    if (refused) return refusedConnection(target, refused);
     const provider = target.provider.provider;
     return attemptAbort.signal.aborted
       ? {

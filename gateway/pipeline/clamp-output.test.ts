@@ -16,16 +16,26 @@ describe("clampOutputTokens", () => {
     expect(clampOutputTokens(req("chat", { max_tokens: 5000 }), 100)).toEqual({
       body: { max_tokens: 100 },
       clamped: true,
+      added: false,
     });
     expect(clampOutputTokens(req("chat", {}), 100).body).toEqual({ max_completion_tokens: 100 });
     expect(clampOutputTokens(req("converse", { inferenceConfig: { temperature: 0 } }), 64).body).toEqual({
       inferenceConfig: { temperature: 0, maxTokens: 64 },
     });
   });
+  it("issue 10: says when it added a cap the caller did not name, so a translator can pick the field", () => {
+    expect(clampOutputTokens(req("chat", {}), 100)).toEqual({
+      body: { max_completion_tokens: 100 },
+      clamped: true,
+      added: true,
+    });
+    expect(clampOutputTokens(req("chat", { max_tokens: 50 }), 100).added).toBe(false);
+  });
   it("leaves a smaller cap, and operations without one, alone", () => {
     expect(clampOutputTokens(req("messages", { max_tokens: 10 }), 100)).toEqual({
       body: { max_tokens: 10 },
       clamped: false,
+      added: false,
     });
     expect(clampOutputTokens(req("embeddings", { input: "x" }), 100).clamped).toBe(false);
     expect(clampOutputTokens(req("chat", { max_tokens: 5000 }), undefined).clamped).toBe(false);

@@ -42,17 +42,17 @@ function completionsPerRequest(body: Record<string, unknown>): number {
 }
 
 /**
- * Applies a Policy's maxOutputTokens by clamping: a larger (or missing) cap in the request
- * is lowered to the limit, so well-behaved SDK calls keep working. The limit is for the
- * whole request, so with several completions each gets its share. Returns the new body and
- * whether it changed.
+ * Applies a Policy's maxOutputTokens by clamping: a larger cap in the request is lowered to
+ * the limit, so well-behaved SDK calls keep working, and a request with none gets the limit
+ * added (`added`), since the upstream's own default may be far above it. The limit is for
+ * the whole request, so with several completions each gets its share.
  */
 export function clampOutputTokens(
   inbound: InboundRequest,
   requestLimit: number | undefined,
-): { body: Record<string, unknown>; clamped: boolean } {
+): { body: Record<string, unknown>; clamped: boolean; added: boolean } {
   const fields = fieldsOf[inbound.operation];
-  if (!requestLimit || !fields) return { body: inbound.body, clamped: false };
+  if (!requestLimit || !fields) return { body: inbound.body, clamped: false, added: false };
   const completions = completionsPerRequest(inbound.body);
   const limit = Math.floor(requestLimit / completions);
   if (limit < 1)
@@ -71,7 +71,7 @@ export function clampOutputTokens(
       clamped = true;
     }
   }
-  return { body, clamped };
+  return { body, clamped, added: present.length === 0 };
 }
 
 /** The most output tokens a request may produce, when its body caps them: every completion's share. */

@@ -160,7 +160,11 @@ export async function handleInference(
       tighter(key.limits?.maxOutputTokens, policy.limits?.maxOutputTokens),
     );
     if (clamp.clamped) res.setHeader("x-kuberelay-max-output-tokens", "clamped");
-    const outbound = { ...inbound, body: clamp.body };
+    const outbound = {
+      ...inbound,
+      body: clamp.body,
+      ...(clamp.added ? { outputCapAdded: true as const } : {}),
+    };
     admission = await admit(key, policy, deps);
     caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), policy.failOpen ?? true);
     const namespaceCaps = caps;

@@ -24,6 +24,11 @@ export interface InboundRequest {
   body: Record<string, unknown>;
   /** Caller headers that carry API semantics upstream (e.g. anthropic-version), never credentials. */
   passHeaders: Record<string, string>;
+  /**
+   * The caller named no output-token cap and the gateway added the limit's, in the operation's
+   * first field: a translator may move it to the field its upstream knows.
+   */
+  outputCapAdded?: true;
 }
 
 export interface Usage {

@@ -5,8 +5,10 @@ import {
   createUpstreamAgent,
   fetchUpstream,
   guardedLookup,
+  InsecureHttpError,
   PrivateNetworkError,
   privateNetworkCause,
+  refusedConnectionCause,
 } from "./upstream-fetch.js";
 
 /** Resolves every name to one address, as a hostile or rebinding DNS answer would. */
@@ -101,6 +103,42 @@ describe("fetchUpstream", () => {
       }).catch((e) => e);
       expect(privateNetworkCause(err), host).toBeInstanceOf(PrivateNetworkError);
     }
+  });
+
+  it("issue 10: plain http to a name that resolves to a public address is refused with allowPrivateNetwork alone", async () => {
+    const agent = createUpstreamAgent({ allowPrivateNetwork: true, lookup: resolvesTo("93.184.216.34") });
+    const err = await fetchUpstream("http://api.provider.example/v1", init(), {
+      allowPrivateNetwork: true,
+      agent,
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(refusedConnectionCause(err)).toBeInstanceOf(InsecureHttpError);
+    expect(privateNetworkCause(err)).toBeUndefined();
+    await agent.close();
+  });
+
+  it("issue 10: allowInsecureHttp does not open private addresses", async () => {
+    const agent = createUpstreamAgent({
+      allowPrivateNetwork: false,
+      allowInsecureHttp: true,
+      lookup: resolvesTo("127.0.0.1"),
+    });
+    const before = hits.length;
+    const err = await fetchUpstream(`http://api.provider.example:${port}/v1`, init(), {
+      allowPrivateNetwork: false,
+      allowInsecureHttp: true,
+      agent,
+    }).catch((e) => e);
+    expect(privateNetworkCause(err)).toBeInstanceOf(PrivateNetworkError);
+    expect(hits.length).toBe(before);
+    await agent.close();
+  });
+
+  it("issue 10: a public literal over plain http is refused without a lookup unless allowInsecureHttp", async () => {
+    const err = await fetchUpstream("http://93.184.216.34/v1", init(), {
+      allowPrivateNetwork: true,
+    }).catch((e) => e);
+    expect(refusedConnectionCause(err)).toBeInstanceOf(InsecureHttpError);
   });
 
   it("hands a redirect back instead of following it", async () => {

@@ -14,10 +14,49 @@ export class PrivateNetworkError extends Error {
 }
 
 /**
- * Resolves as `lookup` does, but fails when any address a name resolves to is private: the
- * operator judged the baseURL by its text, and a public name can point anywhere.
+ * A plain-http connection refused because its address is public: the credential would cross
+ * the internet in cleartext, which only allowInsecureHttp accepts.
  */
-export function guardedLookup(lookup: LookupFunction = dnsLookup as LookupFunction): LookupFunction {
+export class InsecureHttpError extends Error {
+  override readonly name = "InsecureHttpError";
+  readonly code = "EINSECUREHTTP";
+
+  constructor() {
+    super(
+      "upstream is plain http to a public address; use https or set allowInsecureHttp on the ProviderKey",
+    );
+  }
+}
+
+/** What a ProviderKey lets its upstream connections reach. */
+export interface UpstreamPolicy {
+  /** Loopback, private and link-local addresses, over http or https. */
+  allowPrivateNetwork: boolean;
+  /** Plain http to a public address. */
+  allowInsecureHttp?: boolean;
+}
+
+type Refusal = (address: string) => Error | undefined;
+
+/** Why `policy` refuses a connection to `address` over `protocol` ("http:" or "https:"), if it does. */
+function refusalFor(policy: UpstreamPolicy, protocol: string): Refusal {
+  return (address) => {
+    if (isPrivateAddress(address)) return policy.allowPrivateNetwork ? undefined : new PrivateNetworkError();
+    if (protocol === "http:" && policy.allowInsecureHttp !== true) return new InsecureHttpError();
+    return undefined;
+  };
+}
+
+const refusePrivate = refusalFor({ allowPrivateNetwork: false, allowInsecureHttp: true }, "https:");
+
+/**
+ * Resolves as `lookup` does, but fails when `refuse` objects to any address a name resolves
+ * to: the operator judged the baseURL by its text, and a public name can point anywhere.
+ */
+export function guardedLookup(
+  lookup: LookupFunction = dnsLookup as LookupFunction,
+  refuse: Refusal = refusePrivate,
+): LookupFunction {
   return (hostname, options, callback) => {
     lookup(hostname, options, (err, address, family) => {
       if (err) {
@@ -25,46 +64,61 @@ export function guardedLookup(lookup: LookupFunction = dnsLookup as LookupFuncti
         return;
       }
       const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
-      if (all.some(isPrivateAddress)) callback(new PrivateNetworkError(), address, family);
+      const refused = all.map(refuse).find((e) => e !== undefined);
+      if (refused) callback(refused, address, family);
       else callback(null, address, family);
     });
   };
 }
 
-/** Connects as undici does, refusing private literals (net.connect skips lookup for those). */
-function guardedConnector(lookup: LookupFunction | undefined): buildConnector.connector {
-  const connect = buildConnector({ lookup: guardedLookup(lookup) });
+/**
+ * Connects as undici does, checking every address against the policy for the connection's
+ * protocol; literals are checked here, since net.connect skips the lookup for those.
+ */
+function guardedConnector(
+  policy: UpstreamPolicy,
+  lookup: LookupFunction | undefined,
+): buildConnector.connector {
+  const guardFor = (protocol: string) => {
+    const refuse = refusalFor(policy, protocol);
+    return { refuse, connect: buildConnector({ lookup: guardedLookup(lookup, refuse) }) };
+  };
+  const http = guardFor("http:");
+  const https = guardFor("https:");
   return (options, callback) => {
-    if (isIP(options.hostname) !== 0 && isPrivateAddress(options.hostname)) {
-      callback(new PrivateNetworkError(), null);
+    const guard = options.protocol === "http:" ? http : https;
+    const refused = isIP(options.hostname) !== 0 ? guard.refuse(options.hostname) : undefined;
+    if (refused) {
+      callback(refused, null);
       return;
     }
-    connect(options, callback);
+    guard.connect(options, callback);
   };
 }
 
 /**
  * A keep-alive connection pool for upstream calls. Guarded pools check every address they
  * connect to; a pooled connection is only reused within its pool, so one opened for a
- * ProviderKey with allowPrivateNetwork never serves one without.
+ * ProviderKey with allowPrivateNetwork or allowInsecureHttp never serves one without.
  */
-export function createUpstreamAgent(opts: { allowPrivateNetwork: boolean; lookup?: LookupFunction }): Agent {
-  return opts.allowPrivateNetwork
-    ? new Agent(opts.lookup ? { connect: { lookup: opts.lookup } } : {})
-    : new Agent({ connect: guardedConnector(opts.lookup) });
+export function createUpstreamAgent(opts: UpstreamPolicy & { lookup?: LookupFunction }): Agent {
+  if (opts.allowPrivateNetwork && opts.allowInsecureHttp === true) {
+    return new Agent(opts.lookup ? { connect: { lookup: opts.lookup } } : {});
+  }
+  return new Agent({ connect: guardedConnector(opts, opts.lookup) });
 }
 
-// Created on first use, then shared by every request: the hot path reuses connections.
-let guarded: Agent | undefined;
-let unguarded: Agent | undefined;
+// One pool per policy, created on first use and shared by every request after it.
+const agents = new Map<string, Agent>();
 
-function agentFor(allowPrivateNetwork: boolean): Agent {
-  if (allowPrivateNetwork) {
-    unguarded ??= createUpstreamAgent({ allowPrivateNetwork: true });
-    return unguarded;
+function agentFor(policy: UpstreamPolicy): Agent {
+  const key = `${policy.allowPrivateNetwork}/${policy.allowInsecureHttp === true}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = createUpstreamAgent(policy);
+    agents.set(key, agent);
   }
-  guarded ??= createUpstreamAgent({ allowPrivateNetwork: false });
-  return guarded;
+  return agent;
 }
 
 export interface UpstreamInit {
@@ -82,17 +136,23 @@ export interface UpstreamInit {
 export async function fetchUpstream(
   url: string,
   init: UpstreamInit,
-  policy: { allowPrivateNetwork: boolean; agent?: Agent },
+  policy: UpstreamPolicy & { agent?: Agent },
 ): Promise<Response> {
-  const dispatcher = policy.agent ?? agentFor(policy.allowPrivateNetwork);
+  const dispatcher = policy.agent ?? agentFor(policy);
   const response = await undiciFetch(url, { ...init, redirect: "manual", dispatcher });
   return response;
 }
 
-/** The PrivateNetworkError behind a failed fetch, if that is why it failed. */
-export function privateNetworkCause(err: unknown): PrivateNetworkError | undefined {
+/** The PrivateNetworkError or InsecureHttpError behind a failed fetch, if that is why it failed. */
+export function refusedConnectionCause(err: unknown): PrivateNetworkError | InsecureHttpError | undefined {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof PrivateNetworkError) return e;
+    if (e instanceof PrivateNetworkError || e instanceof InsecureHttpError) return e;
   }
   return undefined;
+}
+
+/** The PrivateNetworkError behind a failed fetch, if that is why it failed. */
+export function privateNetworkCause(err: unknown): PrivateNetworkError | undefined {
+  const cause = refusedConnectionCause(err);
+  return cause instanceof PrivateNetworkError ? cause : undefined;
 }

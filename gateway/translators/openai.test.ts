@@ -26,6 +26,31 @@ const events = [
 ];
 
 describe("openaiTranslator", () => {
+  it("issue 10: a chat cap the gateway added reaches an OpenAI-compatible server as max_tokens, OpenAI as max_completion_tokens", async () => {
+    const added = { ...inbound({ max_completion_tokens: 64 }, false), outputCapAdded: true as const };
+    const sent = async (kind: "openai" | "openai-compatible") => {
+      const call = await openaiTranslator.request(added, {
+        provider: { ...provider, provider: kind },
+        model: "m",
+        timeoutMs: 1,
+      });
+      return JSON.parse(call.body ?? "{}");
+    };
+    expect(await sent("openai-compatible")).toEqual({
+      max_tokens: 64,
+      model: "m",
+    });
+    expect(await sent("openai")).toEqual({ max_completion_tokens: 64, model: "m" });
+    // A cap the caller chose stays in the field the caller put it in.
+    const own = inbound({ max_completion_tokens: 64 }, false);
+    const call = await openaiTranslator.request(own, {
+      provider: { ...provider, provider: "openai-compatible" },
+      model: "m",
+      timeoutMs: 1,
+    });
+    expect(JSON.parse(call.body ?? "{}")).toEqual({ max_completion_tokens: 64, model: "m" });
+  });
+
   it("asks for usage when the caller did not, and hides that chunk from it", async () => {
     const call = await openaiTranslator.request(inbound({ stream: true }), {
       provider,

@@ -1,4 +1,5 @@
-import type { InboundRequest, StreamTranslator, Translator, Usage } from "../pipeline/types.js";
+import type { ProviderName } from "../../common/schemas/provider-key.js";
+import type { InboundRequest, StreamTranslator, Target, Translator, Usage } from "../pipeline/types.js";
 import { SseParser } from "../streaming/sse-parser.js";
 import { numberAt, objectAt, parseJsonObject } from "./json-body.js";
 import { openaiEndpoint } from "./openai-endpoint.js";
@@ -18,8 +19,24 @@ function injectsUsage(inbound: InboundRequest): boolean {
   return objectAt(inbound.body, "stream_options")?.include_usage !== true;
 }
 
-function upstreamBody(inbound: InboundRequest, model: string): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...inbound.body, model };
+/**
+ * A chat cap the gateway added goes in `max_completion_tokens` (OpenAI's reasoning models
+ * refuse `max_tokens`); OpenAI-compatible servers get it as `max_tokens`, the field every one
+ * of them knows (some refuse the newer name). A cap the caller chose stays where it was put.
+ */
+function withAddedCapField(inbound: InboundRequest, provider: ProviderName): Record<string, unknown> {
+  if (!inbound.outputCapAdded || inbound.operation !== "chat" || provider !== "openai-compatible") {
+    return inbound.body;
+  }
+  const { max_completion_tokens: cap, ...rest } = inbound.body;
+  return { ...rest, max_tokens: cap };
+}
+
+function upstreamBody(inbound: InboundRequest, target: Target): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    ...withAddedCapField(inbound, target.provider.provider),
+    model: target.model,
+  };
   if (injectsUsage(inbound)) {
     body.stream_options = { ...objectAt(inbound.body, "stream_options"), include_usage: true };
   }
@@ -72,7 +89,7 @@ export const openaiTranslator: Translator = {
         "content-type": "application/json",
         accept: inbound.stream ? "text/event-stream" : "application/json",
       },
-      body: JSON.stringify(upstreamBody(inbound, target.model)),
+      body: JSON.stringify(upstreamBody(inbound, target)),
     };
   },
   response(bodyText) {
