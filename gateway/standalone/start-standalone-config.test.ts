@@ -107,7 +107,7 @@ describe("startStandaloneConfig", () => {
       expect.objectContaining({
         msg: "not ready",
         object: "Policy/default/default",
-        reason: "RefNotResolved",
+        reason: "ProviderKeyNotFound",
         message: expect.stringContaining('ProviderKey "default/missing" not found'),
       }),
     );

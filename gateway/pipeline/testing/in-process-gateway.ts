@@ -9,6 +9,8 @@ import type { AdmissionGate } from "../admission.js";
 import type { UsageGrace } from "../forward-stream.js";
 
 export const RELAY_KEY = "krk_pipeline-test-key-0123456789abcdef";
+/** A model the test Policy routes to a ProviderKey that does not exist. */
+export const UNAVAILABLE_MODEL = "claude-typo";
 /** The test key's body limit. */
 export const KEY_BODY_LIMIT = 4096;
 
@@ -52,7 +54,24 @@ export async function startGateway(
       [hash, { hash, id: "ns/app", policy: "ns/p", limits: { maxRequestBodyBytes: KEY_BODY_LIMIT } }],
     ]),
     policies: new Map([
-      ["ns/p", { routes: [{ model: "gpt-4o-mini", targets: [{ provider: "ns/a", weight: 1 }] }] }],
+      [
+        "ns/p",
+        {
+          routes: [
+            { model: "gpt-4o-mini", targets: [{ provider: "ns/a", weight: 1 }] },
+            {
+              model: UNAVAILABLE_MODEL,
+              targets: [],
+              unavailable: {
+                reason: "ProviderKeyNotFound",
+                message: 'ProviderKey "ns/mock-opneai" not found',
+              },
+            },
+            // Never reached for UNAVAILABLE_MODEL: an unavailable route keeps its place.
+            { model: "claude-*", targets: [{ provider: "ns/a", weight: 1 }] },
+          ],
+        },
+      ],
     ]),
     providers: new Map([
       [
