@@ -19,6 +19,7 @@ import { createOpsApp } from "./ops-app.js";
 import type { InferenceDeps } from "./pipeline/handle-inference.js";
 import { costUsd } from "./pricing/pricing-table.js";
 import { SnapshotHolder } from "./snapshot.js";
+import { ConfigProblemBoard } from "./standalone/config-problem-board.js";
 import { startStandaloneConfig } from "./standalone/start-standalone-config.js";
 
 export const gatewayUsage = `kuberelay gateway [flags]
@@ -34,10 +35,17 @@ env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
      ${keyEnvUsage}`;
 
 /** Standalone mode: the same resources from files, compiled in-process, reloaded on change. */
-async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: GatewayMetrics, log: Logger) {
+async function watchConfigDir(
+  dir: string,
+  snapshots: SnapshotHolder,
+  metrics: GatewayMetrics,
+  board: ConfigProblemBoard,
+  log: Logger,
+) {
   return startStandaloneConfig({
     dir,
     log,
+    onProblems: (problems) => board.set(problems),
     onSnapshot: (s) => {
       snapshots.swap(s);
       metrics.configReloads.inc({ outcome: "applied" });
@@ -76,8 +84,9 @@ export async function runGateway(args: string[]): Promise<void> {
   const snapshots = new SnapshotHolder();
   const configDir = values["config-dir"];
   const namespace = ownNamespace(values.namespace);
+  const board = new ConfigProblemBoard(metrics);
   const source = configDir
-    ? await watchConfigDir(configDir, snapshots, metrics, log)
+    ? await watchConfigDir(configDir, snapshots, metrics, board, log)
     : watchConfigSecret(
         loadKubeConfig(),
         { namespace, secretName: values["config-secret"] },
@@ -118,7 +127,11 @@ export async function runGateway(args: string[]): Promise<void> {
     // Such as EMFILE on accept: the port keeps serving, but someone should know.
     onServerError: (err) => log.warn("inference port error", { error: err }),
   });
-  const ops = await listen(createOpsApp(metrics, snapshots), Number(values["metrics-port"]), values.host);
+  const ops = await listen(
+    createOpsApp(metrics, snapshots, () => board.detail()),
+    Number(values["metrics-port"]),
+    values.host,
+  );
   log.info("listening", {
     port: api.port,
     metricsPort: ops.port,
