@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-/** `kuberelay operator|gateway|webhook`: one binary, one entry per process. */
+/** `kuberelay operator|gateway|webhook|validate`: one binary, one entry per process or tool. */
 import { gatewayUsage, runGateway } from "../gateway/command.js";
+import { runValidate, validateUsage } from "../gateway/standalone/validate-command.js";
 import { operatorUsage, runOperator } from "../operator/command.js";
 import { runWebhook } from "../webhook/command.js";
 
-const usage = `usage: kuberelay <operator|gateway|webhook> [flags]
+const usage = `usage: kuberelay <operator|gateway|webhook|validate> [flags]
 
 ${operatorUsage}
 
 ${gatewayUsage}
+
+${validateUsage}
 
 kuberelay webhook --help for the webhook's flags`;
 
@@ -16,6 +19,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   operator: runOperator,
   gateway: runGateway,
   webhook: runWebhook,
+  validate: async (args) => {
+    process.exitCode = await runValidate(args);
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -280,7 +280,7 @@ describe("relay key lifecycle", () => {
     await expectWorksEverywhere(key);
   });
 
-  it("a Policy routing to a ProviderKey in a namespace that did not grant it leaves the key unusable", async () => {
+  it("issue 10: a route to an ungranted or missing ProviderKey answers 503 and shows on the Policy; the key stays valid", async () => {
     const manifests = [
       { apiVersion: "v1", kind: "Namespace", metadata: { name: "platform" } },
       { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-x" } },
@@ -312,6 +312,8 @@ describe("relay key lifecycle", () => {
               model: "gpt-4o-mini",
               targets: [{ providerKeyRef: { name: "shared", namespace: "platform" } }],
             },
+            // A typo: no such ProviderKey. It must not take the route above, or the key, with it.
+            { model: "claude-*", targets: [{ providerKeyRef: { name: "mock-opneai" } }] },
           ],
         },
       },
@@ -326,24 +328,45 @@ describe("relay key lifecycle", () => {
     const policyReady = await waitReady(
       ["policy", "-n", "team-x", "via-platform"],
       "False",
-      "RefNotResolved",
+      "NamespaceNotAllowed",
     );
     expect(policyReady.message).toBe(
-      'ProviderKey "platform/shared" does not allow namespace "team-x" (allowedNamespaces)',
+      'spec.routes[0].targets[0].providerKeyRef: ProviderKey "platform/shared" does not allow namespace "team-x" (allowedNamespaces); ' +
+        'spec.routes[1].targets[0].providerKeyRef: ProviderKey "team-x/mock-opneai" not found; ' +
+        "0 of 2 routes serving, the others answer 503",
     );
-    const rkReady = await waitReady(["relaykey", "-n", "team-x", "app"], "False", "PolicyNotReady");
-    expect(rkReady.message).toBe('Policy "via-platform" is not Ready');
+    await waitReady(["relaykey", "-n", "team-x", "app"], "True", "KeyIssued");
     const key = await waitFor(
       "team-x's Secret",
       async () => (await secretData("team-x", "app-relay-key")).key,
     );
-    await expectRefusedEverywhere(key, "Incorrect API key provided.");
-
-    // The platform team grants the namespace: the same key starts to work.
-    await stack.cp.kubectl(["label", "namespace", "team-x", "llm.example.com/granted=yes"]);
-    await waitReady(["relaykey", "-n", "team-x", "app"], "True", "KeyIssued");
     for (const gw of stack.gateways) await waitForKeyOnGateway(gw, key);
-    await expectWorksEverywhere(key);
+    for (const gw of stack.gateways) {
+      const err = await chat(gw, key);
+      expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+      if (err === "ok") continue;
+      expect(err.status).toBe(503);
+      expect(err.error).toMatchObject({
+        type: "server_error",
+        code: "route_unavailable",
+        message:
+          'route unavailable: ProviderKey "platform/shared" does not allow namespace "team-x" (allowedNamespaces)',
+      });
+    }
+
+    // The platform team grants the namespace: the same key starts to work; the typo still shows.
+    await stack.cp.kubectl(["label", "namespace", "team-x", "llm.example.com/granted=yes"]);
+    const stillBroken = await waitReady(
+      ["policy", "-n", "team-x", "via-platform"],
+      "False",
+      "ProviderKeyNotFound",
+    );
+    expect(stillBroken.message).toContain("1 of 2 routes serving");
+    for (const gw of stack.gateways) {
+      await waitFor(`${gw.url} to serve the granted route`, async () =>
+        (await chat(gw, key)) === "ok" ? true : undefined,
+      );
+    }
   });
 
   it("a requestedAt in the future waits for its instant; everySeconds schedules the next rotation, shown in status", async () => {

@@ -21,6 +21,7 @@ import { createOpsApp } from "./ops-app.js";
 import type { InferenceDeps } from "./pipeline/handle-inference.js";
 import { costUsd } from "./pricing/pricing-table.js";
 import { SnapshotHolder } from "./snapshot.js";
+import { ConfigProblemBoard } from "./standalone/config-problem-board.js";
 import { startStandaloneConfig } from "./standalone/start-standalone-config.js";
 
 export const gatewayUsage = `kuberelay gateway [flags]
@@ -38,10 +39,17 @@ env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
      ${keyEnvUsage}`;
 
 /** Standalone mode: the same resources from files, compiled in-process, reloaded on change. */
-async function watchConfigDir(dir: string, snapshots: SnapshotHolder, metrics: GatewayMetrics, log: Logger) {
+async function watchConfigDir(
+  dir: string,
+  snapshots: SnapshotHolder,
+  metrics: GatewayMetrics,
+  board: ConfigProblemBoard,
+  log: Logger,
+) {
   return startStandaloneConfig({
     dir,
     log,
+    onProblems: (problems) => board.set(problems),
     onSnapshot: (s) => {
       snapshots.swap(s);
       metrics.configReloads.inc({ outcome: "applied" });
@@ -84,9 +92,10 @@ export async function runGateway(args: string[]): Promise<void> {
   const origin: ConfigOrigin = configDir
     ? { configDir }
     : { namespace: ownNamespace(values.namespace), configSecret: values["config-secret"] };
+  const board = new ConfigProblemBoard(metrics);
   const source =
     "configDir" in origin
-      ? await watchConfigDir(origin.configDir, snapshots, metrics, log)
+      ? await watchConfigDir(origin.configDir, snapshots, metrics, board, log)
       : watchConfigSecret(
           loadKubeConfig(),
           { namespace: origin.namespace, secretName: origin.configSecret },
@@ -128,7 +137,11 @@ export async function runGateway(args: string[]): Promise<void> {
     // Such as EMFILE on accept: the port keeps serving, but someone should know.
     onServerError: (err) => log.warn("inference port error", { error: err }),
   });
-  const ops = await listen(createOpsApp(metrics, snapshots), Number(values["metrics-port"]), values.host);
+  const ops = await listen(
+    createOpsApp(metrics, snapshots, () => board.detail()),
+    Number(values["metrics-port"]),
+    values.host,
+  );
   log.info("listening", listeningFields({ port: api.port, metricsPort: ops.port }, origin));
 
   onShutdown(log, async () => {

@@ -61,3 +61,7 @@ export const modelNotFound = (model: string) =>
   });
 export const upstreamUnavailable = (message: string, cause?: unknown) =>
   new GatewayError("upstream", message, { code: "upstream_unavailable" }, { cause });
+
+/** A route whose every target's ProviderKey is missing, not Ready or not granted (see the Policy's status). */
+export const routeUnavailable = (message: string) =>
+  new GatewayError("unavailable", `route unavailable: ${message}`, { code: "route_unavailable" });

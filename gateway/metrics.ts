@@ -70,6 +70,12 @@ export function createGatewayMetrics() {
       help: "When the config being served was applied (a new generation moves it).",
       registers: [registry],
     }),
+    configProblems: new Gauge({
+      name: "kuberelay_gateway_config_problems",
+      help: "Standalone mode: problems in the config directory now (kuberelay validate lists them), by object kind and reason; 0 series when all is well.",
+      labelNames: ["kind", "reason"] as const,
+      registers: [registry],
+    }),
     configKeys: new Gauge({
       name: "kuberelay_gateway_config_keys",
       help: "Relay keys in the config being served.",

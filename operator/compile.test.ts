@@ -111,9 +111,16 @@ describe("compile", () => {
         ],
       }),
     );
-    expect(readyOf(r, "Policy/team-b/default")).toMatchObject({ status: "False", reason: "RefNotResolved" });
-    expect(readyOf(r, "RelayKey/team-b/app")).toMatchObject({ status: "False", reason: "PolicyNotReady" });
-    expect(r.draft.keys).toEqual([]);
+    expect(readyOf(r, "Policy/team-b/default")).toMatchObject({
+      status: "False",
+      reason: "NamespaceNotAllowed",
+    });
+    // The route answers 503 and nothing reaches the ProviderKey; the key itself stays valid.
+    expect(r.draft.policies["team-b/default"]?.routes[0]).toMatchObject({
+      targets: [],
+      unavailable: { reason: "NamespaceNotAllowed" },
+    });
+    expect(readyOf(r, "RelayKey/team-b/app")).toMatchObject({ status: "True" });
     expect(r.draft.providers).toEqual({});
   });
 
@@ -212,6 +219,67 @@ describe("compile", () => {
         'baseURL for provider openai names an endpoint ("/v1/chat/completions"); it is the API root with its version, e.g. https://api.openai.com/v1 (the gateway appends /chat/completions, /embeddings, …)',
     });
     expect(refused.draft.providers["team-a/openai"]).toBeUndefined();
+  });
+
+  it("issue 10: a route naming a missing ProviderKey answers 503; the Policy's other routes and keys keep working", () => {
+    const p = policy("team-a", "default");
+    p.spec.routes.push({
+      model: "claude-*",
+      targets: [{ providerKeyRef: { name: "mock-opneai" }, weight: 1 }],
+    });
+    const r = compile(sources({ policies: [p] }));
+    expect(r.draft.policies["team-a/default"]?.routes).toEqual([
+      { model: "gpt-*", targets: [{ provider: "team-a/openai", weight: 1 }] },
+      {
+        model: "claude-*",
+        targets: [],
+        unavailable: { reason: "ProviderKeyNotFound", message: 'ProviderKey "team-a/mock-opneai" not found' },
+      },
+    ]);
+    expect(r.draft.keys).toHaveLength(1);
+    expect(readyOf(r, "RelayKey/team-a/app")).toMatchObject({ status: "True", reason: "KeyIssued" });
+    const conds = r.conditions.get("Policy/team-a/default");
+    expect(conds?.find((c) => c.type === "ResolvedRefs")).toEqual({
+      type: "ResolvedRefs",
+      status: "False",
+      reason: "ProviderKeyNotFound",
+      message: 'spec.routes[1].targets[0].providerKeyRef: ProviderKey "team-a/mock-opneai" not found',
+    });
+    expect(readyOf(r, "Policy/team-a/default")).toMatchObject({
+      status: "False",
+      reason: "ProviderKeyNotFound",
+      message: expect.stringContaining("1 of 2 routes serving"),
+    });
+    expect(r.routeProblems).toEqual([
+      {
+        policy: "team-a/default",
+        field: "spec.routes[1].targets[0].providerKeyRef",
+        reason: "ProviderKeyNotFound",
+        message: 'ProviderKey "team-a/mock-opneai" not found',
+      },
+    ]);
+  });
+
+  it("issue 10: a route keeps its usable targets when another target's ProviderKey is not Ready", () => {
+    const p = policy("team-a", "default");
+    p.spec.routes[0]?.targets.push({ providerKeyRef: { name: "broken" }, weight: 1 });
+    const r = compile(
+      sources({
+        policies: [p],
+        providerKeys: [
+          providerKey("team-a", "openai"),
+          providerKey("team-a", "broken", { credentials: { secretKeyRef: { name: "gone", key: "k" } } }),
+        ],
+        providerCredential: (_ns, name) => (name === "openai" ? "sk-upstream" : undefined),
+      }),
+    );
+    expect(r.draft.policies["team-a/default"]?.routes[0]?.targets.map((t) => t.provider)).toEqual([
+      "team-a/openai",
+    ]);
+    expect(readyOf(r, "Policy/team-a/default")).toMatchObject({
+      status: "False",
+      reason: "ProviderKeyNotReady",
+    });
   });
 
   it("never puts a plaintext credential in a condition", () => {

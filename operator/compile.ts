@@ -1,5 +1,10 @@
 import type { ConditionInput } from "../common/conditions.js";
-import type { CompiledKey, CompiledPolicy, CompiledProvider } from "../common/config/gateway-config.js";
+import type {
+  CompiledKey,
+  CompiledPolicy,
+  CompiledProvider,
+  CompiledRoute,
+} from "../common/config/gateway-config.js";
 import { checkBaseURL } from "../common/config/provider-base-url.js";
 import { hashRelayKey, relayKeyFingerprint, relayKeyPrefix } from "../common/crypto/relay-key.js";
 import { matchesLabelSelector } from "../common/kube/label-selector.js";
@@ -75,6 +80,8 @@ export interface CompileResult {
   /** `Kind/namespace/name` → the conditions that object's status should carry. */
   conditions: Map<string, ConditionInput[]>;
   relayKeyFacts: Map<string, RelayKeyFacts>;
+  /** Every route target left out, field by field: what the Policies' conditions summarise. */
+  routeProblems: RouteProblem[];
   /** The next instant at which a condition changes with no event (an expiry); compile again then. */
   wakeAt?: number;
 }
@@ -142,23 +149,40 @@ function compileProvider(
   };
 }
 
+/** Why a route target cannot be used; the reason is also a Policy condition reason. */
+interface TargetProblem {
+  reason: "ProviderKeyNotFound" | "NamespaceNotAllowed" | "ProviderKeyNotReady";
+  message: string;
+}
+
+/** A route target the compile left out: which Policy, where in its spec, and why. */
+export interface RouteProblem extends TargetProblem {
+  /** `namespace/name` of the Policy. */
+  policy: string;
+  /** The field at fault, e.g. `spec.routes[0].targets[1].providerKeyRef`. */
+  field: string;
+}
+
 function targetProblem(
   policy: Policy,
   providerId: string,
   sources: CompileSources,
   usable: Set<string>,
-): string | undefined {
+): TargetProblem | undefined {
   const pk = sources.providerKeys.find((p) => objectId(p) === providerId);
-  if (!pk) return `ProviderKey "${providerId}" not found`;
+  if (!pk) return { reason: "ProviderKeyNotFound", message: `ProviderKey "${providerId}" not found` };
   const policyNs = policy.metadata.namespace;
   if (pk.metadata.namespace !== policyNs) {
     const selector = pk.spec.allowedNamespaces;
     const labels = sources.namespaceLabels(policyNs) ?? {};
     if (!selector || !matchesLabelSelector(selector, labels)) {
-      return `ProviderKey "${providerId}" does not allow namespace "${policyNs}" (allowedNamespaces)`;
+      const message = `ProviderKey "${providerId}" does not allow namespace "${policyNs}" (allowedNamespaces)`;
+      return { reason: "NamespaceNotAllowed", message };
     }
   }
-  if (!usable.has(providerId)) return `ProviderKey "${providerId}" is not Ready`;
+  if (!usable.has(providerId)) {
+    return { reason: "ProviderKeyNotReady", message: `ProviderKey "${providerId}" is not Ready` };
+  }
   return undefined;
 }
 
@@ -172,34 +196,73 @@ function compiledPolicy(policy: Policy, routes: CompiledPolicy["routes"]): Compi
   };
 }
 
+type PolicyRoute = Policy["spec"]["routes"][number];
+
+/**
+ * One route: its usable targets, or, when none is usable, an unavailable entry that keeps
+ * the route's place so its models get a clear 503 rather than a later glob's targets.
+ */
+function compileRoute(
+  policy: Policy,
+  route: PolicyRoute,
+  index: number,
+  src: CompileSources,
+  usable: Set<string>,
+): { route: CompiledRoute; problems: RouteProblem[] } {
+  const problems: RouteProblem[] = [];
+  const targets: CompiledRoute["targets"] = [];
+  route.targets.forEach((t, i) => {
+    const provider = `${t.providerKeyRef.namespace ?? policy.metadata.namespace}/${t.providerKeyRef.name}`;
+    const problem = targetProblem(policy, provider, src, usable);
+    if (problem) {
+      const field = `spec.routes[${index}].targets[${i}].providerKeyRef`;
+      problems.push({ policy: objectId(policy), field, ...problem });
+      return;
+    }
+    targets.push({
+      provider,
+      weight: t.weight,
+      ...(t.model ? { model: t.model } : {}),
+      ...(t.timeoutSeconds ? { timeoutSeconds: t.timeoutSeconds } : {}),
+    });
+  });
+  const first = problems[0];
+  if (targets.length > 0 || !first) return { route: { model: route.model, targets }, problems };
+  const message = [...new Set(problems.map((p) => p.message))].join("; ");
+  return { route: { model: route.model, targets, unavailable: { reason: first.reason, message } }, problems };
+}
+
+/**
+ * A Policy always compiles: a broken reference takes out only the targets it names (a route
+ * with none left answers 503), so one typo never turns the Policy's keys into invalid ones.
+ * The conditions say which routes lost what.
+ */
 function compilePolicy(
   policy: Policy,
   src: CompileSources,
   usable: Set<string>,
-): { policy?: CompiledPolicy; conds: ConditionInput[] } {
-  const problems: string[] = [];
-  const routes = policy.spec.routes.map((route) => ({
-    model: route.model,
-    targets: route.targets.map((t) => {
-      const provider = `${t.providerKeyRef.namespace ?? policy.metadata.namespace}/${t.providerKeyRef.name}`;
-      const problem = targetProblem(policy, provider, src, usable);
-      if (problem) problems.push(problem);
-      return {
-        provider,
-        weight: t.weight,
-        ...(t.model ? { model: t.model } : {}),
-        ...(t.timeoutSeconds ? { timeoutSeconds: t.timeoutSeconds } : {}),
-      };
-    }),
-  }));
-  if (problems.length > 0) {
-    // A Policy is applied whole or not at all: a half-resolved route table would send traffic where nobody meant.
-    const msg = [...new Set(problems)].join("; ");
-    return { conds: [resolved(false, "RefNotResolved", msg), ready(false, "RefNotResolved", msg)] };
+): { policy: CompiledPolicy; conds: ConditionInput[]; problems: RouteProblem[] } {
+  const compiled = policy.spec.routes.map((route, i) => compileRoute(policy, route, i, src, usable));
+  const problems = compiled.flatMap((c) => c.problems);
+  const result = compiledPolicy(
+    policy,
+    compiled.map((c) => c.route),
+  );
+  const first = problems[0];
+  if (!first) {
+    return {
+      policy: result,
+      conds: [resolved(true, "Resolved", "all ProviderKeys resolved"), ready(true, "Ready", "")],
+      problems,
+    };
   }
+  const msg = problems.map((p) => `${p.field}: ${p.message}`).join("; ");
+  const serving = result.routes.filter((r) => !r.unavailable).length;
+  const readyMsg = `${msg}; ${serving} of ${result.routes.length} routes serving, the others answer 503`;
   return {
-    policy: compiledPolicy(policy, routes),
-    conds: [resolved(true, "Resolved", "all ProviderKeys resolved"), ready(true, "Ready", "")],
+    policy: result,
+    conds: [resolved(false, first.reason, msg), ready(false, first.reason, readyMsg)],
+    problems,
   };
 }
 
@@ -233,8 +296,8 @@ function checkKey(
 
 const resolvedMessage = (rk: RelayKey, where: RelayKeySecretLocation) =>
   where.generated
-    ? `Policy "${rk.spec.policyRef.name}" is Ready`
-    : `Policy "${rk.spec.policyRef.name}" is Ready; key from Secret "${where.secretName}"`;
+    ? `Policy "${rk.spec.policyRef.name}" found`
+    : `Policy "${rk.spec.policyRef.name}" found; key from Secret "${where.secretName}"`;
 
 function compileRelayKey(
   rk: RelayKey,
@@ -243,13 +306,10 @@ function compileRelayKey(
 ): { keys?: CompiledKey[]; facts?: RelayKeyFacts; conds: ConditionInput[] } {
   const ns = rk.metadata.namespace;
   const policyId = `${ns}/${rk.spec.policyRef.name}`;
-  if (!src.policies.some((p) => objectId(p) === policyId)) {
+  // Every Policy compiles (a broken route only answers 503), so a key depends on its existence alone.
+  if (!policies[policyId]) {
     const msg = `Policy "${rk.spec.policyRef.name}" not found in namespace "${ns}"`;
     return { conds: [resolved(false, "PolicyNotFound", msg), ready(false, "PolicyNotFound", msg)] };
-  }
-  if (!policies[policyId]) {
-    const msg = `Policy "${rk.spec.policyRef.name}" is not Ready`;
-    return { conds: [resolved(false, "PolicyNotReady", msg), ready(false, "PolicyNotReady", msg)] };
   }
   const where = relayKeySecretLocation(rk.spec);
   if (!where) {
@@ -329,10 +389,12 @@ export function compile(src: CompileSources): CompileResult {
     if (provider) draft.providers[objectId(pk)] = provider;
   }
   const usable = new Set(Object.keys(draft.providers));
+  const routeProblems: RouteProblem[] = [];
   for (const policy of src.policies) {
     const result = compilePolicy(policy, src, usable);
     conditions.set(`Policy/${objectId(policy)}`, result.conds);
-    if (result.policy) draft.policies[objectId(policy)] = result.policy;
+    draft.policies[objectId(policy)] = result.policy;
+    routeProblems.push(...result.problems);
   }
   for (const rk of src.relayKeys) {
     const result = compileRelayKey(rk, src, draft.policies);
@@ -348,5 +410,5 @@ export function compile(src: CompileSources): CompileResult {
   for (const id of Object.keys(draft.providers)) if (!routed.has(id)) delete draft.providers[id];
   draft.keys.sort((a, b) => a.id.localeCompare(b.id));
   const wakeAt = nextExpiry(src.relayKeys, src.now);
-  return { draft, conditions, relayKeyFacts, ...(wakeAt === undefined ? {} : { wakeAt }) };
+  return { draft, conditions, relayKeyFacts, routeProblems, ...(wakeAt === undefined ? {} : { wakeAt }) };
 }

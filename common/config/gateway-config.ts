@@ -27,7 +27,24 @@ const compiledTargetSchema = z.object({
   timeoutSeconds: z.number().int().min(1).optional(),
 });
 
-const compiledRouteSchema = z.object({ model: z.string(), targets: z.array(compiledTargetSchema).min(1) });
+/**
+ * Why a route cannot serve: every target's ProviderKey is missing, not Ready or not granted.
+ * Names objects, never a value. The gateway answers the route's models with 503 and this message.
+ */
+const unavailableRouteSchema = z.object({ reason: z.string(), message: z.string() });
+export type UnavailableRoute = z.infer<typeof unavailableRouteSchema>;
+
+/** A route keeps its place (first glob wins) even when it cannot serve, so it never falls through. */
+const compiledRouteSchema = z
+  .object({
+    model: z.string(),
+    targets: z.array(compiledTargetSchema),
+    unavailable: unavailableRouteSchema.optional(),
+  })
+  .refine((r) => r.targets.length > 0 || r.unavailable !== undefined, {
+    message: "a route needs at least one target, or says why it is unavailable",
+    path: ["targets"],
+  });
 export type CompiledRoute = z.infer<typeof compiledRouteSchema>;
 
 const compiledBudgetSchema = z.object({

@@ -76,8 +76,8 @@ export async function startAdversarialGateway(
     processes.push(p);
     const line = await p.waitForLine((l) => l.msg === "listening");
     await p.waitForLine((l) => l.msg === "config applied", 10_000);
-    const notReady = p.lines.find((l) => l.msg === "not ready");
-    if (notReady) throw new Error(`the adversarial config is not all ready: ${JSON.stringify(notReady)}`);
+    const problem = p.lines.find((l) => l.msg === "config problem");
+    if (problem) throw new Error(`the adversarial config has a problem: ${JSON.stringify(problem)}`);
     return { p, port: Number(line.port), metricsPort: Number(line.metricsPort) };
   };
 

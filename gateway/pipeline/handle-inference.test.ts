@@ -8,6 +8,7 @@ import {
   RELAY_KEY,
   sendPaced,
   startGateway,
+  UNAVAILABLE_MODEL,
 } from "./testing/in-process-gateway.js";
 
 let upstream: http.Server;
@@ -151,5 +152,58 @@ describe("request bodies are read after authentication, under the key's limit", 
     expect(res.status).toBe(200);
     expect(((await res.json()) as { choices: unknown[] }).choices).toHaveLength(1);
     expect(received.at(-1)).toMatchObject({ model: "gpt-4o-mini", messages: [{ content: "hello" }] });
+  });
+});
+
+describe("issue 10: a route whose ProviderKey is missing", () => {
+  const post = (path: string, headers: Record<string, string>, body: unknown) =>
+    fetch(`http://127.0.0.1:${gateway.port}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it("issue 10: answers that model 503 in OpenAI's shape, naming the reference, and calls nothing", async () => {
+    const before = received.length;
+    const res = await post(
+      "/v1/chat/completions",
+      { authorization: `Bearer ${RELAY_KEY}` },
+      { model: UNAVAILABLE_MODEL, messages: [{ role: "user", content: "hi" }] },
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      error: {
+        message: 'route unavailable: ProviderKey "ns/mock-opneai" not found',
+        type: "server_error",
+        code: "route_unavailable",
+        param: null,
+      },
+    });
+    expect(received.length).toBe(before);
+  });
+
+  it("issue 10: answers Anthropic callers 503 in Anthropic's shape", async () => {
+    const res = await post(
+      "/v1/messages",
+      { "x-api-key": RELAY_KEY, "anthropic-version": "2023-06-01" },
+      { model: UNAVAILABLE_MODEL, max_tokens: 8, messages: [{ role: "user", content: "hi" }] },
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      type: "error",
+      error: {
+        type: "overloaded_error",
+        message: 'route unavailable: ProviderKey "ns/mock-opneai" not found',
+      },
+    });
+  });
+
+  it("issue 10: the same key keeps working for the Policy's other routes", async () => {
+    const res = await post(
+      "/v1/chat/completions",
+      { authorization: `Bearer ${RELAY_KEY}` },
+      { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
+    );
+    expect(res.status).toBe(200);
   });
 });

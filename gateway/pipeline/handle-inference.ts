@@ -5,7 +5,7 @@ import type { Logger } from "../../common/log.js";
 import { continueIfAwaited } from "../../common/process/expect-continue.js";
 import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { authenticate, callerKey } from "../caller-auth.js";
-import { badRequest, GatewayError, modelNotFound } from "../errors.js";
+import { badRequest, GatewayError, modelNotFound, routeUnavailable } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { routeFor } from "../route-model.js";
 import type { Snapshot, SnapshotHolder } from "../snapshot.js";
@@ -72,6 +72,7 @@ function plan(
 ): Target[] {
   const route = routeFor(policy, inbound.model);
   if (!route) throw modelNotFound(inbound.model);
+  if (route.unavailable) throw routeUnavailable(route.unavailable.message);
   const targets = orderTargets(route.targets).flatMap((t) => {
     const provider = snapshot.providers.get(t.provider);
     if (!provider) return [];

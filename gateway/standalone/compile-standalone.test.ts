@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hashRelayKey } from "../../common/crypto/relay-key.js";
 import { compileStandalone } from "./compile-standalone.js";
+import { formatProblem } from "./config-problem.js";
 import { parseConfigObjects } from "./parse-config-objects.js";
 import { parseConfigText } from "./read-config-dir.js";
 import { FULL_CONFIG, PROVIDER_CREDENTIAL, RELAY_KEY } from "./testing/config-fixture.js";
@@ -10,8 +11,8 @@ const objectsOf = (files: Record<string, string>) =>
 
 describe("compileStandalone", () => {
   it("compiles with the operator's compiler, taking Secrets from the directory", () => {
-    const { draft, notReady } = compileStandalone(objectsOf(FULL_CONFIG));
-    expect(notReady).toEqual([]);
+    const { draft, problems } = compileStandalone(objectsOf(FULL_CONFIG));
+    expect(problems).toEqual([]);
     expect(draft.keys).toEqual([
       { hash: hashRelayKey(RELAY_KEY), id: "default/app", policy: "default/default" },
     ]);
@@ -21,21 +22,53 @@ describe("compileStandalone", () => {
     });
   });
 
-  it("lists what the compile left out and why, never the values", () => {
+  it("issue 10: lists what the compile left out with file, object and field, never the values", () => {
     const files = {
       ...FULL_CONFIG,
       "relay-key.yml": (FULL_CONFIG["relay-key.yml"] ?? "").replace(RELAY_KEY, "too-short"),
     };
-    const { draft, notReady } = compileStandalone(objectsOf(files));
+    const { draft, problems } = compileStandalone(objectsOf(files));
     expect(draft.keys).toEqual([]);
-    expect(notReady).toEqual([
+    expect(problems).toEqual([
       {
-        object: "RelayKey/default/app",
+        file: "relay-key.yml",
+        document: 2,
+        object: { kind: "RelayKey", namespace: "default", name: "app" },
+        field: "spec.secretRef",
         reason: "WeakKey",
         message: expect.stringContaining("shorter than 32"),
       },
     ]);
-    expect(JSON.stringify(notReady)).not.toContain("too-short");
+    expect(JSON.stringify(problems)).not.toContain("too-short");
+  });
+
+  it("issue 10: names the route field of a ProviderKey typo, and keeps the Policy's other routes", () => {
+    const policy = `${FULL_CONFIG["policy.yaml"]}    - model: "claude-*"
+      targets:
+        - providerKeyRef: { name: mock-opneai }
+`;
+    const { draft, problems } = compileStandalone(objectsOf({ ...FULL_CONFIG, "policy.yaml": policy }));
+    expect(draft.keys).toHaveLength(1);
+    expect(draft.policies["default/default"]?.routes[0]?.targets).toHaveLength(1);
+    expect(problems.map(formatProblem)).toEqual([
+      'policy.yaml: Policy default/default: spec.routes[1].targets[0].providerKeyRef: ProviderKey "default/mock-opneai" not found',
+    ]);
+  });
+
+  it("issue 10: names the field of a loopback https baseURL without allowPrivateNetwork", () => {
+    const provider = (FULL_CONFIG["provider.yaml"] ?? "").replace(
+      "spec:\n",
+      "spec:\n  baseURL: https://127.0.0.1:8443/v1\n",
+    );
+    const { problems } = compileStandalone(objectsOf({ ...FULL_CONFIG, "provider.yaml": provider }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        file: "provider.yaml",
+        object: { kind: "ProviderKey", namespace: "default", name: "openai" },
+        field: "spec.baseURL",
+        reason: "PrivateNetwork",
+      }),
+    );
   });
 
   it("does not warn about a key that was disabled on purpose", () => {
@@ -43,9 +76,9 @@ describe("compileStandalone", () => {
       ...FULL_CONFIG,
       "relay-key.yml": (FULL_CONFIG["relay-key.yml"] ?? "").replace("spec:\n", "spec:\n  disabled: true\n"),
     };
-    const { draft, notReady } = compileStandalone(objectsOf(files));
+    const { draft, problems } = compileStandalone(objectsOf(files));
     expect(draft.keys[0]?.disabled).toBe(true);
-    expect(notReady).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it("gives every namespace its automatic name label, for allowedNamespaces selectors", () => {
@@ -63,7 +96,7 @@ describe("compileStandalone", () => {
       "name: openai }",
       "name: openai, namespace: platform }",
     );
-    const { notReady } = compileStandalone(
+    const { problems } = compileStandalone(
       objectsOf({
         ...FULL_CONFIG,
         "provider.yaml": provider,
@@ -71,6 +104,6 @@ describe("compileStandalone", () => {
         "policy.yaml": policy,
       }),
     );
-    expect(notReady).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });

@@ -1,33 +1,59 @@
+import type { ConditionInput } from "../../common/conditions.js";
 import { type CompileResult, compile, type DraftConfig } from "../../operator/compile.js";
+import type { ConfigProblem } from "./config-problem.js";
 import type { ConfigObjects } from "./parse-config-objects.js";
-
-/** A compile condition that keeps an object out of the config; logged, since there is no status. */
-export interface NotReady {
-  /** `Kind/namespace/name`. */
-  object: string;
-  reason: string;
-  message: string;
-}
 
 export interface StandaloneCompileResult {
   /** Holds plaintext provider credentials: it never leaves this process. */
   draft: DraftConfig;
-  notReady: NotReady[];
+  /** What a cluster would show in status, as problems naming file and field: there is no status here. */
+  problems: ConfigProblem[];
 }
 
 /** The automatic label the API server puts on every Namespace, which selectors may use. */
 const NAME_LABEL = "kubernetes.io/metadata.name";
 
-/** Reasons that are someone's deliberate choice rather than a fault worth a warning. */
+/** Reasons that are someone's deliberate choice rather than a fault worth reporting. */
 const DELIBERATE = new Set(["Disabled", "Expired"]);
 
-function notReadyOf(conditions: CompileResult["conditions"]): NotReady[] {
-  const out: NotReady[] = [];
-  for (const [object, conds] of conditions) {
-    const ready = conds.find((c) => c.type === "Ready");
-    if (ready && ready.status !== "True" && !DELIBERATE.has(ready.reason)) {
-      out.push({ object, reason: ready.reason, message: ready.message });
+/** The spec field each not-Ready reason is about; a Policy's route problems name their own. */
+const FIELD_OF: Record<string, Record<string, string>> = {
+  ProviderKey: {
+    PrivateNetwork: "spec.baseURL",
+    InvalidBaseURL: "spec.baseURL",
+    SecretNotFound: "spec.credentials.secretKeyRef",
+    CredentialTooLarge: "spec.credentials.secretKeyRef",
+  },
+  RelayKey: {
+    PolicyNotFound: "spec.policyRef.name",
+    SecretNotFound: "spec.secretRef",
+    WeakKey: "spec.secretRef",
+    InvalidKeyFormat: "spec.secretRef",
+    DuplicateKey: "spec.secretRef",
+  },
+};
+
+/** `Kind/namespace/name` → its parts. */
+function splitId(id: string): { kind: string; namespace: string; name: string } {
+  const [kind = "", namespace = "", ...rest] = id.split("/");
+  return { kind, namespace, name: rest.join("/") };
+}
+
+function problemsOf(result: CompileResult, objects: ConfigObjects): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const at = (id: string) => objects.sources.get(id) ?? { file: "(unknown file)" };
+  for (const [id, conds] of result.conditions) {
+    const ready = conds.find((c: ConditionInput) => c.type === "Ready");
+    if (!ready || ready.status === "True" || DELIBERATE.has(ready.reason)) continue;
+    const object = splitId(id);
+    const routes = result.routeProblems.filter((p) => `Policy/${p.policy}` === id);
+    if (routes.length > 0) {
+      for (const r of routes)
+        out.push({ ...at(id), object, field: r.field, reason: r.reason, message: r.message });
+      continue;
     }
+    const field = FIELD_OF[object.kind]?.[ready.reason] ?? "spec";
+    out.push({ ...at(id), object, field, reason: ready.reason, message: ready.message });
   }
   return out;
 }
@@ -51,5 +77,5 @@ export function compileStandalone(objects: ConfigObjects): StandaloneCompileResu
     providerCredential: secretValue,
     now: new Date(),
   });
-  return { draft: result.draft, notReady: notReadyOf(result.conditions) };
+  return { draft: result.draft, problems: problemsOf(result, objects) };
 }

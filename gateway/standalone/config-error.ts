@@ -1,3 +1,5 @@
+import { type ConfigProblem, formatProblem } from "./config-problem.js";
+
 /** Shown in one log line, so a broken directory with many files does not flood it. */
 const MAX_LISTED = 10;
 
@@ -8,8 +10,8 @@ const MAX_LISTED = 10;
 export class StandaloneConfigError extends Error {
   override readonly name = "StandaloneConfigError";
 
-  constructor(readonly problems: readonly string[]) {
-    const listed = problems.slice(0, MAX_LISTED).join("; ");
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    const listed = problems.slice(0, MAX_LISTED).map(formatProblem).join("; ");
     const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : "";
     super(`${listed}${more}`);
   }

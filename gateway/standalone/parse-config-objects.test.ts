@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { StandaloneConfigError } from "./config-error.js";
+import { formatProblem } from "./config-problem.js";
 import { parseConfigObjects } from "./parse-config-objects.js";
 import type { ConfigDocument } from "./read-config-dir.js";
 
-const doc = (object: unknown, source = "f.yaml"): ConfigDocument => ({ source, object });
+const doc = (object: unknown, file = "f.yaml"): ConfigDocument => ({ file, object });
 const policy = (
   metadata: Record<string, unknown>,
   spec: unknown = { routes: [{ model: "m", targets: [{ providerKeyRef: { name: "p" } }] }] },
@@ -18,7 +19,7 @@ function problemsOf(docs: ConfigDocument[]): readonly string[] {
   try {
     parseConfigObjects(docs);
   } catch (err) {
-    if (err instanceof StandaloneConfigError) return err.problems;
+    if (err instanceof StandaloneConfigError) return err.problems.map(formatProblem);
     throw err;
   }
   return [];
@@ -59,7 +60,7 @@ describe("parseConfigObjects", () => {
 
   it("refuses the same object defined twice, naming both places", () => {
     expect(problemsOf([doc(policy({ name: "p" }), "a.yaml"), doc(policy({ name: "p" }), "b.yaml")])).toEqual([
-      "b.yaml: Policy default/p is also defined in a.yaml",
+      "b.yaml: Policy default/p: also defined in a.yaml",
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { StandaloneConfigError } from "./config-error.js";
 import { isConfigFileName, parseConfigText, readConfigDir } from "./read-config-dir.js";
@@ -16,8 +16,8 @@ describe("parseConfigText", () => {
   it("splits multi-document YAML, skipping empty documents, and numbers them", () => {
     const docs = parseConfigText("a.yaml", "kind: A\n---\n---\nkind: B\n");
     expect(docs).toEqual([
-      { source: "a.yaml (document 1)", object: { kind: "A" } },
-      { source: "a.yaml (document 3)", object: { kind: "B" } },
+      { file: "a.yaml", document: 1, object: { kind: "A" } },
+      { file: "a.yaml", document: 3, object: { kind: "B" } },
     ]);
   });
 
@@ -103,7 +103,7 @@ describe("readConfigDir", () => {
     try {
       const err = await readConfigDir(dir).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StandaloneConfigError);
-      expect(err instanceof StandaloneConfigError ? err.problems.map((p) => p.split(":")[0]) : []).toEqual([
+      expect(err instanceof StandaloneConfigError ? err.problems.map((p) => basename(p.file)) : []).toEqual([
         "a.yaml",
         "b.yaml",
       ]);

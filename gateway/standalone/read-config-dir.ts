@@ -2,11 +2,14 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { type Document, parseAllDocuments } from "yaml";
 import { StandaloneConfigError } from "./config-error.js";
+import type { ConfigProblem } from "./config-problem.js";
 
 /** One parsed document and where it came from, for error messages. */
 export interface ConfigDocument {
-  /** The file name, plus the document number when the file holds several. */
-  source: string;
+  /** The file's path: the config directory joined with its name. */
+  file: string;
+  /** The document's number (1-based) when the file holds several. */
+  document?: number;
   object: unknown;
 }
 
@@ -38,20 +41,21 @@ export async function listConfigFiles(dir: string): Promise<string[]> {
 export function parseConfigText(file: string, text: string): ConfigDocument[] {
   const json = file.toLowerCase().endsWith(".json");
   const docs: readonly Document.Parsed[] = parseAllDocuments(text, { version: json ? "1.2" : "1.1" });
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   const out: ConfigDocument[] = [];
   docs.forEach((doc, i) => {
-    const source = docs.length > 1 ? `${file} (document ${i + 1})` : file;
+    const source = { file, ...(docs.length > 1 ? { document: i + 1 } : {}) };
     const error = doc.errors[0];
     if (error) {
       const at = error.linePos?.[0];
       const where = at ? ` at line ${at.line}, column ${at.col}` : "";
-      problems.push(`${source}: ${json ? "JSON" : "YAML"} syntax error${where} (${error.code})`);
+      const message = `${json ? "JSON" : "YAML"} syntax error${where} (${error.code})`;
+      problems.push({ ...source, reason: "SyntaxError", message });
       return;
     }
     const object = toObject(doc);
-    if (object instanceof Error) problems.push(`${source}: ${object.message}`);
-    else if (object !== null && object !== undefined) out.push({ source, object });
+    if (object instanceof Error) problems.push({ ...source, reason: "SyntaxError", message: object.message });
+    else if (object !== null && object !== undefined) out.push({ ...source, object });
   });
   if (problems.length > 0) throw new StandaloneConfigError(problems);
   return out;
@@ -70,16 +74,19 @@ function toObject(doc: Document.Parsed): unknown {
 export async function readConfigDir(dir: string): Promise<{ files: string[]; documents: ConfigDocument[] }> {
   const files = await listConfigFiles(dir).catch((err: unknown) => {
     const code = err instanceof Error && "code" in err ? ` (${String(err.code)})` : "";
-    throw new StandaloneConfigError([`${dir}: cannot read the config directory${code}`]);
+    const message = `cannot read the config directory${code}`;
+    throw new StandaloneConfigError([{ file: dir, reason: "DirectoryUnreadable", message }]);
   });
   if (files.length === 0) {
-    throw new StandaloneConfigError([`${dir} holds no *.yaml, *.yml or *.json files`]);
+    const message = "holds no *.yaml, *.yml or *.json files";
+    throw new StandaloneConfigError([{ file: dir, reason: "NoConfigFiles", message }]);
   }
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   const documents: ConfigDocument[] = [];
   for (const file of files) {
     try {
-      documents.push(...parseConfigText(file, await readFile(join(dir, file), "utf8")));
+      const path = join(dir, file);
+      documents.push(...parseConfigText(path, await readFile(path, "utf8")));
     } catch (err) {
       if (!(err instanceof StandaloneConfigError)) throw err;
       problems.push(...err.problems);

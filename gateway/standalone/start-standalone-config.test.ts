@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashRelayKey } from "../../common/crypto/relay-key.js";
 import type { Snapshot } from "../snapshot.js";
+import type { ConfigProblem } from "./config-problem.js";
 import { type StandaloneConfig, startStandaloneConfig } from "./start-standalone-config.js";
 import {
   captureLog,
@@ -23,11 +24,13 @@ async function start(files: Record<string, string>) {
   const { log, lines } = captureLog();
   const snapshots: Snapshot[] = [];
   const refusals: Error[] = [];
+  const reports: (readonly ConfigProblem[])[] = [];
   const config: StandaloneConfig = await startStandaloneConfig({
     dir,
     log,
     onSnapshot: (s) => snapshots.push(s),
     onRefused: (e) => refusals.push(e),
+    onProblems: (p) => reports.push(p),
     debounceMs: 50,
     pollMs: 200,
   });
@@ -35,7 +38,7 @@ async function start(files: Record<string, string>) {
     await config.stop();
     await cleanup();
   });
-  return { dir, lines, snapshots, refusals };
+  return { dir, lines, snapshots, refusals, reports };
 }
 
 const POLICY_TWO_ROUTES = (FULL_CONFIG["policy.yaml"] ?? "").replace(
@@ -74,7 +77,7 @@ describe("startStandaloneConfig", () => {
     const broken = (FULL_CONFIG["policy.yaml"] ?? "").replace('model: "gpt-*"', "model: 7");
     await writeFile(join(dir, "policy.yaml"), broken);
     await waitFor(() => refusals.length === 1, 1_500);
-    expect(refusals[0]?.message).toMatch(/policy\.yaml: Policy default\/default: spec\.routes\.0\.model/);
+    expect(refusals[0]?.message).toMatch(/policy\.yaml: Policy default\/default: spec\.routes\[0\]\.model/);
     expect(snapshots).toHaveLength(1);
     expect(lines.some((l) => l.includes('"msg":"config refused; keeping the last good config"'))).toBe(true);
   });
@@ -85,7 +88,7 @@ describe("startStandaloneConfig", () => {
     await waitFor(() => refusals.length === 1, 1_500);
     await writeFile(join(dir, "policy.yaml"), POLICY_TWO_ROUTES);
     await waitFor(() => snapshots.length === 2, 1_500);
-    expect(refusals[0]?.message).toMatch(/^policy\.yaml: YAML syntax error/);
+    expect(refusals[0]?.message).toMatch(/policy\.yaml: YAML syntax error/);
   });
 
   it("rejects when the first load fails", async () => {
@@ -99,18 +102,41 @@ describe("startStandaloneConfig", () => {
     ).rejects.toThrow(/bad\.yaml: Policy default\/\(no name\): metadata/);
   });
 
-  it("warns about objects the compile leaves out, since there is no status", async () => {
-    const policy = (FULL_CONFIG["policy.yaml"] ?? "").replace("name: openai }", "name: missing }");
-    const { lines } = await start({ ...FULL_CONFIG, "policy.yaml": policy });
-    const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === "warn");
-    expect(warnings).toContainEqual(
+  it("issue 10: logs each problem at error level, naming file and field, at start and on reload", async () => {
+    const policy = (FULL_CONFIG["policy.yaml"] ?? "").replace("name: openai }", "name: mock-opneai }");
+    const { dir, lines, reports, snapshots, refusals } = await start({
+      ...FULL_CONFIG,
+      "policy.yaml": policy,
+    });
+    const problemLines = () => lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "config problem");
+    expect(problemLines()).toEqual([
       expect.objectContaining({
-        msg: "not ready",
-        object: "Policy/default/default",
-        reason: "RefNotResolved",
-        message: expect.stringContaining('ProviderKey "default/missing" not found'),
+        level: "error",
+        configDir: dir,
+        file: join(dir, "policy.yaml"),
+        object: "Policy default/default",
+        field: "spec.routes[0].targets[0].providerKeyRef",
+        reason: "ProviderKeyNotFound",
+        message: 'ProviderKey "default/mock-opneai" not found',
       }),
-    );
+    ]);
+    expect(reports).toHaveLength(1);
+    // The key is still valid: its model answers 503, not 401.
+    expect(snapshots[0]?.keys.size).toBe(1);
+
+    // A refused reload reports its problems the same way.
+    await writeFile(join(dir, "policy.yaml"), "kind: [\n");
+    await waitFor(() => refusals.length === 1, 1_500);
+    expect(problemLines().at(-1)).toMatchObject({
+      level: "error",
+      file: join(dir, "policy.yaml"),
+      reason: "SyntaxError",
+    });
+
+    // Fixed: the next report is empty, so a metric or /readyz built on it clears.
+    await writeFile(join(dir, "policy.yaml"), FULL_CONFIG["policy.yaml"] ?? "");
+    await waitFor(() => snapshots.length === 2, 1_500);
+    expect(reports.at(-1)).toEqual([]);
   });
 
   it("never writes a secret value to the log, even when a Secret's file is broken", async () => {

@@ -1,6 +1,8 @@
 import type { Logger } from "../../common/log.js";
 import type { Snapshot } from "../snapshot.js";
-import { type LoadedConfig, loadConfigDir } from "./load-config-dir.js";
+import type { StandaloneConfigError } from "./config-error.js";
+import { type ConfigProblem, objectLabel } from "./config-problem.js";
+import { type CheckedConfigDir, checkConfigDir, type LoadedConfig } from "./load-config-dir.js";
 import { watchConfigDir } from "./watch-config-dir.js";
 
 export interface StandaloneConfigOptions {
@@ -10,6 +12,8 @@ export interface StandaloneConfigOptions {
   onSnapshot(snapshot: Snapshot): void;
   /** A reload that failed; the previous snapshot stays in service. */
   onRefused(err: Error): void;
+  /** After every load, applied or refused: the directory's problems now (none when all is well). */
+  onProblems?(problems: readonly ConfigProblem[]): void;
   log: Logger;
   /** For tests; see watchConfigDir. */
   debounceMs?: number;
@@ -31,9 +35,23 @@ function logApplied(log: Logger, dir: string, loaded: LoadedConfig): void {
     providers: snapshot.providers.size,
     ...(loaded.ignored > 0 ? { ignored: loaded.ignored } : {}),
   });
-  // There is no status to write in standalone mode: the log is where these show.
-  for (const n of loaded.notReady) {
-    log.warn("not ready", { object: n.object, reason: n.reason, message: n.message });
+}
+
+/**
+ * There is no status to write in standalone mode: the log is where problems show, one error
+ * line each, the same list `kuberelay validate` prints.
+ */
+function logProblems(log: Logger, dir: string, problems: readonly ConfigProblem[]): void {
+  for (const p of problems) {
+    log.error("config problem", {
+      configDir: dir,
+      file: p.file,
+      ...(p.document === undefined ? {} : { document: p.document }),
+      ...(p.object ? { object: objectLabel(p.object) } : {}),
+      ...(p.field === undefined ? {} : { field: p.field }),
+      reason: p.reason,
+      message: p.message,
+    });
   }
 }
 
@@ -50,12 +68,27 @@ export async function startStandaloneConfig(opts: StandaloneConfigOptions): Prom
   let pending = false;
   let stopped = false;
 
+  /** Applies a checked directory, or reports its refusal; returns the refusal, if any. */
+  const apply = (checked: CheckedConfigDir): StandaloneConfigError | undefined => {
+    logProblems(log, dir, checked.problems);
+    opts.onProblems?.(checked.problems);
+    if (checked.loaded) {
+      logApplied(log, dir, checked.loaded);
+      opts.onSnapshot(checked.loaded.snapshot);
+      return undefined;
+    }
+    return checked.refused;
+  };
   const reload = async () => {
     if (stopped) return;
     try {
-      const loaded = await loadConfigDir(dir);
-      logApplied(log, dir, loaded);
-      opts.onSnapshot(loaded.snapshot);
+      const refused = apply(await checkConfigDir(dir));
+      if (!refused) return;
+      log.error("config refused; keeping the last good config", {
+        configDir: dir,
+        problems: refused.problems.length,
+      });
+      opts.onRefused(refused);
     } catch (err) {
       log.error("config refused; keeping the last good config", { configDir: dir, error: asError(err) });
       opts.onRefused(asError(err));
@@ -83,9 +116,9 @@ export async function startStandaloneConfig(opts: StandaloneConfigOptions): Prom
     await reloading;
   };
   // Reloads queue behind the first load, so an older config can never replace a newer one.
-  const first = loadConfigDir(dir).then((loaded) => {
-    logApplied(log, dir, loaded);
-    opts.onSnapshot(loaded.snapshot);
+  const first = checkConfigDir(dir).then((checked) => {
+    const refused = apply(checked);
+    if (refused) throw refused;
   });
   reloading = first.catch(() => undefined);
   try {

@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { CompiledRoute } from "../../../common/config/gateway-config.js";
 import { hashRelayKey } from "../../../common/crypto/relay-key.js";
 import { createLogger } from "../../../common/log.js";
 import { createGatewayApp } from "../../app.js";
@@ -9,6 +10,8 @@ import type { AdmissionGate } from "../admission.js";
 import type { UsageGrace } from "../forward-stream.js";
 
 export const RELAY_KEY = "krk_pipeline-test-key-0123456789abcdef";
+/** A model the test Policy routes to a ProviderKey that does not exist. */
+export const UNAVAILABLE_MODEL = "claude-typo";
 /** The test key's body limit. */
 export const KEY_BODY_LIMIT = 4096;
 
@@ -35,6 +38,8 @@ export interface GatewaySetup {
   maxAttempts?: number;
   usageGrace?: UsageGrace;
   timeoutMs?: number;
+  /** Routes in their compiled form, after those of `routes` (e.g. an unavailable one). */
+  moreRoutes?: CompiledRoute[];
 }
 
 /** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
@@ -56,6 +61,15 @@ export function startGateway(
       },
     ],
     routes: { "gpt-4o-mini": ["ns/a"] },
+    moreRoutes: [
+      {
+        model: UNAVAILABLE_MODEL,
+        targets: [],
+        unavailable: { reason: "ProviderKeyNotFound", message: 'ProviderKey "ns/mock-opneai" not found' },
+      },
+      // Never reached for UNAVAILABLE_MODEL: an unavailable route keeps its place.
+      { model: "claude-*", targets: [{ provider: "ns/a", weight: 1 }] },
+    ],
     timeoutMs,
     ...(usageGrace ? { usageGrace } : {}),
   });
@@ -77,11 +91,12 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
   };
   const snapshots = new SnapshotHolder();
   const hash = hashRelayKey(RELAY_KEY);
-  const routes = Object.entries(setup.routes).map(([model, ids]) => ({
+  const routes: CompiledRoute[] = Object.entries(setup.routes).map(([model, ids]) => ({
     model,
     // All weight on the first: the rest are tried in order, as fallbacks.
     targets: ids.map((provider, i) => ({ provider, weight: i === 0 ? 1 : 0 })),
   }));
+  routes.push(...(setup.moreRoutes ?? []));
   snapshots.swap({
     generation: "1",
     keys: new Map([
