@@ -16,6 +16,7 @@ export async function startOperator(
     { KUBECONFIG: kubeconfig, ...env },
     join(stack.cp.logDir, `${name}.log`),
   );
+  stack.track(proc, env);
   await proc.waitForLine((l) => l.msg === "started");
   return proc;
 }
