@@ -7,13 +7,15 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_SECRET } from "../../common/names.js";
 import { type MockProvider, type MockProviderOptions, startMockProvider } from "../mock-provider/server.js";
+import type { Produced } from "./canary.js";
 import { recordResponses } from "./captured-responses.js";
 import { issueCert } from "./certs.js";
 import { type ControlPlane, startControlPlane } from "./control-plane.js";
 import { type KuberelayProcess, repoRoot, startKuberelay } from "./kuberelay-process.js";
 import { rbacManifests } from "./rbac-manifests.js";
 import { SecretCanaries } from "./secret-canaries.js";
-import { scanStackForLeaks } from "./stack-leak-scan.js";
+import { watchSecretHistory } from "./secret-history.js";
+import { readOpsBeforeStop, scanStackForLeaks } from "./stack-leak-scan.js";
 
 export const SYSTEM_NAMESPACE = "kuberelay-system";
 export const WEBHOOK_CONFIG_NAME = "kuberelay-inject";
@@ -41,8 +43,11 @@ export interface Stack {
    * cluster holds; a test adds secrets that are gone by then (a rotated-out key, say).
    */
   readonly canaries: SecretCanaries;
-  /** A kuberelay process started outside the stack (startOperator): scanned like the stack's own. */
-  track(proc: KuberelayProcess, env: Record<string, string>): void;
+  /**
+   * A kuberelay process started outside the stack (startOperator), scanned like the stack's own;
+   * use the process it returns, whose stop() reads its /metrics first.
+   */
+  track(proc: KuberelayProcess, env: Record<string, string>): KuberelayProcess;
   /** The first operator; `operators` holds every one started. */
   operator: KuberelayProcess;
   operators: KuberelayProcess[];
@@ -103,24 +108,27 @@ async function startGateway(
   cp: ControlPlane,
   env: Record<string, string>,
   index: number,
+  watch: (proc: KuberelayProcess) => KuberelayProcess,
 ): Promise<GatewayHandle> {
-  const proc = startKuberelay(
-    `gateway-${index}`,
-    [
-      "gateway",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--metrics-port",
-      "0",
-      "--namespace",
-      SYSTEM_NAMESPACE,
-      "--drain-seconds",
-      "5",
-    ],
-    env,
-    join(cp.logDir, `gateway-${index}.log`),
+  const proc = watch(
+    startKuberelay(
+      `gateway-${index}`,
+      [
+        "gateway",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--namespace",
+        SYSTEM_NAMESPACE,
+        "--drain-seconds",
+        "5",
+      ],
+      env,
+      join(cp.logDir, `gateway-${index}.log`),
+    ),
   );
   const line = await proc.waitForLine((l) => l.msg === "listening");
   return { proc, url: `http://127.0.0.1:${line.port}`, metricsUrl: `http://127.0.0.1:${line.metricsPort}` };
@@ -275,6 +283,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tracked: KuberelayProcess[] = [];
   const canaries = new SecretCanaries();
   const responses = recordResponses();
+  const secretHistory = await watchSecretHistory(cp);
+  const opsAtStop: Produced = [];
+  const watch = (proc: KuberelayProcess) => readOpsBeforeStop(proc, opsAtStop);
   let mock: MockProvider | undefined;
   const stopProcesses = async () => {
     await Promise.all([...started, ...tracked].map((p) => p.stop()));
@@ -282,6 +293,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const teardown = async () => {
     await stopProcesses();
     await responses.close([]);
+    await secretHistory.close();
     await mock?.close();
     await cp.stop();
   };
@@ -293,6 +305,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           canaries,
           processes: [...started, ...tracked],
           responses,
+          secretHistory,
+          opsAtStop,
           notKuberelay: [cp.server, ...(mock ? [mock.url] : [])],
         },
         stopProcesses,
@@ -337,19 +351,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const operatorEnv = { ...(await envFor("kuberelay-operator")), ...options.operatorEnv };
     canaries.addEnv("operators", operatorEnv);
     const startOperator = (name: string) => {
-      const proc = startKuberelay(
-        name,
-        [
-          "operator",
-          "--namespace",
-          SYSTEM_NAMESPACE,
-          "--metrics-port",
-          "0",
-          ...operatorTlsArgs(options.operatorTls),
-          ...(options.operatorArgs ?? []),
-        ],
-        operatorEnv,
-        join(cp.logDir, `${name}.log`),
+      const proc = watch(
+        startKuberelay(
+          name,
+          [
+            "operator",
+            "--namespace",
+            SYSTEM_NAMESPACE,
+            "--metrics-port",
+            "0",
+            ...operatorTlsArgs(options.operatorTls),
+            ...(options.operatorArgs ?? []),
+          ],
+          operatorEnv,
+          join(cp.logDir, `${name}.log`),
+        ),
       );
       started.push(proc);
       operators.push(proc);
@@ -368,7 +384,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     canaries.addEnv("gateways", gatewayEnv);
     const gateways: GatewayHandle[] = [];
     for (let i = 0; i < (options.gateways ?? 2); i++) {
-      const gw = await startGateway(cp, gatewayEnv, i);
+      const gw = await startGateway(cp, gatewayEnv, i, watch);
       started.push(gw.proc);
       gateways.push(gw);
     }
@@ -388,24 +404,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         })();
     const webhookEnv = await envFor("kuberelay-webhook");
     const startWebhook = (port: number, name: string) =>
-      startKuberelay(
-        name,
-        [
-          "webhook",
-          "--host",
-          "127.0.0.1",
-          "--port",
-          String(port),
-          ...tlsArgs,
-          "--gateway-url",
-          first.url,
-          "--metrics-port",
-          "0",
-          "--namespace",
-          SYSTEM_NAMESPACE,
-        ],
-        { KUBECONFIG: webhookEnv.KUBECONFIG },
-        join(cp.logDir, `${name}.log`),
+      watch(
+        startKuberelay(
+          name,
+          [
+            "webhook",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String(port),
+            ...tlsArgs,
+            "--gateway-url",
+            first.url,
+            "--metrics-port",
+            "0",
+            "--namespace",
+            SYSTEM_NAMESPACE,
+          ],
+          { KUBECONFIG: webhookEnv.KUBECONFIG },
+          join(cp.logDir, `${name}.log`),
+        ),
       );
     let webhook = startWebhook(0, "webhook");
     started.push(webhook);
@@ -426,7 +444,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const addGateway = async (env: Record<string, string> = {}) => {
       canaries.addEnv(`gateway-${started.length}`, env);
-      const gw = await startGateway(cp, { ...gatewayEnv, ...env }, started.length);
+      const gw = await startGateway(cp, { ...gatewayEnv, ...env }, started.length, watch);
       started.push(gw.proc);
       return gw;
     };
@@ -436,8 +454,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       providerSecret,
       canaries,
       track: (proc, env) => {
-        tracked.push(proc);
+        const watched = watch(proc);
+        tracked.push(watched);
         canaries.addEnv(proc.name, env);
+        return watched;
       },
       operator,
       operators,

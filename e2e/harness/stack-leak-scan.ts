@@ -12,6 +12,7 @@ import type { ResponseRecorder } from "./captured-responses.js";
 import type { ControlPlane } from "./control-plane.js";
 import type { KuberelayProcess } from "./kuberelay-process.js";
 import type { SecretCanaries } from "./secret-canaries.js";
+import type { SecretHistory, SecretVersion } from "./secret-history.js";
 
 export interface LeakScanTarget {
   cp: ControlPlane;
@@ -19,6 +20,10 @@ export interface LeakScanTarget {
   /** Every kuberelay process of the run, stopped or not. */
   processes: readonly KuberelayProcess[];
   responses: ResponseRecorder;
+  /** Ops endpoints read as each process was stopped (readOpsBeforeStop). */
+  opsAtStop: Produced;
+  /** Every version of every Secret seen during the run. */
+  secretHistory: SecretHistory;
   /** Origins that are not kuberelay (the API server, which returns Secrets; the mock provider). */
   notKuberelay: readonly string[];
 }
@@ -38,10 +43,10 @@ interface KubeObject {
   metadata: { namespace?: string; name: string; labels?: Record<string, string> };
 }
 
-type SecretObject = KubeObject & { data?: Record<string, string> };
 type Selector = { name: string; key: string };
 type RelayKeyObject = KubeObject & { spec?: { secretRef?: Selector } };
 type ProviderKeyObject = KubeObject & { spec?: { credentials?: { secretKeyRef?: Selector } } };
+type SecretObject = KubeObject & { data?: Record<string, string> };
 
 const KUBERELAY_KINDS = "relaykeys.kuberelay.dev,providerkeys.kuberelay.dev,policies.kuberelay.dev";
 
@@ -52,21 +57,37 @@ async function getJson<T>(cp: ControlPlane, args: string[]): Promise<T> {
 const idOf = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 /**
- * Adds the secrets the cluster holds now: relay keys the operator generated (and the previous key
- * during a grace period), keys RelayKeys bring by secretRef, and every ProviderKey's credential.
+ * Adds the secrets the cluster held during the run (`history`, plus the Secrets as they are now):
+ * every relay key the operator generated (current and previous), every key a RelayKey brings by
+ * secretRef, and every ProviderKey's credential, each in every version it had.
  */
-export async function sweepClusterSecrets(cp: ControlPlane, canaries: SecretCanaries): Promise<void> {
-  const secrets = await getJson<KubeList<SecretObject>>(cp, ["secrets", "-A"]);
-  const byId = new Map(secrets.items.map((s) => [idOf(s), s]));
-  const value = (namespace: string | undefined, ref: Selector) => {
-    const b64 = byId.get(`${namespace ?? ""}/${ref.name}`)?.data?.[ref.key];
-    return b64 === undefined ? undefined : Buffer.from(b64, "base64").toString("utf8");
-  };
-  for (const s of secrets.items) {
-    if (s.metadata.labels?.[LABEL_RELAY_KEY] === undefined) continue;
+export async function sweepClusterSecrets(
+  cp: ControlPlane,
+  canaries: SecretCanaries,
+  history: readonly SecretVersion[],
+): Promise<void> {
+  const now = await getJson<KubeList<SecretObject>>(cp, ["secrets", "-A"]);
+  const versions = [
+    ...history,
+    ...now.items.map((s) => ({
+      namespace: s.metadata.namespace ?? "",
+      name: s.metadata.name,
+      labels: s.metadata.labels ?? {},
+      data: Object.fromEntries(
+        Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
+      ),
+    })),
+  ];
+  const valuesOf = (namespace: string | undefined, ref: Selector) =>
+    versions
+      .filter((v) => v.namespace === (namespace ?? "") && v.name === ref.name)
+      .map((v) => v.data[ref.key])
+      .filter((v): v is string => v !== undefined);
+  for (const v of versions) {
+    if (v.labels[LABEL_RELAY_KEY] === undefined) continue;
     for (const field of [RELAY_KEY_SECRET_KEY, PREVIOUS_RELAY_KEY_SECRET_KEY]) {
-      const key = value(s.metadata.namespace, { name: s.metadata.name, key: field });
-      if (key) canaries.addRelayKey(`relay key ${idOf(s)}[${field}]`, key, true);
+      const key = v.data[field];
+      if (key) canaries.addRelayKey(`relay key ${v.namespace}/${v.name}[${field}]`, key, true);
     }
   }
   const [relayKeys, providerKeys] = await Promise.all([
@@ -75,13 +96,15 @@ export async function sweepClusterSecrets(cp: ControlPlane, canaries: SecretCana
   ]);
   for (const rk of relayKeys.items) {
     const ref = rk.spec?.secretRef;
-    const key = ref && value(rk.metadata.namespace, ref);
-    if (key) canaries.addRelayKey(`relay key of RelayKey ${idOf(rk)} (secretRef)`, key, false);
+    for (const key of ref ? valuesOf(rk.metadata.namespace, ref) : []) {
+      canaries.addRelayKey(`relay key of RelayKey ${idOf(rk)} (secretRef)`, key, false);
+    }
   }
   for (const pk of providerKeys.items) {
     const ref = pk.spec?.credentials?.secretKeyRef;
-    const credential = ref && value(pk.metadata.namespace, ref);
-    if (credential) canaries.addCredential(`credential of ProviderKey ${idOf(pk)}`, credential);
+    for (const credential of ref ? valuesOf(pk.metadata.namespace, ref) : []) {
+      canaries.addCredential(`credential of ProviderKey ${idOf(pk)}`, credential);
+    }
   }
 }
 
@@ -118,18 +141,28 @@ async function opsEndpoints(p: KuberelayProcess): Promise<Produced> {
   return produced;
 }
 
-/** What can only be read while the stack runs: ops endpoints, Events, kuberelay statuses. */
-export async function collectLive(
-  cp: ControlPlane,
-  processes: readonly KuberelayProcess[],
-): Promise<Produced> {
-  const ops = (await Promise.all(processes.map(opsEndpoints))).flat();
+/**
+ * The same process, but its stop() first reads its ops endpoints into `sink`: tests stop processes
+ * themselves (mid-test, or all at once before stack.stop()), and /metrics is gone with the process.
+ */
+export function readOpsBeforeStop(proc: KuberelayProcess, sink: Produced): KuberelayProcess {
+  return {
+    ...proc,
+    async stop(graceMs) {
+      sink.push(...(await opsEndpoints(proc)));
+      return proc.stop(graceMs);
+    },
+  };
+}
+
+/** What can only be read while the control plane runs: Events and kuberelay statuses. */
+export async function collectLive(cp: ControlPlane): Promise<Produced> {
   const events = await cp.kubectl(["get", "events", "-A", "-o", "json"]);
   const objects = await getJson<KubeList<KubeObject & { status?: unknown }>>(cp, [KUBERELAY_KINDS, "-A"]);
   const statuses = objects.items
     .filter((o) => o.status !== undefined)
     .map((o) => ({ source: `status of ${o.kind} ${idOf(o)}`, text: JSON.stringify(o.status) }));
-  return [...ops, { source: "Events", text: events.stdout }, ...statuses];
+  return [{ source: "Events", text: events.stdout }, ...statuses];
 }
 
 /** Every log file of the run: the control plane's and each kuberelay process's as written to disk. */
@@ -156,16 +189,18 @@ export async function scanStackForLeaks(
   let live: Produced = [];
   let collectError: unknown;
   try {
-    await sweepClusterSecrets(t.cp, t.canaries);
-    live = await collectLive(t.cp, t.processes);
+    await sweepClusterSecrets(t.cp, t.canaries, t.secretHistory.versions());
+    live = await collectLive(t.cp);
   } catch (err) {
     collectError = err;
   }
+  // Each process's stop() reads its ops endpoints first (readOpsBeforeStop) into opsAtStop.
   await stopProcesses();
+  await t.secretHistory.close();
   const responses = await t.responses.close(t.notKuberelay);
   if (collectError !== undefined) throw collectError;
   const outputs = t.processes.map((p) => ({ source: `output of ${p.name}`, text: p.output() }));
-  const produced = [...outputs, ...logFiles(t.cp.logDir), ...live, ...responses];
+  const produced = [...outputs, ...logFiles(t.cp.logDir), ...live, ...t.opsAtStop, ...responses];
   t.canaries.assertNoLeak(produced);
   return {
     secrets: t.canaries.count,
