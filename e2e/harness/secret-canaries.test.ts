@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateRelayKey, hashRelayKey } from "../../common/crypto/relay-key.js";
 import { SecretCanaries } from "./secret-canaries.js";
@@ -51,7 +54,7 @@ describe("SecretCanaries", () => {
     expect(hits[0]?.label).toBe("bedrock .secretAccessKey");
   });
 
-  it("looks for a PEM private key's body, not its armour or fixed first line", () => {
+  it("looks for a PEM private key's private numbers, not its armour, framing or public key", () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     const lines = pem.split("\n");
@@ -68,24 +71,53 @@ describe("SecretCanaries", () => {
     // JSON-escaped, as a leaked key would be in a log line.
     const hits = canaries.scan([{ source: "log", text: JSON.stringify({ key: pem }) }]);
     expect(hits.length).toBeGreaterThan(10);
-    expect(hits[0]?.label).toBe("vertex .private_key line 2");
-    expect(canaries.scan([{ source: "log", text: lines[5]?.slice(3, 12) ?? "" }])).toHaveLength(1);
+    expect(hits[0]?.label).toBe("vertex .private_key d");
+    expect(canaries.scan([{ source: "log", text: lines.at(-4)?.slice(3, 12) ?? "" }])).toHaveLength(1);
+  });
+
+  it("tells one P-256 key from another despite their shared framing", () => {
+    const ecPem = () =>
+      generateKeyPairSync("ec", { namedCurve: "P-256" })
+        .privateKey.export({ type: "pkcs8", format: "pem" })
+        .toString();
+    const mine = ecPem();
+    const canaries = new SecretCanaries().addPrivateKeyPem("webhook tls.key", mine);
+    expect(canaries.scan([{ source: "another key", text: ecPem() }])).toEqual([]);
+    expect(canaries.scan([{ source: "log", text: JSON.stringify(mine) }]).length).toBeGreaterThanOrEqual(4);
   });
 
   it("takes the secret-valued variables of a process environment and nothing else", () => {
     const master = randomBytes(32).toString("base64");
     const canaries = new SecretCanaries().addEnv("operator", {
-      KUBECONFIG: "/tmp/kubeconfig-operator-abcdef",
+      REDIS_URL: "redis://127.0.0.1:6379/kuberelay-limits",
       KUBERELAY_MASTER_KEY: master,
       KUBERELAY_KMS_KEY_ID: "6d1f0b7e-4c2a-4f1e-9a53-kuberelay01",
     });
     expect(canaries.count).toBe(1);
     expect(
-      canaries.scan([{ source: "log", text: "/tmp/kubeconfig-operator-abcdef 6d1f0b7e-4c2a-4f1e" }]),
+      canaries.scan([{ source: "log", text: "redis://127.0.0.1:6379/kuberelay-limits 6d1f0b7e-4c2a-4f1e" }]),
     ).toEqual([]);
     expect(canaries.scan([{ source: "log", text: master.slice(3, 11) }])[0]?.label).toBe(
       "KUBERELAY_MASTER_KEY of operator",
     );
+  });
+
+  it("finds a ServiceAccount token from KUBECONFIG by its signature, not the header all tokens share", () => {
+    const dir = mkdtempSync(join(tmpdir(), "canaries-"));
+    const jwt = (sig: string) => `eyJhbGciOiJSUzI1NiIsImtpZCI6IiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.${sig}`;
+    const mine = jwt(randomBytes(64).toString("base64url"));
+    writeFileSync(join(dir, "kubeconfig"), `users:\n  - name: x\n    user:\n      token: ${mine}\n`);
+    try {
+      const canaries = new SecretCanaries().addEnv("gateway", { KUBECONFIG: join(dir, "kubeconfig") });
+      expect(
+        canaries.scan([{ source: "another token", text: jwt(randomBytes(64).toString("base64url")) }]),
+      ).toEqual([]);
+      expect(canaries.scan([{ source: "log", text: `Bearer ${mine}` }])[0]?.label).toBe(
+        "ServiceAccount token of gateway",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("lists a secret too short to scan rather than dropping it silently", () => {

@@ -3,6 +3,8 @@
  * master and KMS keys) and what kuberelay issued (relay keys). A scan reports every 8-character
  * piece of any of them in a text kuberelay produced, named by the secret's label.
  */
+import { createPrivateKey, type JsonWebKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hashRelayKey, relayKeyPrefix } from "../../common/crypto/relay-key.js";
 import { type CanaryHit, CanaryScanner, type Produced, WINDOW } from "./canary.js";
 
@@ -24,6 +26,9 @@ const JSON_IDENTIFIER_FIELDS = new Set([
   "client_x509_cert_url",
   "universe_domain",
 ]);
+
+/** The private members of an RSA or EC JWK. */
+const PRIVATE_JWK_PARTS = ["d", "p", "q", "dp", "dq", "qi"] as const;
 
 /** Environment variables of kuberelay processes whose values are secrets. */
 export const SECRET_ENV_NAMES = [
@@ -69,9 +74,8 @@ export class SecretCanaries {
   }
 
   /**
-   * A provider credential as stored in its Secret: a plain key, or JSON (Bedrock, Vertex) whose
-   * identifier fields are not secrets; a PEM private key is looked for line by line, without its
-   * armour and first line, which are the same in every RSA key (the PKCS#8 and ASN.1 framing).
+   * A credential as stored in its Secret: a plain key, or JSON (Bedrock, Vertex) whose identifier
+   * fields are not secrets, or a PEM private key (addPrivateKeyPem).
    */
   addCredential(label: string, value: string): this {
     const parsed = parseJsonObject(value);
@@ -83,13 +87,28 @@ export class SecretCanaries {
     return this;
   }
 
-  /** The secret-valued variables of a process environment (SECRET_ENV_NAMES). */
+  /**
+   * The secret-valued variables of a process environment (SECRET_ENV_NAMES), and the bearer
+   * token in the kubeconfig file KUBECONFIG names (a ServiceAccount's, from TokenRequest).
+   */
   addEnv(label: string, env: Record<string, string | undefined>): this {
     for (const name of SECRET_ENV_NAMES) {
       const value = env[name];
       if (value) this.add(`${name} of ${label}`, value);
     }
+    const token = env.KUBECONFIG
+      ? /^\s*token: (\S+)$/m.exec(readFileSync(env.KUBECONFIG, "utf8"))?.[1]
+      : undefined;
+    if (token) this.addJwt(`ServiceAccount token of ${label}`, token);
     return this;
+  }
+
+  /**
+   * A JWT by its signature: header and claims are base64url JSON that every token of the cluster
+   * shares most of (`eyJhbGciOiJSUzI1NiIs…`), the signature is the part no other token has.
+   */
+  addJwt(label: string, jwt: string): this {
+    return this.add(label, jwt.slice(jwt.lastIndexOf(".") + 1));
   }
 
   get count(): number {
@@ -120,13 +139,41 @@ export class SecretCanaries {
     throw new Error(`secrets leaked (${hits.length} hits):\n${shown.join("\n")}`);
   }
 
-  private addMaybePem(label: string, value: string): this {
-    if (!value.includes("-----BEGIN ")) return this.add(label, value);
-    const body = value.split(/\r?\n/).filter((l) => l.length > 0 && !l.startsWith("-----"));
-    body.slice(1).forEach((line, i) => {
-      this.add(`${label} line ${i + 2}`, line);
-    });
+  /**
+   * A PEM private key, by the base64 characters that encode its private numbers only (the JWK
+   * `d`, `p`, `q`, … found in the DER): the PKCS#8 framing and the public key around them are the
+   * same in, or derivable from, other keys and certificates. Line breaks do not matter: a window
+   * inside a line of a leaked key is still a window of these characters.
+   */
+  addPrivateKeyPem(label: string, pem: string): this {
+    const body = pem
+      .split(/\r?\n/)
+      .filter((l) => !l.startsWith("-----"))
+      .join("");
+    let jwk: JsonWebKey;
+    try {
+      jwk = createPrivateKey(pem).export({ format: "jwk" });
+    } catch {
+      return this.add(label, body);
+    }
+    const der = Buffer.from(body, "base64");
+    for (const part of PRIVATE_JWK_PARTS) {
+      const value = jwk[part];
+      if (!value) continue;
+      const bytes = Buffer.from(value, "base64url");
+      const at = der.indexOf(bytes);
+      if (at < 0) continue;
+      // Only whole base64 quanta (3 bytes, 4 characters) that lie inside the private number.
+      this.add(
+        `${label} ${part}`,
+        body.slice(Math.ceil(at / 3) * 4, Math.floor((at + bytes.length) / 3) * 4),
+      );
+    }
     return this;
+  }
+
+  private addMaybePem(label: string, value: string): this {
+    return value.includes("PRIVATE KEY-----") ? this.addPrivateKeyPem(label, value) : this.add(label, value);
   }
 }
 

@@ -56,10 +56,25 @@ async function getJson<T>(cp: ControlPlane, args: string[]): Promise<T> {
 
 const idOf = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
+/** What a Secret holds by itself: a relay key the operator generated, or a private key (the webhook's TLS). */
+function addOwnSecrets(canaries: SecretCanaries, v: SecretVersion): void {
+  for (const [field, text] of Object.entries(v.data)) {
+    if (text.includes("PRIVATE KEY-----")) {
+      canaries.addPrivateKeyPem(`private key in Secret ${v.namespace}/${v.name}[${field}]`, text);
+    }
+  }
+  if (v.labels[LABEL_RELAY_KEY] === undefined) return;
+  for (const field of [RELAY_KEY_SECRET_KEY, PREVIOUS_RELAY_KEY_SECRET_KEY]) {
+    const key = v.data[field];
+    if (key) canaries.addRelayKey(`relay key ${v.namespace}/${v.name}[${field}]`, key, true);
+  }
+}
+
 /**
  * Adds the secrets the cluster held during the run (`history`, plus the Secrets as they are now):
  * every relay key the operator generated (current and previous), every key a RelayKey brings by
- * secretRef, and every ProviderKey's credential, each in every version it had.
+ * secretRef, every ProviderKey's credential and every private key (the webhook's TLS), each in
+ * every version it had.
  */
 export async function sweepClusterSecrets(
   cp: ControlPlane,
@@ -83,13 +98,7 @@ export async function sweepClusterSecrets(
       .filter((v) => v.namespace === (namespace ?? "") && v.name === ref.name)
       .map((v) => v.data[ref.key])
       .filter((v): v is string => v !== undefined);
-  for (const v of versions) {
-    if (v.labels[LABEL_RELAY_KEY] === undefined) continue;
-    for (const field of [RELAY_KEY_SECRET_KEY, PREVIOUS_RELAY_KEY_SECRET_KEY]) {
-      const key = v.data[field];
-      if (key) canaries.addRelayKey(`relay key ${v.namespace}/${v.name}[${field}]`, key, true);
-    }
-  }
+  for (const v of versions) addOwnSecrets(canaries, v);
   const [relayKeys, providerKeys] = await Promise.all([
     getJson<KubeList<RelayKeyObject>>(cp, ["relaykeys.kuberelay.dev", "-A"]),
     getJson<KubeList<ProviderKeyObject>>(cp, ["providerkeys.kuberelay.dev", "-A"]),
