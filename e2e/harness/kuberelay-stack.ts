@@ -283,7 +283,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tracked: KuberelayProcess[] = [];
   const canaries = new SecretCanaries();
   const responses = recordResponses();
-  const secretHistory = await watchSecretHistory(cp);
+  const secretHistory = await watchSecretHistory(cp).catch(async (err: unknown) => {
+    await cp.stop();
+    throw err;
+  });
   const opsAtStop: Produced = [];
   const watch = (proc: KuberelayProcess) => readOpsBeforeStop(proc, opsAtStop);
   let mock: MockProvider | undefined;
@@ -403,6 +406,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           return ["--tls-cert-file", serving.certPath, "--tls-key-file", serving.keyPath];
         })();
     const webhookEnv = await envFor("kuberelay-webhook");
+    canaries.addEnv("webhook", { KUBECONFIG: webhookEnv.KUBECONFIG });
     const startWebhook = (port: number, name: string) =>
       watch(
         startKuberelay(
