@@ -59,7 +59,8 @@ const idOf = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name
 /** What a Secret holds by itself: a relay key the operator generated, or a private key (the webhook's TLS). */
 function addOwnSecrets(canaries: SecretCanaries, v: SecretVersion): void {
   for (const [field, text] of Object.entries(v.data)) {
-    if (text.includes("PRIVATE KEY-----")) {
+    // A PEM as the whole value (tls.key); a key inside JSON is a ProviderKey credential's business.
+    if (text.trimStart().startsWith("-----BEGIN ") && text.includes("PRIVATE KEY-----")) {
       canaries.addPrivateKeyPem(`private key in Secret ${v.namespace}/${v.name}[${field}]`, text);
     }
   }
