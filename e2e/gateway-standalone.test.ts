@@ -1,6 +1,7 @@
 /**
  * The gateway without a cluster (`--config-dir`): serves from YAML files, hot-reloads them,
- * and on SIGTERM stops accepting but lets a stream in flight finish, then exits 0.
+ * and on SIGTERM stops accepting but lets a stream in flight finish, then exits 0. Afterwards no
+ * piece of any key may be in its output, its ops endpoints or a response (the issue #9 scan).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,12 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Produced } from "./harness/canary.js";
+import { recordResponses } from "./harness/captured-responses.js";
 import { type KuberelayProcess, startKuberelay } from "./harness/kuberelay-process.js";
+import { SecretCanaries } from "./harness/secret-canaries.js";
+import { readOpsBeforeStop } from "./harness/stack-leak-scan.js";
 import { standaloneConfig } from "./harness/standalone-config.js";
 import { type MockProvider, startMockProvider } from "./mock-provider/server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kuberelay-standalone-"));
-const providerKey = `sk-standalone-${randomBytes(16).toString("hex")}`;
+// Random in every 8-character window: a fixed part ("-standal") would match the config dir path.
+const providerKey = `sk-${randomBytes(24).toString("hex")}`;
 const firstKey = `krk_${randomBytes(32).toString("base64url")}`;
 let mock: MockProvider;
 let gateway: KuberelayProcess;
@@ -21,27 +27,36 @@ let baseURL = "";
 let listening: Record<string, unknown> = {};
 /** The key the config holds now (the reload test swaps it). */
 let currentKey = firstKey;
+const canaries = new SecretCanaries()
+  .add("provider key", providerKey)
+  .addRelayKey("first relay key", firstKey, false);
+const responses = recordResponses();
+/** /metrics and /readyz, read as the gateway is stopped. */
+const opsAtStop: Produced = [];
 
 beforeAll(async () => {
   mock = await startMockProvider({ openaiKey: providerKey, chunkDelayMs: 150 });
   standaloneConfig(join(dir, "config"), { upstreamURL: `${mock.url}/v1`, providerKey, relayKey: firstKey });
-  gateway = startKuberelay(
-    "gateway",
-    [
+  gateway = readOpsBeforeStop(
+    startKuberelay(
       "gateway",
-      "--config-dir",
-      join(dir, "config"),
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--metrics-port",
-      "0",
-      "--drain-seconds",
-      "10",
-    ],
-    {},
-    join(dir, "gateway.log"),
+      [
+        "gateway",
+        "--config-dir",
+        join(dir, "config"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--drain-seconds",
+        "10",
+      ],
+      {},
+      join(dir, "gateway.log"),
+    ),
+    opsAtStop,
   );
   const line = await gateway.waitForLine((l) => l.msg === "listening");
   baseURL = `http://127.0.0.1:${line.port}/v1`;
@@ -52,6 +67,12 @@ afterAll(async () => {
   await gateway?.stop();
   await mock?.close();
   rmSync(dir, { recursive: true, force: true });
+  const received = await responses.close(mock ? [mock.url] : []);
+  const output = gateway ? [{ source: "gateway output", text: gateway.output() }] : [];
+  canaries.assertNoLeak([...output, ...opsAtStop, ...received]);
+  console.info(
+    `leak scan: ${canaries.count} secrets in ${output.length + opsAtStop.length + received.length} texts, no hits`,
+  );
 });
 
 const client = (apiKey: string) => new OpenAI({ apiKey, baseURL, maxRetries: 0 });
@@ -71,6 +92,7 @@ describe("standalone gateway", () => {
   it("serves from the config directory and reloads it when a file changes", async () => {
     expect((await ask(firstKey)).choices[0]?.message.content).toBe("echo: hi");
     const secondKey = `krk_${randomBytes(32).toString("base64url")}`;
+    canaries.addRelayKey("second relay key", secondKey, false);
     standaloneConfig(join(dir, "config"), {
       upstreamURL: `${mock.url}/v1`,
       providerKey,

@@ -3,6 +3,7 @@
  * the official clients: OpenAI, Azure OpenAI, Anthropic (to Anthropic and to Claude on
  * Bedrock) and the Bedrock runtime (SigV4 re-signed, over HTTP/2 as the SDK speaks it).
  */
+import { randomBytes } from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import {
   BedrockRuntimeClient,
@@ -19,11 +20,12 @@ import { waitFor } from "./harness/wait-for.js";
 import { generateTestServiceAccount } from "./mock-provider/google-service-account.js";
 
 const NS = "surfaces";
-const anthropicKey = "sk-ant-mock-upstream-0123456789abcdef";
-const azureKey = "azure-mock-upstream-0123456789abcdef";
+// Random in every 8-character window, so the stack's leak scan can tell a leak from a coincidence.
+const anthropicKey = `sk-ant-${randomBytes(24).toString("hex")}`;
+const azureKey = randomBytes(16).toString("hex");
 const aws = {
   accessKeyId: "AKIAMOCKUPSTREAM0001",
-  secretAccessKey: "mock-secret-access-key-0123456789abcdef",
+  secretAccessKey: randomBytes(30).toString("base64"),
   region: "us-east-1",
 };
 const CLAUDE_ON_BEDROCK = "anthropic.claude-3-5-haiku-20241022-v1:0";

@@ -4,8 +4,8 @@
  * wrong), nothing reaches the upstream, and the presented value is never logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canary } from "../harness/canary.js";
 import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
-import { canary } from "./canary.js";
 import { type AdversarialGateway, startAdversarialGateway } from "./gateway-fixture.js";
 import { RawConnection, type RawResponse, rawRequest, requestHead } from "./raw-http.js";
 

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assertNoCanary, CanaryScanner, type Produced } from "../harness/canary.js";
 import { type KuberelayProcess, type LogLine, startKuberelay } from "../harness/kuberelay-process.js";
 import { type AdversarialConfig, writeAdversarialConfig } from "./adversarial-config.js";
-import { assertNoCanary, CanaryScanner, type Produced } from "./canary.js";
 
 export interface Captured {
   status: number;

@@ -6,8 +6,8 @@
 import { readdirSync } from "node:fs";
 import http2 from "node:http2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { canary } from "../harness/canary.js";
 import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
-import { canary } from "./canary.js";
 import { type AdversarialGateway, startAdversarialGateway } from "./gateway-fixture.js";
 import { FRAME, openPostFrame, pingFrame, RawH2, settingsFrame } from "./h2-frames.js";
 

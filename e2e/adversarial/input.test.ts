@@ -5,8 +5,8 @@
  */
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canary } from "../harness/canary.js";
 import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
-import { canary } from "./canary.js";
 import { type AdversarialGateway, type Captured, startAdversarialGateway } from "./gateway-fixture.js";
 import { RawConnection, rawRequest, requestHead } from "./raw-http.js";
 

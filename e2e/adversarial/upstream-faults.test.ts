@@ -5,8 +5,8 @@
  * timeout: a hung socket fails the test instead of hanging it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { assertNoCanary, CanaryScanner, canary } from "../harness/canary.js";
 import { freePort } from "../harness/free-port.js";
-import { assertNoCanary, CanaryScanner, canary } from "./canary.js";
 import { type AdversarialGateway, type Captured, startAdversarialGateway } from "./gateway-fixture.js";
 import { type HostileUpstream, okCompletion, startHostileUpstream } from "./hostile-upstream.js";
 

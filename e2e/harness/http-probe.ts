@@ -1,6 +1,7 @@
 /** One GET against a health endpoint; connection failures are an answer ("not yet"), not an error. */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { noteResponse } from "./captured-responses.js";
 
 export interface TlsIdentity {
   ca?: string;
@@ -27,7 +28,14 @@ export function probe(
       res.setEncoding("utf8").on("data", (chunk: string) => {
         body += chunk;
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => {
+        const status = res.statusCode ?? 0;
+        const headers = Object.entries(res.headers)
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join("\n");
+        noteResponse(url, status, headers, body);
+        resolve({ status, body });
+      });
       res.on("error", () => resolve(undefined));
     });
     req.on("timeout", () => req.destroy());

@@ -59,6 +59,8 @@ export async function issuedRelayKey(
     "jsonpath={.data.key}",
   ]);
   const key = Buffer.from(stdout, "base64").toString("utf8");
+  // Registered now: a key rotated out or deleted before stop() is gone from the cluster by then.
+  stack.canaries.addRelayKey(`relay key ${namespace}/${secretName}`, key, true);
   for (const gw of stack.gateways) await waitForKeyOnGateway(gw, key);
   return key;
 }

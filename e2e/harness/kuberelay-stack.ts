@@ -7,10 +7,15 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_SECRET } from "../../common/names.js";
 import { type MockProvider, type MockProviderOptions, startMockProvider } from "../mock-provider/server.js";
+import type { Produced } from "./canary.js";
+import { recordResponses } from "./captured-responses.js";
 import { issueCert } from "./certs.js";
 import { type ControlPlane, startControlPlane } from "./control-plane.js";
 import { type KuberelayProcess, repoRoot, startKuberelay } from "./kuberelay-process.js";
 import { rbacManifests } from "./rbac-manifests.js";
+import { SecretCanaries } from "./secret-canaries.js";
+import { watchSecretHistory } from "./secret-history.js";
+import { readOpsBeforeStop, scanStackForLeaks } from "./stack-leak-scan.js";
 
 export const SYSTEM_NAMESPACE = "kuberelay-system";
 export const WEBHOOK_CONFIG_NAME = "kuberelay-inject";
@@ -32,6 +37,17 @@ export interface Stack {
   mock: MockProvider;
   /** The upstream credential the mock accepts; it must never reach a caller. */
   providerSecret: string;
+  /**
+   * What the leak scan in stop() looks for. The stack adds its own secrets, the secret-valued
+   * environment of its processes, and at stop() every relay key and ProviderKey credential the
+   * cluster holds; a test adds secrets that are gone by then (a rotated-out key, say).
+   */
+  readonly canaries: SecretCanaries;
+  /**
+   * A kuberelay process started outside the stack (startOperator), scanned like the stack's own;
+   * use the process it returns, whose stop() reads its /metrics first.
+   */
+  track(proc: KuberelayProcess, env: Record<string, string>): KuberelayProcess;
   /** The first operator; `operators` holds every one started. */
   operator: KuberelayProcess;
   operators: KuberelayProcess[];
@@ -52,6 +68,10 @@ export interface Stack {
    * after one died; resolves once it has started (caches warm), whether or not it leads yet.
    */
   addOperator(): Promise<KuberelayProcess>;
+  /**
+   * Scans for leaked secrets (stack-leak-scan.ts), stops everything, and then throws if anything
+   * leaked: the stack is torn down either way.
+   */
   stop(): Promise<void>;
 }
 
@@ -88,24 +108,27 @@ async function startGateway(
   cp: ControlPlane,
   env: Record<string, string>,
   index: number,
+  watch: (proc: KuberelayProcess) => KuberelayProcess,
 ): Promise<GatewayHandle> {
-  const proc = startKuberelay(
-    `gateway-${index}`,
-    [
-      "gateway",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--metrics-port",
-      "0",
-      "--namespace",
-      SYSTEM_NAMESPACE,
-      "--drain-seconds",
-      "5",
-    ],
-    env,
-    join(cp.logDir, `gateway-${index}.log`),
+  const proc = watch(
+    startKuberelay(
+      `gateway-${index}`,
+      [
+        "gateway",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--namespace",
+        SYSTEM_NAMESPACE,
+        "--drain-seconds",
+        "5",
+      ],
+      env,
+      join(cp.logDir, `gateway-${index}.log`),
+    ),
   );
   const line = await proc.waitForLine((l) => l.msg === "listening");
   return { proc, url: `http://127.0.0.1:${line.port}`, metricsUrl: `http://127.0.0.1:${line.metricsPort}` };
@@ -256,11 +279,48 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
   const started: KuberelayProcess[] = [];
+  /** Started outside the stack (track()); the test stops them, the scan reads them. */
+  const tracked: KuberelayProcess[] = [];
+  const canaries = new SecretCanaries();
+  const responses = recordResponses();
+  const secretHistory = await watchSecretHistory(cp).catch(async (err: unknown) => {
+    await cp.stop();
+    throw err;
+  });
+  const opsAtStop: Produced = [];
+  const watch = (proc: KuberelayProcess) => readOpsBeforeStop(proc, opsAtStop);
   let mock: MockProvider | undefined;
-  const stop = async () => {
-    await Promise.all(started.map((p) => p.stop()));
+  const stopProcesses = async () => {
+    await Promise.all([...started, ...tracked].map((p) => p.stop()));
+  };
+  const teardown = async () => {
+    await stopProcesses();
+    await responses.close([]);
+    await secretHistory.close();
     await mock?.close();
     await cp.stop();
+  };
+  const stop = async () => {
+    try {
+      const summary = await scanStackForLeaks(
+        {
+          cp,
+          canaries,
+          processes: [...started, ...tracked],
+          responses,
+          secretHistory,
+          opsAtStop,
+          notKuberelay: [cp.server, ...(mock ? [mock.url] : [])],
+        },
+        stopProcesses,
+      );
+      console.info(
+        `leak scan: ${summary.secrets} secrets (${canaries.windows} windows) in ${summary.texts} texts (${summary.bytes} bytes), no hits` +
+          (canaries.unscannable.length ? `; too short to scan: ${canaries.unscannable.join(", ")}` : ""),
+      );
+    } finally {
+      await teardown();
+    }
   };
   try {
     step(`control plane with CRDs up in ${cp.startupMs} ms at ${cp.server}; applying RBAC`);
@@ -272,9 +332,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ),
     );
 
-    const providerSecret = `sk-mock-${randomBytes(16).toString("hex")}`;
+    // sk- and 48 hex: what the mock accepts, and random in every 8-character window.
+    const providerSecret = `sk-${randomBytes(24).toString("hex")}`;
+    canaries.add("the stack's provider secret", providerSecret);
     mock = await startMockProvider({ ...options.mock, openaiKey: providerSecret });
     const masterKey = randomBytes(32).toString("base64");
+    canaries
+      .add("the stack's master key", masterKey)
+      .add("the mock's Anthropic key", options.mock?.anthropicKey ?? "")
+      .add("the mock's Azure key", options.mock?.azure?.apiKey ?? "")
+      .add("the mock's Bedrock secret access key", options.mock?.bedrock?.secretAccessKey ?? "")
+      .add("the mock's Bedrock session token", options.mock?.bedrock?.sessionToken ?? "");
     const envFor = async (sa: string) => ({
       KUBECONFIG: await cp.serviceAccountKubeconfig(SYSTEM_NAMESPACE, sa),
       KUBERELAY_MASTER_KEY: masterKey,
@@ -284,20 +352,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     step("starting the operator under its ServiceAccount");
     const operators: KuberelayProcess[] = [];
     const operatorEnv = { ...(await envFor("kuberelay-operator")), ...options.operatorEnv };
+    canaries.addEnv("operators", operatorEnv);
     const startOperator = (name: string) => {
-      const proc = startKuberelay(
-        name,
-        [
-          "operator",
-          "--namespace",
-          SYSTEM_NAMESPACE,
-          "--metrics-port",
-          "0",
-          ...operatorTlsArgs(options.operatorTls),
-          ...(options.operatorArgs ?? []),
-        ],
-        operatorEnv,
-        join(cp.logDir, `${name}.log`),
+      const proc = watch(
+        startKuberelay(
+          name,
+          [
+            "operator",
+            "--namespace",
+            SYSTEM_NAMESPACE,
+            "--metrics-port",
+            "0",
+            ...operatorTlsArgs(options.operatorTls),
+            ...(options.operatorArgs ?? []),
+          ],
+          operatorEnv,
+          join(cp.logDir, `${name}.log`),
+        ),
       );
       started.push(proc);
       operators.push(proc);
@@ -313,9 +384,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (!operator) throw new Error("at least one operator is needed");
 
     const gatewayEnv = { ...(await envFor("kuberelay-gateway")), ...options.gatewayEnv };
+    canaries.addEnv("gateways", gatewayEnv);
     const gateways: GatewayHandle[] = [];
     for (let i = 0; i < (options.gateways ?? 2); i++) {
-      const gw = await startGateway(cp, gatewayEnv, i);
+      const gw = await startGateway(cp, gatewayEnv, i, watch);
       started.push(gw.proc);
       gateways.push(gw);
     }
@@ -334,25 +406,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           return ["--tls-cert-file", serving.certPath, "--tls-key-file", serving.keyPath];
         })();
     const webhookEnv = await envFor("kuberelay-webhook");
+    canaries.addEnv("webhook", { KUBECONFIG: webhookEnv.KUBECONFIG });
     const startWebhook = (port: number, name: string) =>
-      startKuberelay(
-        name,
-        [
-          "webhook",
-          "--host",
-          "127.0.0.1",
-          "--port",
-          String(port),
-          ...tlsArgs,
-          "--gateway-url",
-          first.url,
-          "--metrics-port",
-          "0",
-          "--namespace",
-          SYSTEM_NAMESPACE,
-        ],
-        { KUBECONFIG: webhookEnv.KUBECONFIG },
-        join(cp.logDir, `${name}.log`),
+      watch(
+        startKuberelay(
+          name,
+          [
+            "webhook",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String(port),
+            ...tlsArgs,
+            "--gateway-url",
+            first.url,
+            "--metrics-port",
+            "0",
+            "--namespace",
+            SYSTEM_NAMESPACE,
+          ],
+          { KUBECONFIG: webhookEnv.KUBECONFIG },
+          join(cp.logDir, `${name}.log`),
+        ),
       );
     let webhook = startWebhook(0, "webhook");
     started.push(webhook);
@@ -372,7 +447,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     step(`webhook serving on https://127.0.0.1:${listening.port}/mutate, registered with the API server`);
 
     const addGateway = async (env: Record<string, string> = {}) => {
-      const gw = await startGateway(cp, { ...gatewayEnv, ...env }, started.length);
+      canaries.addEnv(`gateway-${started.length}`, env);
+      const gw = await startGateway(cp, { ...gatewayEnv, ...env }, started.length, watch);
       started.push(gw.proc);
       return gw;
     };
@@ -380,6 +456,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       cp,
       mock,
       providerSecret,
+      canaries,
+      track: (proc, env) => {
+        const watched = watch(proc);
+        tracked.push(watched);
+        canaries.addEnv(proc.name, env);
+        return watched;
+      },
       operator,
       operators,
       gateways,
@@ -409,7 +492,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stop,
     };
   } catch (err) {
-    await stop();
+    await teardown();
     throw err;
   }
 }

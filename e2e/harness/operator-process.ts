@@ -9,12 +9,15 @@ export async function startOperator(
   env: Record<string, string>,
 ): Promise<KuberelayProcess> {
   const kubeconfig = await stack.cp.serviceAccountKubeconfig(SYSTEM_NAMESPACE, "kuberelay-operator");
-  const proc = startKuberelay(
-    name,
-    // Port 0: several operators may run at once, and the default ops port is a fixed one.
-    ["operator", "--namespace", SYSTEM_NAMESPACE, "--metrics-port", "0"],
-    { KUBECONFIG: kubeconfig, ...env },
-    join(stack.cp.logDir, `${name}.log`),
+  const proc = stack.track(
+    startKuberelay(
+      name,
+      // Port 0: several operators may run at once, and the default ops port is a fixed one.
+      ["operator", "--namespace", SYSTEM_NAMESPACE, "--metrics-port", "0"],
+      { KUBECONFIG: kubeconfig, ...env },
+      join(stack.cp.logDir, `${name}.log`),
+    ),
+    env,
   );
   await proc.waitForLine((l) => l.msg === "started");
   return proc;
