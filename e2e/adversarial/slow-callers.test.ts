@@ -4,8 +4,8 @@
  * the whole request), nothing reaches the upstream, and ordinary callers are served meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canary } from "../harness/canary.js";
 import { type MockProvider, startMockProvider } from "../mock-provider/server.js";
-import { canary } from "./canary.js";
 import { type AdversarialGateway, startAdversarialGateway } from "./gateway-fixture.js";
 import { RawConnection, requestHead } from "./raw-http.js";
 
