@@ -4,6 +4,7 @@ import { gatewayUsage, runGateway } from "../gateway/command.js";
 import { runValidate, validateUsage } from "../gateway/standalone/validate-command.js";
 import { operatorUsage, runOperator } from "../operator/command.js";
 import { runWebhook } from "../webhook/command.js";
+import { commandHelp } from "./command-help.js";
 
 const usage = `usage: kuberelay <operator|gateway|webhook|validate> [flags]
 
@@ -29,6 +30,8 @@ const command = name ? commands[name] : undefined;
 if (!command) {
   process.stderr.write(`${usage}\n`);
   process.exit(name === "--help" || name === "help" ? 0 : 2);
+} else if (name && commandHelp(name, args)) {
+  process.stdout.write(`${commandHelp(name, args)}\n`);
 } else {
   command(args).catch((err: unknown) => {
     process.stderr.write(
