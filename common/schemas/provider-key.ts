@@ -84,7 +84,16 @@ export const providerKeySpecSchema = withCrossFieldRules(
       .describe(
         "Allow a plain http baseURL whose host is a public address: the provider credential then crosses the network unencrypted. Plain http to a private address needs only allowPrivateNetwork.",
       ),
-    region: z.string().max(64).optional().describe("Cloud region (Bedrock, Vertex)."),
+    region: z
+      .string()
+      .max(64)
+      // It becomes part of a host name (bedrock-runtime.{region}.amazonaws.com): nothing else may ride in.
+      .regex(
+        /^[a-z0-9]+(-[a-z0-9]+)*$/,
+        "region must be lower-case letters, digits and dashes, e.g. us-east-1",
+      )
+      .optional()
+      .describe("Cloud region (Bedrock, Vertex): lower-case letters, digits and dashes, e.g. us-east-1."),
     credentials: credentialsSchema,
     allowedNamespaces: labelSelectorSchema
       .optional()
