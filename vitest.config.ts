@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default", "./e2e/reporters/plain-summary.ts"],
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -23,8 +24,8 @@ export default defineConfig({
           globalSetup: ["e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // One control plane per file; files run one at a time on 2 cores.
-          fileParallelism: false,
+          // One control plane per file; two files at a time: most of an e2e file is waiting.
+          fileParallelism: true,
         },
       },
     ],
