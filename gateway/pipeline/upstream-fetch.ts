@@ -36,10 +36,10 @@ export interface UpstreamPolicy {
   allowInsecureHttp?: boolean;
 }
 
-type Refusal = (address: string) => Error | undefined;
+export type Refusal = (address: string) => Error | undefined;
 
 /** Why `policy` refuses a connection to `address` over `protocol` ("http:" or "https:"), if it does. */
-function refusalFor(policy: UpstreamPolicy, protocol: string): Refusal {
+export function refusalFor(policy: UpstreamPolicy, protocol: string): Refusal {
   return (address) => {
     if (isPrivateAddress(address)) return policy.allowPrivateNetwork ? undefined : new PrivateNetworkError();
     if (protocol === "http:" && policy.allowInsecureHttp !== true) return new InsecureHttpError();

@@ -28,7 +28,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => tokenServer.close(() => r())));
 
 let n = 0;
-function vertexKey(tokenUri: string, allowPrivateNetwork: boolean): RuntimeProvider {
+function vertexKey(
+  tokenUri: string,
+  allowPrivateNetwork: boolean,
+  allowInsecureHttp = false,
+): RuntimeProvider {
   n++;
   return {
     id: `t/vertex-${n}`,
@@ -36,6 +40,7 @@ function vertexKey(tokenUri: string, allowPrivateNetwork: boolean): RuntimeProvi
     baseURL: undefined,
     region: "us-east5",
     ...(allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+    ...(allowInsecureHttp ? { allowInsecureHttp: true } : {}),
     credential: JSON.stringify({
       type: "service_account",
       project_id: "proj",
@@ -68,5 +73,13 @@ describe("Vertex token requests and the private-network guard", () => {
       message: expect.stringContaining("could not get a Google access token"),
     });
     expect(grants).toBe(before);
+  });
+
+  it("security: a plain-http token_uri at a public address needs allowInsecureHttp, even with allowPrivateNetwork", async () => {
+    const refused = vertexAccess(vertexKey("http://93.184.216.34/token", true));
+    await expect(refused).rejects.toMatchObject({
+      message: expect.stringContaining("could not get a Google access token"),
+    });
+    await expect(refused).rejects.toHaveProperty("cause.name", "InsecureHttpError");
   });
 });

@@ -3,9 +3,8 @@ import https from "node:https";
 import { isIP } from "node:net";
 import { DefaultTransporter, GoogleAuth } from "google-auth-library";
 import { z } from "zod";
-import { isPrivateAddress } from "../../common/net/private-address.js";
 import { GatewayError } from "../errors.js";
-import { guardedLookup, PrivateNetworkError } from "../pipeline/upstream-fetch.js";
+import { guardedLookup, refusalFor, type UpstreamPolicy } from "../pipeline/upstream-fetch.js";
 import type { RuntimeProvider } from "../snapshot.js";
 import { credentialCacheKey, credentialJson } from "./credential-json.js";
 
@@ -27,26 +26,17 @@ const serviceAccountKeySchema = z.looseObject({
 
 type RequestOptions = Parameters<DefaultTransporter["request"]>[0];
 
-// One keep-alive pool per scheme for guarded token requests, as for upstream calls.
-let guardedAgents: { http: http.Agent; https: https.Agent } | undefined;
-
-function guardedAgent(url: URL): http.Agent {
-  guardedAgents ??= {
-    http: new http.Agent({ keepAlive: true, lookup: guardedLookup() }),
-    https: new https.Agent({ keepAlive: true, lookup: guardedLookup() }),
-  };
-  return url.protocol === "http:" ? guardedAgents.http : guardedAgents.https;
-}
-
 /**
  * Sends the key's token requests where the key says (its token_uri, for private or sovereign
- * endpoints, which the library alone would ignore) and, unless the ProviderKey allows private
- * networks, only to public addresses: a token_uri is as much an upstream as the baseURL.
+ * endpoints, which the library alone would ignore), held to the ProviderKey's network policy
+ * like its upstream calls: a token_uri is as much an upstream as the baseURL.
  */
 export class TokenUriTransporter extends DefaultTransporter {
+  private agents: { http: http.Agent; https: https.Agent } | undefined;
+
   constructor(
     private readonly tokenUri: string | undefined,
-    private readonly allowPrivateNetwork = true,
+    private readonly policy: UpstreamPolicy = { allowPrivateNetwork: true, allowInsecureHttp: true },
   ) {
     super();
   }
@@ -54,12 +44,24 @@ export class TokenUriTransporter extends DefaultTransporter {
   override request<T>(opts: RequestOptions) {
     const given = opts.url === undefined ? undefined : String(opts.url);
     const url = given !== undefined && this.tokenUri && LIBRARY_TOKEN_URLS.has(given) ? this.tokenUri : given;
-    if (this.allowPrivateNetwork || url === undefined) return super.request<T>({ ...opts, url });
+    const open = this.policy.allowPrivateNetwork && this.policy.allowInsecureHttp === true;
+    if (open || url === undefined) return super.request<T>({ ...opts, url });
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, "");
     // A literal address skips the lookup, so it is judged here.
-    if (isIP(host) !== 0 && isPrivateAddress(host)) return Promise.reject(new PrivateNetworkError());
-    return super.request<T>({ ...opts, url, agent: guardedAgent(target) });
+    const refused = isIP(host) !== 0 ? refusalFor(this.policy, target.protocol)(host) : undefined;
+    if (refused) return Promise.reject(refused);
+    return super.request<T>({ ...opts, url, agent: this.agentFor(target.protocol) });
+  }
+
+  /** One keep-alive pool per scheme, each checking every address a name resolves to. */
+  private agentFor(protocol: string): http.Agent {
+    const lookup = (p: string) => guardedLookup(undefined, refusalFor(this.policy, p));
+    this.agents ??= {
+      http: new http.Agent({ keepAlive: true, lookup: lookup("http:") }),
+      https: new https.Agent({ keepAlive: true, lookup: lookup("https:") }),
+    };
+    return protocol === "http:" ? this.agents.http : this.agents.https;
   }
 }
 
@@ -84,7 +86,10 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
     "a service-account JSON key",
   );
   const custom = key.token_uri && !LIBRARY_TOKEN_URLS.has(key.token_uri) ? key.token_uri : undefined;
-  const transporter = new TokenUriTransporter(custom, provider.allowPrivateNetwork === true);
+  const transporter = new TokenUriTransporter(custom, {
+    allowPrivateNetwork: provider.allowPrivateNetwork === true,
+    allowInsecureHttp: provider.allowInsecureHttp === true,
+  });
   const auth = new GoogleAuth({
     credentials: key,
     scopes: [CLOUD_PLATFORM],
@@ -98,7 +103,11 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
  * identity) and cached by google-auth-library until shortly before it expires.
  */
 export async function vertexAccess(provider: RuntimeProvider): Promise<{ token: string; project: string }> {
-  const cacheKey = credentialCacheKey(provider, provider.allowPrivateNetwork ? "private-ok" : "public-only");
+  const cacheKey = credentialCacheKey(
+    provider,
+    provider.allowPrivateNetwork ? "private-ok" : "public-only",
+    provider.allowInsecureHttp ? "http-ok" : "https-only",
+  );
   let client = clients.get(cacheKey);
   if (!client) {
     if (clients.size >= MAX_CLIENTS) clients.clear();
