@@ -4,8 +4,7 @@
  * exactly what the chart says.
  */
 import { randomBytes } from "node:crypto";
-import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -27,12 +26,12 @@ import { createCa } from "../common/x509/certificate.js";
 import { ensureMasterKeySecret } from "../operator/master-key/ensure-master-key.js";
 import { kubeMasterKeySecretApi } from "../operator/master-key/kube-api.js";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
-import { CommandError, runCommand } from "./harness/run-command.js";
+import { createHelmCli, type HelmCli } from "./harness/helm-cli.js";
+import { CommandError } from "./harness/run-command.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const chart = join(root, "charts", "kuberelay");
 const crdDir = join(chart, "crds");
-const buildScript = join(root, "e2e", "helm", "build.sh");
 
 const release = "kuberelay";
 const namespace = "kuberelay-system";
@@ -49,27 +48,11 @@ interface Manifest {
   };
 }
 
-/** Runs build.sh (instant when its cache is warm); its last stdout line is the bin directory. */
-async function helmBinary(): Promise<string> {
-  const { stdout } = await runCommand("bash", [buildScript], { stderr: "inherit" });
-  const dir = stdout.trim().split("\n").at(-1)?.trim() ?? "";
-  if (dir === "") throw new Error(`${buildScript} printed no bin directory`);
-  return join(dir, "helm");
-}
+let helmCli: HelmCli | undefined;
 
-let helmPath = "";
-let helmHome = "";
-
-/** helm with its config, cache and data dirs in a temp dir: nothing read from or left in ~. */
-async function helm(args: readonly string[]): Promise<string> {
-  const env = {
-    ...process.env,
-    HELM_CONFIG_HOME: join(helmHome, "config"),
-    HELM_CACHE_HOME: join(helmHome, "cache"),
-    HELM_DATA_HOME: join(helmHome, "data"),
-  };
-  const { stdout } = await runCommand(helmPath, args, { env, cwd: root });
-  return stdout;
+function helm(args: readonly string[]): Promise<string> {
+  if (helmCli === undefined) throw new Error("helm is not ready");
+  return helmCli.run(args);
 }
 
 async function render(...sets: string[]): Promise<{ text: string; objects: Manifest[] }> {
@@ -102,7 +85,8 @@ function one<T>(objects: readonly Manifest[], kind: string, name: string): T {
 
 /** A copy of the chart as versions before the master-key init container rendered it. */
 async function legacyChart(): Promise<string> {
-  const dir = join(helmHome, "legacy-chart");
+  if (helmCli === undefined) throw new Error("helm is not ready");
+  const dir = join(helmCli.home, "legacy-chart");
   await cp(chart, dir, { recursive: true });
   await cp(
     join(root, "e2e", "chart-fixtures", "legacy-master-key-secret.yaml"),
@@ -165,12 +149,11 @@ function firstContainer(d: V1Deployment): V1Container {
 }
 
 beforeAll(async () => {
-  helmHome = await mkdtemp(join(tmpdir(), "kuberelay-helm-"));
-  helmPath = await helmBinary();
+  helmCli = await createHelmCli();
 }, 1_800_000); // a cold build compiles helm from source: minutes on 2 cores
 
 afterAll(async () => {
-  if (helmHome !== "") await rm(helmHome, { recursive: true, force: true });
+  await helmCli?.cleanup();
 });
 
 describe("helm chart", () => {

@@ -22,6 +22,8 @@ export interface ProcessSpec {
   file: string;
   args: readonly string[];
   logPath: string;
+  /** The child's environment; this process's when unset. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const tailBytes = 16 * 1024;
@@ -49,7 +51,7 @@ export function readLogTail(logPath: string, lines = 30): string {
 
 export function startProcess(spec: ProcessSpec): ManagedProcess {
   const logFd = openSync(spec.logPath, "a");
-  const child = spawn(spec.file, spec.args, { stdio: ["ignore", logFd, logFd] });
+  const child = spawn(spec.file, spec.args, { stdio: ["ignore", logFd, logFd], env: spec.env });
   // The child holds its own copy of the descriptor; ours is no longer needed.
   closeSync(logFd);
   const pid = child.pid;
