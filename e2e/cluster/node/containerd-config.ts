@@ -51,6 +51,10 @@ state = ${quote(p.state)}
 [plugins.'io.containerd.grpc.v1.cri']
   disable_tcp_service = true
 
+# It would make /opt/containerd on the machine.
+[plugins.'io.containerd.internal.v1.opt']
+  path = ${quote(`${p.root}/opt`)}
+
 # NRI would listen on the machine's /var/run/nri; no plugin here needs it.
 [plugins.'io.containerd.nri.v1.nri']
   disable = true

@@ -44,13 +44,16 @@ function pipeTo(socketPath: string, client: Socket, open: Set<Socket>): void {
   upstream.pipe(client);
 }
 
+let forwardCount = 0;
+
 export async function forwardIntoNode(
   ns: NodeNamespaces,
   target: { host: string; port: number },
   socketDir: string,
   logDir: string,
 ): Promise<LoopbackForward> {
-  const name = `forward-${target.host}-${target.port}`;
+  // Numbered: the same target may be forwarded twice, each with its own socket.
+  const name = `forward-${target.host}-${target.port}-${++forwardCount}`;
   const socketPath = join(socketDir, `${name}.sock`);
   const command = ns.enter("socat", [
     `UNIX-LISTEN:${socketPath},fork,unlink-early,mode=600`,

@@ -70,7 +70,7 @@ export async function nodeBinaries(): Promise<NodeBinaries> {
   };
 }
 
-/** images.sh prints key=value lines: pause_ref, pause_archive, coredns_ref, coredns_archive. */
+/** images.sh prints key=value lines: pause_image, pause_archive, coredns_image, coredns_archive. */
 export async function nodeImages(): Promise<NodeImages> {
   const { stdout } = await runCommand("bash", [join(scriptsDir, "images.sh")], { stderr: "inherit" });
   const values = new Map(
@@ -80,7 +80,7 @@ export async function nodeImages(): Promise<NodeImages> {
       .filter((kv): kv is [string, string] => kv.length === 2),
   );
   const image = (name: string): ImageArchive => {
-    const ref = values.get(`${name}_ref`);
+    const ref = values.get(`${name}_image`);
     const archive = values.get(`${name}_archive`);
     if (ref === undefined || archive === undefined) throw new Error(`images.sh printed no ${name} image`);
     return { ref, archive };

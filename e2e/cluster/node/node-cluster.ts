@@ -19,7 +19,7 @@ import { containerdConfig } from "./containerd-config.js";
 import { apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs } from "./control-plane-args.js";
 import { forwardIntoNode, type LoopbackForward } from "./loopback-forward.js";
 import { cniConfig, kubeletConfig, kubeProxyConfig } from "./node-agent-configs.js";
-import { type ImageArchive, kuberelayImage, nodeBinaries, nodeImages } from "./node-binaries.js";
+import { nodeBinaries, nodeImages } from "./node-binaries.js";
 import { createNodeCgroups } from "./node-cgroups.js";
 import { apiserverPort, nodeIp, nodeName } from "./node-layout.js";
 import { createNodeNamespaces, type NodeNamespaces } from "./node-namespaces.js";
@@ -32,13 +32,13 @@ export interface NodeCluster {
   kubeconfigPath: string;
   kubectl: Kubectl;
   kubectlPath: string;
-  /** The kuberelay image as containerd on the node knows it. */
-  image: ImageArchive;
   dir: string;
   logDir: string;
   ns: NodeNamespaces;
   /** Milliseconds each phase took, for the closing note. */
   timings: Record<string, number>;
+  /** Imports an image archive into the node's containerd, for Pods with imagePullPolicy Never. */
+  importImage(archive: string): Promise<void>;
   /** A loopback port that reaches `host:port` inside the node (a Service or Pod address). */
   forward(host: string, port: number): Promise<LoopbackForward>;
   /** Pods, events and logs of every Pod: what a failed test should print. */
@@ -90,11 +90,10 @@ export async function startNodeCluster(): Promise<NodeCluster> {
   };
 
   try {
-    const [cp, bin, images, image, pki] = await Promise.all([
+    const [cp, bin, images, pki] = await Promise.all([
       controlPlaneBinaries(),
       nodeBinaries(),
       nodeImages(),
-      kuberelayImage(),
       createNodePki(dir),
     ]);
     phase("binariesAndImages");
@@ -180,7 +179,7 @@ export async function startNodeCluster(): Promise<NodeCluster> {
         timeoutMs: 30_000,
       },
     );
-    for (const archive of [images.pause, images.coredns, image]) {
+    for (const archive of [images.pause, images.coredns]) {
       await ctr(["images", "import", archive.archive]);
     }
     phase("containerdAndImages");
@@ -261,7 +260,6 @@ export async function startNodeCluster(): Promise<NodeCluster> {
       kubeconfigPath,
       kubectl,
       kubectlPath: cp.kubectl,
-      image,
       dir,
       logDir,
       ns,
@@ -270,6 +268,9 @@ export async function startNodeCluster(): Promise<NodeCluster> {
         const f = await forwardIntoNode(ns, { host, port }, dir, logDir);
         forwards.push(f);
         return f;
+      },
+      importImage: async (archive) => {
+        await ctr(["images", "import", archive]);
       },
       diagnostics,
       stop,
