@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
-          include: ["e2e/*.test.ts", "e2e/adversarial/*.test.ts"],
+          include: ["e2e/*.test.ts", "e2e/adversarial/*.test.ts", "e2e/cluster/*.test.ts"],
           globalSetup: ["e2e/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,

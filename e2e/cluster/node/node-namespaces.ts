@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCommand } from "../../harness/run-command.js";
-import { nodeIp, nodeLink } from "./node-layout.js";
+import { nodeIp, nodeLink, serviceCidr } from "./node-layout.js";
 
 export interface NodeNamespaces {
   /** The network namespace's name under /run/netns (`ip netns`). */
@@ -46,6 +46,9 @@ ip link set lo up
 ip link add ${nodeLink} type bridge
 ip addr add ${nodeIp}/32 dev ${nodeLink}
 ip link set ${nodeLink} up
+# A node process (the API server calling a webhook Service) needs a route to a Service address
+# before kube-proxy's DNAT can rewrite it; with no route at all connect() fails "unreachable".
+ip route add ${serviceCidr} dev ${nodeLink} src ${nodeIp}
 # Pods reach Services through kube-proxy's NAT, and bridged traffic must pass iptables for it.
 sysctl -qw net.ipv4.ip_forward=1
 sysctl -qw net.bridge.bridge-nf-call-iptables=1
