@@ -17,7 +17,9 @@ import { type NodeCluster, startNodeCluster } from "./node/node-cluster.js";
 import {
   mockProviderManifests,
   mockProviderPort,
+  restrictedContainerSecurity,
   restrictedNamespace,
+  restrictedPodSecurity,
   sdkClientManifest,
 } from "./workloads.js";
 
@@ -72,6 +74,39 @@ async function clientLines(): Promise<ClientLine[]> {
     .map((l) => JSON.parse(l) as ClientLine);
 }
 
+const chart = join(root, "charts", "kuberelay");
+const helmTarget = () => [
+  `--kubeconfig=${need(cluster, "the cluster").kubeconfigPath}`,
+  `--namespace=${system}`,
+];
+
+/** Answers of one gateway Pod, reached at its Pod address from this machine's loopback. */
+async function chatStatus(base: string, key: string): Promise<number> {
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function podIps(namespace: string, selector: string): Promise<string[]> {
+  const { stdout } = await kubectl([
+    "-n",
+    namespace,
+    "get",
+    "pods",
+    "-l",
+    selector,
+    "-o",
+    "jsonpath={.items[*].status.podIP}",
+  ]);
+  return stdout.split(" ").filter(Boolean);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 beforeAll(async () => {
   // The image builds while the node starts: both are minutes on a cold machine.
   const imageBuilt = kuberelayImage();
@@ -96,16 +131,14 @@ afterAll(async () => {
 
 describe("kuberelay on a one-node cluster", () => {
   it("helm install brings the operator, webhook and two gateways to Running and Ready in a restricted namespace", async () => {
-    const c = need(cluster, "the cluster");
     const [repository, tag] = need(image, "the image").ref.split(":") as [string, string];
     await kubectl(["apply", "-f", "-"], restrictedNamespace(system));
     const started = Date.now();
     await need(helm, "helm").run([
       "install",
       release,
-      join(root, "charts", "kuberelay"),
-      `--kubeconfig=${c.kubeconfigPath}`,
-      `--namespace=${system}`,
+      chart,
+      ...helmTarget(),
       `--set=image.repository=${repository}`,
       `--set=image.tag=${tag}`,
       "--set=image.pullPolicy=Never",
@@ -190,5 +223,161 @@ describe("kuberelay on a one-node cluster", () => {
       1_000,
     );
     expect(lines.filter((l) => l.n !== undefined && !l.ok)).toEqual([]);
+
+    // The API server reached the webhook through its Service, trusting the operator's CA.
+    const webhook = JSON.parse(
+      (await kubectl(["get", "mutatingwebhookconfiguration", release, "-o", "json"])).stdout,
+    ).webhooks[0].clientConfig as { service?: { name: string }; url?: string; caBundle?: string };
+    expect(webhook.url).toBeUndefined();
+    expect(webhook.service?.name).toBe(`${release}-webhook`);
+    expect(webhook.caBundle?.length ?? 0).toBeGreaterThan(100);
+  });
+
+  it("helm upgrade rolls every Pod while the client keeps sending: no request fails", async () => {
+    const gatewaySelector = "app.kubernetes.io/component=gateway";
+    const before = (await pods(system, gatewaySelector)).map((p) => p.metadata.name);
+    const started = Date.now();
+    await need(helm, "helm").run([
+      "upgrade",
+      release,
+      chart,
+      ...helmTarget(),
+      "--reuse-values",
+      "--set=logLevel=debug",
+      "--wait",
+      "--timeout=5m",
+    ]);
+    const rolledMs = Date.now() - started;
+    // A few more requests land on the new gateways only.
+    await sleep(3_000);
+    const after = (await pods(system, gatewaySelector)).filter(ready).map((p) => p.metadata.name);
+    expect(after).toHaveLength(2);
+    expect(after.filter((name) => before.includes(name))).toEqual([]);
+    const during = (await clientLines()).filter((l) => l.n !== undefined && (l.at ?? 0) >= started);
+    const failures = during.filter((l) => !l.ok);
+    console.log(
+      `helm upgrade: rolled in ${(rolledMs / 1000).toFixed(1)} s; the client sent ${during.length} requests meanwhile, ${failures.length} failed`,
+    );
+    expect(failures).toEqual([]);
+    expect(during.length).toBeGreaterThan(20);
+  });
+
+  it("with the webhook down (failurePolicy Ignore) a Pod is admitted uninjected and reported as missed", async () => {
+    const webhookSelector = "app.kubernetes.io/component=webhook";
+    await kubectl(["-n", system, "scale", `deployment/${release}-webhook`, "--replicas=0"]);
+    await kubectl(["-n", system, "wait", "pod", "-l", webhookSelector, "--for=delete", "--timeout=60s"]);
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: "admitted-while-down",
+        namespace: team,
+        annotations: { "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": "app" },
+      },
+      spec: {
+        securityContext: restrictedPodSecurity,
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: "app",
+            image: need(image, "the image").ref,
+            imagePullPolicy: "Never",
+            command: ["node", "-e", "setInterval(() => {}, 1 << 30)"],
+            securityContext: restrictedContainerSecurity,
+          },
+        ],
+      },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    const pod = JSON.parse(
+      (await kubectl(["-n", team, "get", "pod", "admitted-while-down", "-o", "json"])).stdout,
+    );
+    expect(JSON.stringify(pod.spec.containers[0].env ?? [])).not.toContain("OPENAI_BASE_URL");
+    const event = await waitFor(
+      "an InjectionMissed event",
+      async () => {
+        const { stdout } = await kubectl([
+          "-n",
+          team,
+          "get",
+          "events",
+          "--field-selector",
+          "reason=InjectionMissed,involvedObject.name=admitted-while-down",
+          "-o",
+          "json",
+        ]);
+        return JSON.parse(stdout).items[0] as { type: string } | undefined;
+      },
+      60_000,
+      1_000,
+    );
+    expect(event.type).toBe("Warning");
+    await kubectl(["-n", team, "delete", "pod", "admitted-while-down", "--wait=false"]);
+    await kubectl(["-n", system, "scale", `deployment/${release}-webhook`, "--replicas=2"]);
+    await kubectl(["-n", system, "rollout", "status", `deployment/${release}-webhook`, "--timeout=120s"]);
+  });
+
+  it("deleting the RelayKey makes every gateway Pod refuse the key", async () => {
+    const c = need(cluster, "the cluster");
+    const secret = JSON.parse(
+      (await kubectl(["-n", team, "get", "secret", "app-relay-key", "-o", "json"])).stdout,
+    );
+    const key = Buffer.from(secret.data.key as string, "base64").toString("utf8");
+    const gateways = await Promise.all(
+      (await podIps(system, "app.kubernetes.io/component=gateway")).map(async (ip) => {
+        const f = await c.forward(ip, 8787);
+        return { ip, base: `http://${f.host}:${f.port}` };
+      }),
+    );
+    expect(gateways).toHaveLength(2);
+    for (const g of gateways) expect(await chatStatus(g.base, key)).toBe(200);
+
+    const deleted = Date.now();
+    await kubectl(["-n", team, "delete", "relaykey", "app", "--wait=false"]);
+    const refusedAfter = await Promise.all(
+      gateways.map(async (g) => {
+        await waitFor(`gateway ${g.ip} to refuse the key`, async () =>
+          (await chatStatus(g.base, key)) === 401 ? true : undefined,
+        );
+        return Date.now() - deleted;
+      }),
+    );
+    console.log(
+      `RelayKey deleted: refused by the gateway Pods after ${refusedAfter.map((ms) => `${ms} ms`).join(" and ")}`,
+    );
+  });
+
+  it("helm uninstall removes the release and leaves the CRDs and the master key", async () => {
+    await need(helm, "helm").run(["uninstall", release, ...helmTarget(), "--wait", "--timeout=2m"]);
+    await kubectl(["-n", system, "wait", "pod", "--all", "--for=delete", "--timeout=90s"]);
+    const left = await kubectl([
+      "-n",
+      system,
+      "get",
+      "deployments,replicasets,services,serviceaccounts,roles,rolebindings,poddisruptionbudgets,secrets,configmaps",
+      "-o",
+      "name",
+    ]);
+    const names = left.stdout.split("\n").filter(Boolean);
+    // kube-root-ca.crt and the default ServiceAccount belong to the namespace; the master key is kept
+    // (helm.sh/resource-policy: keep) so that nothing sealed under it is lost.
+    expect(names.sort()).toEqual([
+      "configmap/kube-root-ca.crt",
+      `secret/${release}-master-key`,
+      "serviceaccount/default",
+    ]);
+    const cluster = await kubectl([
+      "get",
+      "mutatingwebhookconfigurations,clusterroles,clusterrolebindings",
+      "-l",
+      `app.kubernetes.io/instance=${release}`,
+      "-o",
+      "name",
+    ]);
+    expect(cluster.stdout.trim()).toBe("");
+    const crds = await kubectl(["get", "crds", "-o", "name"]);
+    expect(crds.stdout).toContain("relaykeys.kuberelay.dev");
+    expect(crds.stdout).toContain("providerkeys.kuberelay.dev");
+    expect(crds.stdout).toContain("policies.kuberelay.dev");
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Cluster DNS: CoreDNS (built from its Go module into a local image) answering *.svc.cluster.local
  * at the address the kubelet gives every Pod. There is no upstream resolver: names outside the
- * cluster do not resolve, as nothing outside can be reached.
+ * cluster do not resolve, as nothing outside can be reached (and with no forwarding there is no
+ * loop for the `loop` plugin to detect; it would only log errors).
  */
 import { stringify } from "yaml";
 import { clusterDnsIp, clusterDomain } from "./node-layout.js";
@@ -18,7 +19,6 @@ const corefile = `.:1053 {
         fallthrough in-addr.arpa ip6.arpa
     }
     cache 30
-    loop
 }
 `;
 
