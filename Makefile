@@ -2,7 +2,7 @@
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build lint typecheck crds crds-check controlplane image test test-unit test-e2e demo kind-up kind-down
+.PHONY: help setup build lint typecheck crds crds-check controlplane image test test-unit test-e2e demo cluster-demo kind-up kind-down
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -43,9 +43,13 @@ test-unit: setup ## unit tests only
 test-e2e: setup ## end-to-end tests only (real control plane)
 	npm run test:e2e
 
-demo: setup ## set up and run the local demo on a real control plane
+demo: setup ## set up and run the local demo on a real control plane (processes; about a minute)
 	npm run build
 	npm run demo
+
+cluster-demo: setup ## the same loop with kuberelay as Pods on a real one-node cluster, installed by helm
+	npm run build
+	npm run demo:cluster
 
 kind-up: ## create a kind cluster (needs Docker) and install the CRDs
 	kind create cluster --name kuberelay --config kind-config.yaml

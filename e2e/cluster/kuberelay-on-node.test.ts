@@ -5,27 +5,24 @@
  * official openai SDK.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHelmCli, type HelmCli } from "../harness/helm-cli.js";
-import { quickstartManifests } from "../harness/quickstart-manifests.js";
-import { runCommand } from "../harness/run-command.js";
 import { waitFor } from "../harness/wait-for.js";
+import {
+  applyProviderAndKey,
+  chart,
+  deploySdkClient,
+  helmTarget as helmTargetOf,
+  installChart,
+  release,
+  sdkClientLines,
+  systemNamespace,
+} from "./cluster-steps.js";
 import { type ImageArchive, kuberelayImage } from "./node/node-binaries.js";
 import { type NodeCluster, startNodeCluster } from "./node/node-cluster.js";
-import {
-  mockProviderManifests,
-  mockProviderPort,
-  restrictedContainerSecurity,
-  restrictedNamespace,
-  restrictedPodSecurity,
-  sdkClientManifest,
-} from "./workloads.js";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "./workloads.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const release = "kuberelay";
-const system = "kuberelay-system";
+const system = systemNamespace;
 const team = "team-a";
 const mockNs = "llm-mock";
 
@@ -57,28 +54,9 @@ const ready = (p: PodJson) =>
   p.status.phase === "Running" &&
   p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
 
-interface ClientLine {
-  n?: number;
-  stream?: boolean;
-  ok?: boolean;
-  status?: number | null;
-  error?: string;
-  at?: number;
-}
+const clientLines = () => sdkClientLines(need(cluster, "the cluster"), team);
 
-async function clientLines(): Promise<ClientLine[]> {
-  const { stdout } = await kubectl(["-n", team, "logs", "deployment/sdk-client", "--tail=-1"]);
-  return stdout
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as ClientLine);
-}
-
-const chart = join(root, "charts", "kuberelay");
-const helmTarget = () => [
-  `--kubeconfig=${need(cluster, "the cluster").kubeconfigPath}`,
-  `--namespace=${system}`,
-];
+const helmTarget = () => helmTargetOf(need(cluster, "the cluster"));
 
 /** Answers of one gateway Pod, reached at its Pod address from this machine's loopback. */
 async function chatStatus(base: string, key: string): Promise<number> {
@@ -131,20 +109,8 @@ afterAll(async () => {
 
 describe("kuberelay on a one-node cluster", () => {
   it("helm install brings the operator, webhook and two gateways to Running and Ready in a restricted namespace", async () => {
-    const [repository, tag] = need(image, "the image").ref.split(":") as [string, string];
-    await kubectl(["apply", "-f", "-"], restrictedNamespace(system));
     const started = Date.now();
-    await need(helm, "helm").run([
-      "install",
-      release,
-      chart,
-      ...helmTarget(),
-      `--set=image.repository=${repository}`,
-      `--set=image.tag=${tag}`,
-      "--set=image.pullPolicy=Never",
-      "--wait",
-      "--timeout=5m",
-    ]);
+    await installChart(need(cluster, "the cluster"), need(helm, "helm"), need(image, "the image"));
     const installToReadyMs = Date.now() - started;
     const all = await pods(system);
     const byComponent = (name: string) =>
@@ -158,46 +124,12 @@ describe("kuberelay on a one-node cluster", () => {
 
   it("an annotated Deployment's openai SDK client reaches the gateway by its Service name, streamed and not", async () => {
     const c = need(cluster, "the cluster");
-    await kubectl(["apply", "-f", "-"], restrictedNamespace(mockNs));
-    await kubectl([
-      "-n",
-      mockNs,
-      "create",
-      "secret",
-      "generic",
-      "mock-openai",
-      `--from-literal=apiKey=${providerSecret}`,
-    ]);
-    await kubectl(
-      ["apply", "-f", "-"],
-      mockProviderManifests(mockNs, need(image, "the image").ref, "mock-openai"),
-    );
-    await kubectl(["apply", "-f", "-"], restrictedNamespace(team));
-    await kubectl(
-      ["apply", "-f", "-"],
-      quickstartManifests({
-        namespace: team,
-        upstreamURL: `http://mock-provider.${mockNs}.svc.cluster.local:${mockProviderPort}/v1`,
-        providerSecret,
-      }),
-    );
-    await kubectl(["-n", mockNs, "rollout", "status", "deployment/mock-provider", "--timeout=120s"]);
-    await kubectl(["-n", team, "wait", "relaykey/app", "--for=condition=Ready", "--timeout=60s"]);
-
-    const { stdout } = await runCommand(
-      "bash",
-      [join(root, "e2e", "cluster", "sdk-client", "build.sh"), need(image, "the image").ref],
-      {
-        stderr: "inherit",
-      },
-    );
-    const [clientRef, clientArchive] = (stdout.trim().split("\n").at(-1) ?? "").split(" ") as [
-      string,
-      string,
-    ];
-    await c.importImage(clientArchive);
-    await kubectl(["apply", "-f", "-"], sdkClientManifest(team, clientRef, "app"));
-    await kubectl(["-n", team, "rollout", "status", "deployment/sdk-client", "--timeout=120s"]);
+    await applyProviderAndKey(c, need(image, "the image"), {
+      mockNamespace: mockNs,
+      teamNamespace: team,
+      providerSecret,
+    });
+    await deploySdkClient(c, need(image, "the image"), team);
 
     const [client] = await pods(team, "app=sdk-client");
     const env = JSON.parse(
