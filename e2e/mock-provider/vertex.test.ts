@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { googleAuthFor } from "./google-auth-client.js";
+import { googleJwtFor } from "./google-auth-client.js";
 import { generateTestServiceAccount } from "./google-service-account.js";
 import { type MockProvider, startMockProvider } from "./server.js";
 
@@ -17,8 +17,8 @@ beforeAll(async () => {
     chunkDelayMs: 1,
     vertex: account.vertexOptions,
   });
-  const minted = await googleAuthFor(account.keyFile(`${mock.url}/token`)).getAccessToken();
-  token = minted ?? "";
+  const minted = await googleJwtFor(account.keyFile(`${mock.url}/token`)).getAccessToken();
+  token = minted.token ?? "";
 });
 
 afterAll(async () => {

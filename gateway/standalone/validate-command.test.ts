@@ -9,11 +9,13 @@ const root = join(import.meta.dirname, "..", "..");
 
 /** `kuberelay validate` as a user runs it: its own process, stdout lines and exit code. */
 async function validate(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string }> {
-  const tsx = join(root, "node_modules", ".bin", "tsx");
+  // process.execPath, not the tsx shim: the shim runs whichever node comes first on PATH.
   try {
-    const { stdout, stderr } = await run(tsx, [join(root, "cli", "main.ts"), "validate", ...args], {
-      cwd: root,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--import", "tsx", join(root, "cli", "main.ts"), "validate", ...args],
+      { cwd: root },
+    );
     return { code: 0, stdout: stdout.split("\n").filter(Boolean), stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

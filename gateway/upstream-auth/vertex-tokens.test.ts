@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RuntimeProvider } from "../snapshot.js";
 import { vertexAccess } from "./vertex-tokens.js";
 
@@ -57,6 +57,19 @@ describe("Vertex token requests and the private-network guard", () => {
     const access = await vertexAccess(vertexKey(`http://127.0.0.1:${port}/token`, true));
     expect(access).toEqual({ token: "ya29.minted", project: "proj" });
     expect(grants).toBe(before + 1);
+  });
+
+  it("mints a token without writing to the console: the gateway's stderr carries JSON log lines only", async () => {
+    const warn = vi.spyOn(console, "warn");
+    const error = vi.spyOn(console, "error");
+    try {
+      await vertexAccess(vertexKey(`http://127.0.0.1:${port}/token`, true));
+      expect(warn).not.toHaveBeenCalled();
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
   });
 
   it("security: a token_uri at a private literal address is refused without a connection", async () => {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
-import { DefaultTransporter, GoogleAuth } from "google-auth-library";
+import { GoogleAuth, gaxios, JWT } from "google-auth-library";
 import { z } from "zod";
 import { GatewayError } from "../errors.js";
 import { guardedLookup, refusalFor, type UpstreamPolicy } from "../pipeline/upstream-fetch.js";
@@ -9,7 +9,10 @@ import type { RuntimeProvider } from "../snapshot.js";
 import { credentialCacheKey, credentialJson } from "./credential-json.js";
 
 const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
-/** Where google-auth-library v9 (gtoken) always sends the JWT-bearer grant, whatever the key says. */
+/**
+ * Where google-auth-library sends the JWT-bearer grant, whatever the key says: v10 and later
+ * post to the second, older releases to the first.
+ */
 export const LIBRARY_TOKEN_URLS = new Set([
   "https://www.googleapis.com/oauth2/v4/token",
   "https://oauth2.googleapis.com/token",
@@ -21,17 +24,19 @@ const serviceAccountKeySchema = z.looseObject({
   project_id: z.string().min(1),
   client_email: z.string().min(1),
   private_key: z.string().min(1),
+  private_key_id: z.string().optional(),
   token_uri: z.string().url().optional(),
+  universe_domain: z.string().optional(),
 });
 
-type RequestOptions = Parameters<DefaultTransporter["request"]>[0];
+type RequestOptions = gaxios.GaxiosOptions;
 
 /**
  * Sends the key's token requests where the key says (its token_uri, for private or sovereign
  * endpoints, which the library alone would ignore), held to the ProviderKey's network policy
  * like its upstream calls: a token_uri is as much an upstream as the baseURL.
  */
-export class TokenUriTransporter extends DefaultTransporter {
+export class TokenUriTransporter extends gaxios.Gaxios {
   private agents: { http: http.Agent; https: https.Agent } | undefined;
 
   constructor(
@@ -41,7 +46,7 @@ export class TokenUriTransporter extends DefaultTransporter {
     super();
   }
 
-  override request<T>(opts: RequestOptions) {
+  override request<T>(opts: RequestOptions = {}): gaxios.GaxiosPromise<T> {
     const given = opts.url === undefined ? undefined : String(opts.url);
     const url = given !== undefined && this.tokenUri && LIBRARY_TOKEN_URLS.has(given) ? this.tokenUri : given;
     const open = this.policy.allowPrivateNetwork && this.policy.allowInsecureHttp === true;
@@ -66,7 +71,8 @@ export class TokenUriTransporter extends DefaultTransporter {
 }
 
 interface VertexAuth {
-  auth: GoogleAuth;
+  /** An access token, cached by google-auth-library until shortly before it expires. */
+  token: () => Promise<string | null | undefined>;
   project: Promise<string>;
 }
 
@@ -77,7 +83,7 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
   if (provider.credential === undefined) {
     // Workload identity (GKE) or any other Application Default Credentials.
     const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM] });
-    return { auth, project: auth.getProjectId() };
+    return { token: () => auth.getAccessToken(), project: auth.getProjectId() };
   }
   const key = credentialJson(
     provider,
@@ -90,12 +96,18 @@ function createAuth(provider: RuntimeProvider): VertexAuth {
     allowPrivateNetwork: provider.allowPrivateNetwork === true,
     allowInsecureHttp: provider.allowInsecureHttp === true,
   });
-  const auth = new GoogleAuth({
-    credentials: key,
+  // A JWT client from the key's fields, as the library asks for keys from outside (its
+  // GoogleAuth `credentials` option is deprecated and warns on stderr for each client).
+  const jwt = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
     scopes: [CLOUD_PLATFORM],
-    clientOptions: { transporter, ...(custom ? { additionalClaims: { aud: custom } } : {}) },
+    transporter,
+    ...(key.universe_domain ? { universeDomain: key.universe_domain } : {}),
+    ...(custom ? { additionalClaims: { aud: custom } } : {}),
   });
-  return { auth, project: Promise.resolve(key.project_id) };
+  return { token: async () => (await jwt.getAccessToken()).token, project: Promise.resolve(key.project_id) };
 }
 
 /**
@@ -115,7 +127,7 @@ export async function vertexAccess(provider: RuntimeProvider): Promise<{ token: 
     clients.set(cacheKey, client);
   }
   try {
-    const token = await client.auth.getAccessToken();
+    const token = await client.token();
     if (!token) throw new Error("no access token");
     return { token, project: await client.project };
   } catch (cause) {
