@@ -4,9 +4,10 @@
 # A warm run finds the binaries and returns at once. Prints the bin directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-k8s=$(awk '$1=="require" && $2=="k8s.io/kubernetes" {print $3}' "$here/go.mod")
+# shellcheck source=e2e/controlplane/k8s-version.sh
+source "$here/k8s-version.sh"
+k8s=$k8s_version
 etcd=$(awk '$1=="require" && $2=="go.etcd.io/etcd/server/v3" {print $3}' "$here/go.mod")
-minor=$(echo "$k8s" | cut -d. -f2)
 cache=${KUBERELAY_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kuberelay/controlplane}
 bin="$cache/k8s-$k8s-etcd-$etcd"
 tools=(kube-apiserver kube-controller-manager kubectl etcd)
@@ -20,11 +21,9 @@ start=$(date +%s)
 tmp="$bin.tmp.$$"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"
-v=k8s.io/component-base/version
-ldflags="-s -w -X $v.gitVersion=$k8s -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
 cd "$here"
 echo "build.sh: building control plane $k8s with etcd $etcd into $bin" >&2
-GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" -o "$tmp/" \
+GOFLAGS=-mod=mod go build -trimpath -ldflags "$k8s_ldflags" -o "$tmp/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kubectl >&2
