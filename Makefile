@@ -6,7 +6,7 @@ SHELL := /usr/bin/env bash
 # any recipe needs it.
 export PATH := $(shell bash .ci/node.sh --bin-dir):$(PATH)
 
-.PHONY: help node setup build lint typecheck crds crds-check controlplane image test test-unit test-e2e demo cluster-demo kind-up kind-down
+.PHONY: help node setup build lint typecheck crds crds-check controlplane node-binaries image test test-unit test-e2e demo cluster-demo kind-up kind-down
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ crds-check: setup ## fail when a generated file is stale
 
 controlplane: ## build kube-apiserver, kube-controller-manager, kubectl and etcd from Go modules (cached)
 	@bash e2e/controlplane/build.sh
+
+node-binaries: ## build the one-node cluster's kubelet, containerd, runc, CNI plugins, CoreDNS, pause (cached)
+	@bash e2e/k8s-node/build.sh
 
 image: ## build the container image with podman on a locally made Debian + Node 24 base (cached by content)
 	@bash image/build.sh $(IMAGE)
