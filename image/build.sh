@@ -35,7 +35,10 @@ trap 'rm -rf "$work"' EXIT
 {
   echo "registry=$(npm config get registry)"
   cafile=$(npm config get cafile)
-  if [ -n "$cafile" ] && [ "$cafile" != null ] && [ -r "$cafile" ]; then
+  # The pinned npm (.ci/node.sh) does not read the machine npm's global npmrc, where such a CA
+  # file is often set; Node's own NODE_EXTRA_CA_CERTS is then what lets npm here trust it.
+  if [ -z "$cafile" ] || [ "$cafile" = null ]; then cafile=${NODE_EXTRA_CA_CERTS:-}; fi
+  if [ -n "$cafile" ] && [ -r "$cafile" ]; then
     awk '/-----BEGIN CERTIFICATE-----/ { pem = "" } { pem = pem $0 "\\n" }
          /-----END CERTIFICATE-----/ { print "ca[]=\"" pem "\"" }' "$cafile"
   fi
