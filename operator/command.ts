@@ -19,7 +19,9 @@ import { ensureMasterKeyUsage, runEnsureMasterKey } from "./master-key/command.j
 import { createOperatorMetrics } from "./metrics.js";
 import { startOperatorOps } from "./ops.js";
 import { opsFlagOptions, opsFlagsUsage, parseOpsFlags } from "./ops-flags.js";
+import { ownerDeploymentFlagUsage, resolveSecretOwner } from "./secret-owner.js";
 import { parseWebhookTlsFlags, webhookTlsFlagOptions, webhookTlsFlagsUsage } from "./webhook-tls/config.js";
+import { kubeTlsStore } from "./webhook-tls/kube-store.js";
 import { WebhookTlsManager } from "./webhook-tls/manager.js";
 import { webhookTlsReporter } from "./webhook-tls/report.js";
 
@@ -31,6 +33,7 @@ export const operatorUsage = `kuberelay operator [flags]
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
   --config-shard-bytes N   largest compressed config kept in one Secret; larger ones are split into
                            shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
+${ownerDeploymentFlagUsage}
 ${leaderFlagsUsage}
 ${webhookTlsFlagsUsage}
 ${opsFlagsUsage}
@@ -46,6 +49,7 @@ export async function runOperator(args: string[]): Promise<void> {
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
       "config-shard-bytes": { type: "string", default: String(DEFAULT_SHARD_BYTES) },
+      "owner-deployment": { type: "string" },
       "leader-elect": { type: "string" },
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
@@ -63,18 +67,26 @@ export async function runOperator(args: string[]): Promise<void> {
   const keys = processKeyRing(process.env, { observeKms: kmsMetrics(metrics.registry, "operator") });
   const namespace = ownNamespace(values.namespace);
   const kc = loadKubeConfig();
+  const secretOwner = await resolveSecretOwner(kc, log, namespace, values["owner-deployment"]);
   const events = new EventRecorder(kubeEventSink(kc), log, identity);
   const controller = new Controller(kc, log, keys, {
     namespace,
     configSecretName: values["config-secret"],
     configShardBytes: parsePositiveInt("config-shard-bytes", values["config-shard-bytes"]),
+    secretOwner,
     events,
     metrics,
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
   const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags, metrics });
   const tls = webhookTls
-    ? new WebhookTlsManager(kc, log, webhookTls, webhookTlsReporter(metrics, events, webhookTls))
+    ? new WebhookTlsManager(
+        kc,
+        log,
+        webhookTls,
+        kubeTlsStore(kc, webhookTls, secretOwner),
+        webhookTlsReporter(metrics, events, webhookTls),
+      )
     : undefined;
   const started = {
     namespace,

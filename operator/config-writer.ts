@@ -3,10 +3,12 @@ import {
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type V1OwnerReference,
   type V1Secret,
 } from "@kubernetes/client-node";
 import { decodeConfig, encodeConfig } from "../common/config/config-codec.js";
 import {
+  allShardSecretNames,
   configBytesFromSecret,
   DEFAULT_SHARD_BYTES,
   otherSlot,
@@ -34,6 +36,7 @@ import { stableStringify } from "../common/stable-json.js";
 import type { DraftConfig, DraftProvider } from "./compile.js";
 import { rewrapConfig, staleKekIds } from "./rewrap-config.js";
 import { type SealedConfig, sealDraftKeeping } from "./seal-keeping.js";
+import { hasOwner, withOwner } from "./secret-owner.js";
 
 export const ANNOTATION_CONFIG_HASH = `${GROUP}/config-hash`;
 
@@ -68,6 +71,16 @@ interface CurrentConfig {
   sealed?: SealedConfig;
 }
 
+export interface ConfigWriterTarget {
+  namespace: string;
+  /** The config Secret; its shards are named after it. */
+  name: string;
+  /** Largest compressed config kept in one Secret (default DEFAULT_SHARD_BYTES). */
+  shardBytes?: number;
+  /** Put on every Secret written, so they go with it (secret-owner.ts); none when undefined. */
+  owner?: V1OwnerReference;
+}
+
 /**
  * Writes the compiled config Secret when, and only when, its content changed. Sealing is
  * randomised, so "changed" is decided on the unsealed document, not on the bytes. A config
@@ -79,16 +92,24 @@ export class ConfigWriter {
   private lastWritten: { resourceVersion: string; current: CurrentConfig } | undefined;
   /** The sealed config the Secret holds after the last write() (written, or found unchanged). */
   private live: GatewayConfig | undefined;
+  private readonly namespace: string;
+  private readonly name: string;
+  private readonly shardBytes: number;
+  private readonly owner: V1OwnerReference | undefined;
+  /** Whether the Secrets found at start all carry `owner` (see adoptOnce). */
+  private adopted = false;
 
   constructor(
     kc: KubeConfig,
     private readonly log: Logger,
     private readonly keys: KeyRing,
-    private readonly namespace: string,
-    private readonly name: string,
-    private readonly shardBytes = DEFAULT_SHARD_BYTES,
+    target: ConfigWriterTarget,
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
+    this.namespace = target.namespace;
+    this.name = target.name;
+    this.shardBytes = target.shardBytes ?? DEFAULT_SHARD_BYTES;
+    this.owner = target.owner;
   }
 
   private async readSecret(name: string): Promise<V1Secret | undefined> {
@@ -133,6 +154,7 @@ export class ConfigWriter {
         namespace: this.namespace,
         labels: { [LABEL_MANAGED_BY]: MANAGED_BY, "app.kubernetes.io/component": component },
         annotations: { [ANNOTATION_CONFIG_HASH]: hash },
+        ...(this.owner ? { ownerReferences: [this.owner] } : {}),
       },
       data,
     };
@@ -143,6 +165,12 @@ export class ConfigWriter {
   }
 
   async write(draft: DraftConfig): Promise<WriteOutcome> {
+    const outcome = await this.writeConfig(draft);
+    await this.adoptOnce();
+    return outcome;
+  }
+
+  private async writeConfig(draft: DraftConfig): Promise<WriteOutcome> {
     const canonical = stableStringify(draft);
     const current = await this.current();
     let config: GatewayConfig;
@@ -227,6 +255,52 @@ export class ConfigWriter {
       if (stale.length > 0) this.log.info("stale config shards deleted", { shards: stale });
     } catch (err) {
       this.log.warn("stale config shards not deleted; the next write tries again", {
+        error: apiErrorMessage(err),
+      });
+    }
+  }
+
+  /**
+   * Secrets written before the owner was set (by an older operator) get it added, their data
+   * untouched, so that they too go with the owner. Once per process: whatever is written after
+   * this carries the owner already. A failure is only logged; the next write tries again.
+   */
+  private async adoptOnce(): Promise<void> {
+    const owner = this.owner;
+    if (!owner || this.adopted) return;
+    try {
+      const ours = new Set([this.name, ...allShardSecretNames(this.name)]);
+      const [main, shards] = await Promise.all([
+        this.readSecret(this.name),
+        this.core.listNamespacedSecret({ namespace: this.namespace, labelSelector: SHARD_SELECTOR }),
+      ]);
+      const unowned = [...(main ? [main] : []), ...shards.items].filter(
+        (s) => ours.has(s.metadata?.name ?? "") && !hasOwner(s.metadata, owner),
+      );
+      for (const secret of unowned) {
+        const name = secret.metadata?.name ?? "";
+        // A replace of the Secret as read, guarded by its resourceVersion: only the owner changes.
+        const metadata = {
+          ...secret.metadata,
+          ownerReferences: withOwner(secret.metadata?.ownerReferences, owner),
+        };
+        delete metadata.managedFields;
+        await this.core.replaceNamespacedSecret({
+          name,
+          namespace: this.namespace,
+          body: { ...secret, metadata },
+          fieldManager: FIELD_MANAGER,
+        });
+      }
+      if (unowned.length > 0) {
+        this.log.info("config Secrets given their owner", {
+          secrets: unowned.map((s) => s.metadata?.name),
+          owner: `${owner.kind}/${owner.name}`,
+        });
+      }
+      this.adopted = true;
+    } catch (err) {
+      this.log.warn("config Secrets not given their owner; the next write tries again", {
         error: apiErrorMessage(err),
       });
     }

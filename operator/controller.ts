@@ -1,4 +1,9 @@
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import {
+  CoreV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1OwnerReference,
+} from "@kubernetes/client-node";
 import type { KeyRing } from "../common/crypto/key-ring.js";
 import { forEachLimit } from "../common/for-each-limit.js";
 import { apiErrorMessage, isNotFound } from "../common/kube/api-error.js";
@@ -47,6 +52,8 @@ export interface ControllerOptions {
   configSecretName: string;
   /** Largest compressed config kept in one Secret; larger ones are sharded (default 512 KiB). */
   configShardBytes?: number;
+  /** Owner of the config Secrets, so they are garbage-collected with it (secret-owner.ts). */
+  secretOwner?: V1OwnerReference;
   /** Where events about reconciled objects go; none are recorded without one. */
   events?: EventRecorder;
   /** The operator's metrics; the config's envelopes per KEK are reported there. */
@@ -114,14 +121,12 @@ export class Controller {
   ) {
     this.queue = new WorkQueue((key) => this.reconcile(key), log);
     this.statuses = new StatusWriter(kc);
-    this.configWriter = new ConfigWriter(
-      kc,
-      log,
-      keys,
-      opts.namespace,
-      opts.configSecretName,
-      opts.configShardBytes,
-    );
+    this.configWriter = new ConfigWriter(kc, log, keys, {
+      namespace: opts.namespace,
+      name: opts.configSecretName,
+      shardBytes: opts.configShardBytes,
+      owner: opts.secretOwner,
+    });
     this.events = opts.events;
     this.metrics = opts.metrics;
     this.secretTriggers = new SecretTriggers(kc, log, () => this.requestConfig());

@@ -34,7 +34,7 @@ export class FakeTlsStore implements TlsStore {
     const history = this.secrets.get(name) ?? [];
     history.push({
       at: this.now(),
-      value: { data: { ...secret.data }, resourceVersion: String(this.version) },
+      value: { data: { ...secret.data }, resourceVersion: String(this.version), owned: true },
     });
     this.secrets.set(name, history);
   }
@@ -57,6 +57,17 @@ export class FakeTlsStore implements TlsStore {
     }
     this.patches++;
     this.bundles.push({ at: this.now(), value: next });
+  }
+
+  /** Simulates a Secret written by an operator that set no owner reference (an older version). */
+  disown(name: string): void {
+    const current = this.secrets.get(name)?.at(-1)?.value;
+    if (!current) throw new Error(`no Secret ${name}`);
+    this.version++;
+    this.secrets.get(name)?.push({
+      at: this.now(),
+      value: { ...current, resourceVersion: String(this.version), owned: false },
+    });
   }
 
   /** Simulates something else (helm upgrade) resetting every caBundle. */

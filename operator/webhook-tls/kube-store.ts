@@ -5,10 +5,12 @@ import {
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type V1OwnerReference,
   type V1Secret,
 } from "@kubernetes/client-node";
 import { isNotFound } from "../../common/kube/api-error.js";
 import { FIELD_MANAGER } from "../../common/names.js";
+import { hasOwner } from "../secret-owner.js";
 import type { WebhookTlsConfig } from "./config.js";
 import type { DesiredSecret, StoredSecret, TlsStore, WebhookEntry } from "./store.js";
 
@@ -26,7 +28,15 @@ const decode = (data: Record<string, string> | undefined) =>
 const encode = (data: Record<string, string>) =>
   Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "utf8").toString("base64")]));
 
-export function kubeTlsStore(kc: KubeConfig, config: WebhookTlsConfig): TlsStore {
+/**
+ * `owner` goes on both Secrets, so they are garbage-collected with it. They are the operator's
+ * alone: a write sets their owner references to exactly that (none without an owner).
+ */
+export function kubeTlsStore(
+  kc: KubeConfig,
+  config: WebhookTlsConfig,
+  owner: V1OwnerReference | undefined,
+): TlsStore {
   const core = kc.makeApiClient(CoreV1Api);
   const admission = kc.makeApiClient(AdmissionregistrationV1Api);
   const namespace = config.namespace;
@@ -34,7 +44,11 @@ export function kubeTlsStore(kc: KubeConfig, config: WebhookTlsConfig): TlsStore
     async readSecret(name): Promise<StoredSecret | undefined> {
       try {
         const secret = await core.readNamespacedSecret({ name, namespace });
-        return { data: decode(secret.data), resourceVersion: secret.metadata?.resourceVersion ?? "" };
+        return {
+          data: decode(secret.data),
+          resourceVersion: secret.metadata?.resourceVersion ?? "",
+          owned: owner === undefined || hasOwner(secret.metadata, owner),
+        };
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
@@ -45,7 +59,13 @@ export function kubeTlsStore(kc: KubeConfig, config: WebhookTlsConfig): TlsStore
         apiVersion: "v1",
         kind: "Secret",
         type: desired.type,
-        metadata: { name, namespace, labels, ...(resourceVersion === undefined ? {} : { resourceVersion }) },
+        metadata: {
+          name,
+          namespace,
+          labels,
+          ...(owner ? { ownerReferences: [owner] } : {}),
+          ...(resourceVersion === undefined ? {} : { resourceVersion }),
+        },
         data: encode(desired.data),
       };
       // A version-guarded replace, not an apply: a second writer (a deposed leader) gets a 409, not a merge.

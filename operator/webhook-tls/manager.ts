@@ -13,7 +13,6 @@ import { apiErrorMessage } from "../../common/kube/api-error.js";
 import { type RunningInformer, startInformer } from "../../common/kube/informer.js";
 import type { Logger } from "../../common/log.js";
 import type { WebhookTlsConfig } from "./config.js";
-import { kubeTlsStore } from "./kube-store.js";
 import { type PassResult, TlsReconciler } from "./reconcile.js";
 import type { TlsStore } from "./store.js";
 
@@ -34,9 +33,10 @@ export class WebhookTlsManager {
     private readonly kc: KubeConfig,
     private readonly log: Logger,
     private readonly config: WebhookTlsConfig,
+    /** The Secrets and caBundle on the API (kubeTlsStore). */
+    store: TlsStore,
     /** Told of every successful pass: metrics and Events (webhook-tls/report.ts). */
     private readonly onPass: (result: PassResult) => void = () => {},
-    store: TlsStore = kubeTlsStore(kc, config),
   ) {
     this.reconciler = new TlsReconciler({ store, config });
   }

@@ -121,6 +121,21 @@ describe("TlsReconciler", () => {
     expect(result.nextInMs).toBeGreaterThan(1_000);
   });
 
+  it("gives Secrets without the owner reference their owner, same data, nothing rotated", async () => {
+    const { store, reconciler, advance } = setup();
+    await reconciler.pass();
+    const before = [await store.readSecret(config.caSecretName), await store.readSecret(config.secretName)];
+    store.disown(config.caSecretName);
+    store.disown(config.secretName);
+    const writes = store.writes;
+    advance(1_000);
+    expect((await reconciler.pass()).actions).toEqual([]);
+    expect(store.writes).toBe(writes + 2);
+    const after = [await store.readSecret(config.caSecretName), await store.readSecret(config.secretName)];
+    expect(after.map((s) => s?.owned)).toEqual([true, true]);
+    expect(after.map((s) => s?.data)).toEqual(before.map((s) => s?.data));
+  });
+
   it("repairs a caBundle someone reset", async () => {
     const { store, reconciler, advance } = setup();
     await reconciler.pass();

@@ -219,7 +219,8 @@ export class TlsReconciler {
     stored: StoredSecret | undefined,
     desired: DesiredSecret,
   ): Promise<void> {
-    if (sameData(stored, desired)) return;
+    // Same data but no owner (written by an older operator): written again, so the owner is added.
+    if (sameData(stored, desired) && stored?.owned) return;
     await this.deps.store.writeSecret(name, desired, stored?.resourceVersion);
   }
 

@@ -4,6 +4,8 @@ export interface StoredSecret {
   /** Values decoded to UTF-8 (PEM text). */
   data: Record<string, string>;
   resourceVersion: string;
+  /** Carries the operator's owner reference, or there is none to carry (see secret-owner.ts). */
+  owned: boolean;
 }
 
 export interface DesiredSecret {
