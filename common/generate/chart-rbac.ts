@@ -30,6 +30,7 @@ const CONFIG_SECRET_PLACEHOLDER = "__KUBERELAY_CONFIG_SECRET__";
 const WEBHOOK_TLS_SECRET_PLACEHOLDER = "__KUBERELAY_WEBHOOK_TLS_SECRET__";
 const WEBHOOK_CA_SECRET_PLACEHOLDER = "__KUBERELAY_WEBHOOK_CA_SECRET__";
 const WEBHOOK_CONFIG_PLACEHOLDER = "__KUBERELAY_WEBHOOK_CONFIG__";
+const OPERATOR_DEPLOYMENT_PLACEHOLDER = "__KUBERELAY_OPERATOR_DEPLOYMENT__";
 /** Placeholder → the chart helper that names the object. */
 const placeholderHelpers: Record<string, string> = {
   [CONFIG_SECRET_PLACEHOLDER]: "kuberelay.configSecretName",
@@ -37,6 +38,7 @@ const placeholderHelpers: Record<string, string> = {
   [WEBHOOK_CA_SECRET_PLACEHOLDER]: "kuberelay.webhookCaSecretName",
   // The chart names its MutatingWebhookConfiguration after the release's fullname.
   [WEBHOOK_CONFIG_PLACEHOLDER]: "kuberelay.fullname",
+  [OPERATOR_DEPLOYMENT_PLACEHOLDER]: "kuberelay.operatorDeploymentName",
 };
 
 /** A placeholder, and any suffix glued to it (shard Secrets: `<config>-a-0`), as one quoted name. */
@@ -171,8 +173,8 @@ export function renderChartRbac(): string {
     CHART_RBAC_HEADER,
     "{{- /* operator: reads the custom resources everywhere, writes their status, the relay-key Secrets and Events */}}\n",
     grant("ClusterRole", "operator", operatorClusterRules),
-    "{{- /* operator: writes the gateway config Secret in the release namespace */}}\n",
-    grant("Role", "operator", operatorNamespaceRules(placeholder)),
+    "{{- /* operator: writes the gateway config Secret in the release namespace; reads its own Deployment, the owner of those Secrets */}}\n",
+    grant("Role", "operator", operatorNamespaceRules(placeholder, OPERATOR_DEPLOYMENT_PLACEHOLDER)),
     "{{- /* gateway: reads its config Secret and nothing else */}}\n",
     grant("Role", "gateway", gatewayNamespaceRules(placeholder)),
     "{{- if .Values.webhook.enabled }}\n",

@@ -25,8 +25,15 @@ export const operatorClusterRules: V1PolicyRule[] = [
   { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
 ];
 
-/** In the operator's own namespace: the gateway config Secret and the leader-election Lease. */
-export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
+/**
+ * In the operator's own namespace: the gateway config Secret and the leader-election Lease, and,
+ * given its own Deployment's name, a read of that Deployment: the Secrets the operator writes
+ * here name it as their owner (operator/secret-owner.ts).
+ */
+export function operatorNamespaceRules(configSecret: string, ownerDeployment?: string): V1PolicyRule[] {
+  const owner: V1PolicyRule[] = ownerDeployment
+    ? [{ apiGroups: ["apps"], resources: ["deployments"], resourceNames: [ownerDeployment], verbs: ["get"] }]
+    : [];
   return [
     {
       apiGroups: [""],
@@ -43,6 +50,7 @@ export function operatorNamespaceRules(configSecret: string): V1PolicyRule[] {
     },
     // Leader election: one operator replica writes at a time.
     { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+    ...owner,
   ];
 }
 

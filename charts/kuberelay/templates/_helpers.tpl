@@ -78,6 +78,14 @@ The compiled gateway config Secret: written by the operator, read by the gateway
 {{- default (printf "%s-gateway-config" (include "kuberelay.fullname" .)) .Values.configSecretName }}
 {{- end }}
 
+{{/*
+The operator's Deployment. The Secrets the operator creates in the release namespace carry an
+ownerReference to it, so helm uninstall (which deletes it) garbage-collects them too.
+*/}}
+{{- define "kuberelay.operatorDeploymentName" -}}
+{{- printf "%s-operator" (include "kuberelay.fullname" .) }}
+{{- end }}
+
 {{- define "kuberelay.masterKeySecretName" -}}
 {{- default (printf "%s-master-key" (include "kuberelay.fullname" .)) .Values.masterKey.existingSecret }}
 {{- end }}
