@@ -22,12 +22,21 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { allShardSecretNames } from "../common/config/config-shards.js";
+import { localMasterKey } from "../common/crypto/envelope.js";
+import { KeyRing } from "../common/crypto/key-ring.js";
+import { createLogger } from "../common/log.js";
 import { createCa } from "../common/x509/certificate.js";
+import { ConfigWriter } from "../operator/config-writer.js";
 import { ensureMasterKeySecret } from "../operator/master-key/ensure-master-key.js";
 import { kubeMasterKeySecretApi } from "../operator/master-key/kube-api.js";
+import { resolveSecretOwner } from "../operator/secret-owner.js";
+import type { WebhookTlsConfig } from "../operator/webhook-tls/config.js";
+import { kubeTlsStore } from "../operator/webhook-tls/kube-store.js";
+import { TlsReconciler } from "../operator/webhook-tls/reconcile.js";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
 import { createHelmCli, type HelmCli } from "./harness/helm-cli.js";
 import { CommandError } from "./harness/run-command.js";
+import { waitFor } from "./harness/wait-for.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const chart = join(root, "charts", "kuberelay");
@@ -260,6 +269,9 @@ describe("helm chart", () => {
       }
       const webhook = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-webhook"));
       expect(webhook.args).toContain(`--gateway-url=http://kuberelay-gateway.${namespace}.svc:8787`);
+      // The operator's own Deployment: the owner of the Secrets it writes (garbage-collected with it).
+      const operator = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator"));
+      expect(operator.args).toContain("--owner-deployment=kuberelay-operator");
     });
 
     it("probes the gateway on its metrics port and the webhook over https", () => {
@@ -716,6 +728,13 @@ describe("helm chart", () => {
       expect(await can(sa("webhook"), "list", "namespaces", "default")).toBe(true);
       expect(await can(sa("operator"), "watch", "pods", "team-a")).toBe(true);
       expect(await can(sa("operator"), "patch", "pods", "team-a")).toBe(false);
+      // Its own Deployment, to learn the uid its Secrets' ownerReference names; nothing more.
+      expect(await can(sa("operator"), "get", "deployments.apps/kuberelay-operator", namespace)).toBe(true);
+      expect(await can(sa("operator"), "get", "deployments.apps/kuberelay-gateway", namespace)).toBe(false);
+      expect(await can(sa("operator"), "list", "deployments.apps", namespace)).toBe(false);
+      expect(await can(sa("operator"), "update", "deployments.apps/kuberelay-operator", namespace)).toBe(
+        false,
+      );
 
       // A team member with the built-in edit role in their namespace (aggregated by the controller manager).
       await kubectl(["create", "namespace", "team-a"]);
@@ -747,6 +766,92 @@ describe("helm chart", () => {
       expect(await can("dev", "create", "providerkeys.kuberelay.dev", "team-a")).toBe(false);
       expect(await can("auditor", "list", "providerkeys.kuberelay.dev", "team-a")).toBe(true);
       expect(await can("auditor", "create", "relaykeys.kuberelay.dev", "team-a")).toBe(false);
+    });
+
+    it("helm uninstall garbage-collects the Secrets the operator wrote, older ones too; the master key stays", async () => {
+      const cp = plane();
+      // The operator's code under the operator's RBAC, against the installed release's objects.
+      const kc = new KubeConfig();
+      kc.loadFromFile(await cp.serviceAccountKubeconfig(namespace, "kuberelay-operator"));
+      const log = createLogger("chart-test", { sink: () => {} });
+      const keys = new KeyRing(localMasterKey(randomBytes(32)));
+      const target = { namespace, name: configSecret, shardBytes: 256 };
+      const draft = {
+        keys: [],
+        policies: {},
+        providers: Object.fromEntries(
+          Array.from({ length: 8 }, (_, i) => [
+            `team-${i}/openai`,
+            { provider: "openai" as const, baseURL: undefined, region: undefined, credential: `sk-${i}` },
+          ]),
+        ),
+      };
+      const tls: WebhookTlsConfig = {
+        namespace,
+        secretName: "kuberelay-webhook-tls",
+        caSecretName: "kuberelay-webhook-tls-ca",
+        webhookConfigName: "kuberelay",
+        serviceName: "kuberelay-webhook",
+        extraSans: [],
+        certValidityMs: 3_600_000,
+        certRenewBeforeMs: 600_000,
+        caValidityMs: 7_200_000,
+        caRenewBeforeMs: 1_200_000,
+        propagationMs: 1_000,
+      };
+      // What an operator from before owner references left: config, shards, webhook TLS and CA.
+      expect(await new ConfigWriter(kc, log, keys, target).write(draft)).toBe("written");
+      await new TlsReconciler({ store: kubeTlsStore(kc, tls, undefined), config: tls }).pass();
+      const { stdout } = await cp.kubectl(["get", "secrets", "-n", namespace, "-o", "json"]);
+      const operatorMade = (name = "") =>
+        name.startsWith(configSecret) || name === tls.secretName || name === tls.caSecretName;
+      const made = (JSON.parse(stdout) as { items: V1Secret[] }).items.filter((s) =>
+        operatorMade(s.metadata?.name),
+      );
+      const names = made.map((s) => s.metadata?.name ?? "");
+      expect(names.filter((n) => n.startsWith(`${configSecret}-`)).length).toBeGreaterThan(1);
+      expect(names).toEqual(expect.arrayContaining([configSecret, tls.secretName, tls.caSecretName]));
+      expect(made.every((s) => s.metadata?.ownerReferences === undefined)).toBe(true);
+
+      // This release's operator: reads its Deployment, then adds itself as owner, data untouched.
+      const owner = await resolveSecretOwner(kc, log, namespace, "kuberelay-operator");
+      expect(owner?.uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await new ConfigWriter(kc, log, keys, { ...target, owner }).write(draft)).toBe("unchanged");
+      expect(
+        (await new TlsReconciler({ store: kubeTlsStore(kc, tls, owner), config: tls }).pass()).actions,
+      ).toEqual([]);
+      for (const before of made) {
+        const after = await cp.kubectl([
+          "get",
+          "secret",
+          before.metadata?.name ?? "",
+          "-n",
+          namespace,
+          "-o",
+          "json",
+        ]);
+        const secret = JSON.parse(after.stdout) as V1Secret;
+        expect(secret.data, before.metadata?.name).toEqual(before.data);
+        expect(secret.metadata?.ownerReferences, before.metadata?.name).toEqual([owner]);
+      }
+
+      const kube = ["--kubeconfig", cp.kubeconfigPath, "--namespace", namespace];
+      await helm(["uninstall", release, ...kube]);
+      const uninstalled = Date.now();
+      const left = await waitFor(
+        "the garbage collector to delete the operator's Secrets",
+        async () => {
+          const { stdout } = await cp.kubectl(["get", "secrets", "-n", namespace, "-o", "name"]);
+          const names = stdout.split("\n").filter(Boolean);
+          return names.some((n) => made.some((m) => n === `secret/${m.metadata?.name}`)) ? undefined : names;
+        },
+        60_000,
+        250,
+      );
+      console.log(
+        `operator-made Secrets garbage-collected ${Date.now() - uninstalled} ms after helm uninstall`,
+      );
+      expect(left).toEqual(["secret/kuberelay-master-key"]);
     });
   });
 });
