@@ -2,7 +2,7 @@
 # Builds what the one-node e2e cluster runs besides the control plane, from Go modules, into a
 # cache outside the repository keyed by version: kubelet, kube-scheduler and kube-proxy (from
 # the control plane's wrapper module, so the same Kubernetes), containerd, runc, the CNI
-# plugins, CoreDNS, crictl and our pause. Each piece has its own cached folder; the printed
+# plugins, CoreDNS (the plugins the node uses: e2e/k8s-node/coredns) and our pause. Each piece has its own cached folder; the printed
 # bin directory links them all (CNI plugins under cni/). A warm run returns at once.
 set -euo pipefail
 here=$(cd -P "$(dirname "$0")" && pwd)
@@ -14,14 +14,19 @@ cache=${KUBERELAY_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kuberelay/
 
 # pause is our own code: keyed by its content rather than a version.
 pause_key=$(cd "$here/pause" && cat go.mod main.go | sha256sum | cut -c1-12)
+grep -q "github.com/coredns/coredns $coredns_version\$" "$here/coredns/go.mod" || {
+  echo "build.sh: e2e/k8s-node/coredns/go.mod must require github.com/coredns/coredns $coredns_version" >&2
+  exit 1
+}
+# CoreDNS: its version and the plugin list of our wrapper module.
+coredns_key=$(cd "$here/coredns" && cat go.mod go.sum main.go | sha256sum | cut -c1-12)
 
 # <build function> <folder, named by what decides its content> <binaries...>
 pieces=(
   "containerd containerd-$containerd_version containerd containerd-shim-runc-v2 ctr"
   "runc runc-$runc_version runc"
   "cni_plugins cni-plugins-$cni_version bridge host-local loopback portmap"
-  "coredns coredns-$coredns_version coredns"
-  "crictl crictl-$crictl_version crictl"
+  "coredns coredns-$coredns_version-$coredns_key coredns"
   "pause pause-$pause_key pause"
   "k8s_node k8s-node-$k8s_version kubelet kube-scheduler kube-proxy"
 )
@@ -74,12 +79,7 @@ build_cni_plugins() {
     "$m/plugins/main/loopback@$cni_version" "$m/plugins/meta/portmap@$cni_version"
 }
 build_coredns() { # the version is a constant in coremain; the Makefile only adds the git commit
-  CGO_ENABLED=0 GOBIN=$out go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$coredns_version"
-}
-build_crictl() {
-  CGO_ENABLED=0 GOBIN=$out go install -trimpath \
-    -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$crictl_version" \
-    "sigs.k8s.io/cri-tools/cmd/crictl@$crictl_version"
+  (cd "$here/coredns" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$out/coredns" .)
 }
 build_pause() { # without VCS stamps: the same source gives the same binary, and so the same image
   (cd "$here/pause" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$out/pause" .)

@@ -5,5 +5,6 @@
 containerd_version=v2.4.2 # github.com/containerd/containerd/v2
 runc_version=v1.5.3       # github.com/opencontainers/runc
 cni_version=v1.10.0       # github.com/containernetworking/plugins (needs Go >= 1.26.8)
-coredns_version=v1.15.0   # github.com/coredns/coredns, the newest the module proxy serves
-crictl_version=v1.37.0    # sigs.k8s.io/cri-tools
+# github.com/coredns/coredns, the newest the module proxy serves; e2e/k8s-node/coredns/go.mod
+# requires the same version (build.sh checks).
+coredns_version=v1.15.0

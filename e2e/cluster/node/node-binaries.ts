@@ -16,7 +16,6 @@ export interface NodeBinaries {
   shimDir: string;
   ctr: string;
   runc: string;
-  crictl: string;
   cniBinDir: string;
 }
 
@@ -51,21 +50,19 @@ async function executable(path: string): Promise<string> {
 export async function nodeBinaries(): Promise<NodeBinaries> {
   const dir = await lastLine("build.sh");
   const bin = (name: string) => executable(join(dir, name));
-  const [kubelet, kubeScheduler, kubeProxy, containerd, ctr, runc, crictl] = await Promise.all(
-    ["kubelet", "kube-scheduler", "kube-proxy", "containerd", "ctr", "runc", "crictl"].map(bin),
-  );
+  const [kubelet = "", kubeScheduler = "", kubeProxy = "", containerd = "", ctr = "", runc = ""] =
+    await Promise.all(["kubelet", "kube-scheduler", "kube-proxy", "containerd", "ctr", "runc"].map(bin));
   await Promise.all(
     ["containerd-shim-runc-v2", "cni/bridge", "cni/host-local", "cni/loopback", "cni/portmap"].map(bin),
   );
   return {
-    kubelet: kubelet as string,
-    kubeScheduler: kubeScheduler as string,
-    kubeProxy: kubeProxy as string,
-    containerd: containerd as string,
+    kubelet,
+    kubeScheduler,
+    kubeProxy,
+    containerd,
     shimDir: dir,
-    ctr: ctr as string,
-    runc: runc as string,
-    crictl: crictl as string,
+    ctr,
+    runc,
     cniBinDir: join(dir, "cni"),
   };
 }
