@@ -5,8 +5,8 @@
  * owner references merge by uid as they do in a real apply.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { KubeConfig, type V1OwnerReference, type V1Secret } from "@kubernetes/client-node";
+import type { KubeConfig, V1OwnerReference, V1Secret } from "@kubernetes/client-node";
+import { listenForKubeConfig } from "../common/kube/loopback-kubeconfig.js";
 
 export interface FakeSecretsServer {
   kc: KubeConfig;
@@ -109,15 +109,7 @@ export async function startFakeSecretsServer(namespace: string): Promise<FakeSec
     requests.push(`${req.method} ${name}`);
     void handle(req, url, name).then(([status, body]) => send(res, status, body));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "c", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
+  const kc = await listenForKubeConfig(server);
   return {
     kc,
     secrets: state.secrets,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
+import { listenForKubeConfig } from "../common/kube/loopback-kubeconfig.js";
 import { createLogger } from "../common/log.js";
 import { deploymentOwner, hasOwner, resolveSecretOwner, withOwner } from "./secret-owner.js";
 
@@ -42,16 +42,7 @@ async function apiAnswering(status: number): Promise<KubeConfig> {
       ),
     );
   });
-  await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "c", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
-  return kc;
+  return listenForKubeConfig(server);
 }
 
 describe("resolveSecretOwner", () => {

@@ -1,10 +1,10 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { KubeConfig, type KubernetesListObject, type V1Secret } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../log.js";
 import { startInformer } from "./informer.js";
+import { listenForKubeConfig } from "./loopback-kubeconfig.js";
 
 const secret = (name: string, resourceVersion: string): V1Secret => ({
   apiVersion: "v1",
@@ -64,22 +64,14 @@ async function start(
   extra: { trim?: (s: V1Secret) => void } = {},
 ) {
   const fake = fakeApiServer(script);
-  await new Promise<void>((r) => fake.server.listen(0, "127.0.0.1", r));
-  const port = (fake.server.address() as AddressInfo).port;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "c", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
+  const kc = await listenForKubeConfig(fake.server);
   const seen: string[] = [];
   const seenManagedFields: boolean[] = [];
   const informer = startInformer<V1Secret>(kc, {
     path: "/api/v1/namespaces/ns/secrets",
     list: async () =>
       (await (
-        await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/ns/secrets`)
+        await fetch(`${kc.getCurrentCluster()?.server}/api/v1/namespaces/ns/secrets`)
       ).json()) as KubernetesListObject<V1Secret>,
     log: createLogger("test", { sink: () => {} }),
     onChange: (s) => {
