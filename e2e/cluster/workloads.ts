@@ -32,85 +32,75 @@ export function restrictedNamespace(name: string): string {
   });
 }
 
-export const mockProviderPort = 8080;
-
-/** The e2e mock provider, which the kuberelay image carries (dist/e2e/mock-provider). */
-export function mockProviderManifests(namespace: string, image: string, secretName: string): string {
-  const labels = { app: "mock-provider" };
-  return [
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "mock-provider", namespace },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            securityContext: restrictedPodSecurity,
-            automountServiceAccountToken: false,
-            containers: [
-              {
-                name: "mock-provider",
-                image,
-                imagePullPolicy: "Never",
-                command: ["node", "/app/dist/e2e/mock-provider/main.js"],
-                args: ["--host", "0.0.0.0", "--port", String(mockProviderPort)],
-                env: [
-                  {
-                    name: "MOCK_OPENAI_KEY",
-                    valueFrom: { secretKeyRef: { name: secretName, key: "apiKey" } },
-                  },
-                ],
-                ports: [{ name: "http", containerPort: mockProviderPort }],
-                readinessProbe: { tcpSocket: { port: mockProviderPort }, periodSeconds: 1 },
-                securityContext: restrictedContainerSecurity,
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "mock-provider", namespace },
-      spec: { selector: labels, ports: [{ name: "http", port: mockProviderPort, targetPort: "http" }] },
-    },
-  ]
-    .map((d) => stringify(d))
-    .join("---\n");
+interface WorkloadSpec {
+  name: string;
+  namespace: string;
+  annotations?: Record<string, string>;
+  /** The one container, without its securityContext (always the restricted one). */
+  container: Record<string, unknown>;
 }
 
-/** An app team's Deployment: the annotation asks the webhook for the gateway URL and the key. */
-export function sdkClientManifest(namespace: string, image: string, relayKey: string): string {
-  const labels = { app: "sdk-client" };
-  return stringify({
+/** One replica, no ServiceAccount token, restricted security contexts; labelled app=<name>. */
+function restrictedDeployment(w: WorkloadSpec): Record<string, unknown> {
+  const labels = { app: w.name };
+  return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "sdk-client", namespace },
+    metadata: { name: w.name, namespace: w.namespace },
     spec: {
       replicas: 1,
       selector: { matchLabels: labels },
       template: {
-        metadata: {
-          labels,
-          annotations: { "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": relayKey },
-        },
+        metadata: { labels, ...(w.annotations ? { annotations: w.annotations } : {}) },
         spec: {
           securityContext: restrictedPodSecurity,
           automountServiceAccountToken: false,
           containers: [
-            {
-              name: "client",
-              image,
-              imagePullPolicy: "Never",
-              securityContext: restrictedContainerSecurity,
-            },
+            { ...w.container, imagePullPolicy: "Never", securityContext: restrictedContainerSecurity },
           ],
         },
       },
     },
+  };
+}
+
+export const mockProviderPort = 8080;
+
+/** The e2e mock provider, which the kuberelay image carries (dist/e2e/mock-provider). */
+export function mockProviderManifests(namespace: string, image: string, secretName: string): string {
+  const deployment = restrictedDeployment({
+    name: "mock-provider",
+    namespace,
+    container: {
+      name: "mock-provider",
+      image,
+      command: ["node", "/app/dist/e2e/mock-provider/main.js"],
+      args: ["--host", "0.0.0.0", "--port", String(mockProviderPort)],
+      env: [{ name: "MOCK_OPENAI_KEY", valueFrom: { secretKeyRef: { name: secretName, key: "apiKey" } } }],
+      ports: [{ name: "http", containerPort: mockProviderPort }],
+      readinessProbe: { tcpSocket: { port: mockProviderPort }, periodSeconds: 1 },
+    },
   });
+  const service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "mock-provider", namespace },
+    spec: {
+      selector: { app: "mock-provider" },
+      ports: [{ name: "http", port: mockProviderPort, targetPort: "http" }],
+    },
+  };
+  return [deployment, service].map((d) => stringify(d)).join("---\n");
+}
+
+/** An app team's Deployment: the annotation asks the webhook for the gateway URL and the key. */
+export function sdkClientManifest(namespace: string, image: string, relayKey: string): string {
+  return stringify(
+    restrictedDeployment({
+      name: "sdk-client",
+      namespace,
+      annotations: { "kuberelay.dev/inject": "true", "kuberelay.dev/relay-key": relayKey },
+      container: { name: "client", image },
+    }),
+  );
 }
