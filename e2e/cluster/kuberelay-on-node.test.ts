@@ -105,6 +105,8 @@ afterAll(async () => {
   if (cluster !== undefined && failed) console.log(await cluster.diagnostics());
   await helm?.cleanup();
   await cluster?.stop();
+  // The run removes all it made: a second run on this machine starts clean.
+  expect(cluster?.leftovers() ?? []).toEqual([]);
 }, 120_000);
 
 describe("kuberelay on a one-node cluster", () => {

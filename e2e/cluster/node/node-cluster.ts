@@ -25,7 +25,7 @@ import { apiserverPort, nodeIp, nodeName } from "./node-layout.js";
 import { createNodeNamespaces, type NodeNamespaces } from "./node-namespaces.js";
 import { createNodePki, type NodePki } from "./node-pki.js";
 import { getInNode, startInNode } from "./node-process.js";
-import { nodeRun, sweepAbandonedNodes, teardownNode } from "./node-teardown.js";
+import { nodeLeftovers, nodeRun, sweepAbandonedNodes, teardownNode } from "./node-teardown.js";
 
 export interface NodeCluster {
   /** Admin kubeconfig for this machine (through the loopback forward). */
@@ -41,6 +41,8 @@ export interface NodeCluster {
   importImage(archive: string): Promise<void>;
   /** A loopback port that reaches `host:port` inside the node (a Service or Pod address). */
   forward(host: string, port: number): Promise<LoopbackForward>;
+  /** What of this node is still on the machine (processes, namespaces, cgroups, mounts, files). */
+  leftovers(): string[];
   /** Pods, events and logs of every Pod: what a failed test should print. */
   diagnostics(): Promise<string>;
   stop(): Promise<void>;
@@ -273,6 +275,7 @@ export async function startNodeCluster(): Promise<NodeCluster> {
         await ctr(["images", "import", archive]);
       },
       diagnostics,
+      leftovers: () => nodeLeftovers(run),
       stop,
     };
   } catch (err) {
