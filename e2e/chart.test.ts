@@ -287,10 +287,19 @@ describe("helm chart", () => {
         ?.terminationGracePeriodSeconds;
       expect(grace).toBeGreaterThan(30);
       const webhook = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-webhook"));
-      for (const probe of [webhook.readinessProbe, webhook.livenessProbe]) {
-        expect(probe?.httpGet).toMatchObject({ path: "/healthz", port: "https", scheme: "HTTPS" });
-      }
-      expect(webhook.ports?.map((p) => [p.name, p.containerPort])).toEqual([["https", 8443]]);
+      // Ready when it serves admissions; alive as soon as it runs, also while it waits for its
+      // serving certificate (a liveness probe on the HTTPS port killed webhooks doing just that).
+      expect(webhook.readinessProbe?.httpGet).toMatchObject({
+        path: "/healthz",
+        port: "https",
+        scheme: "HTTPS",
+      });
+      expect(webhook.livenessProbe?.httpGet).toMatchObject({ path: "/healthz", port: "metrics" });
+      expect(webhook.args).toContain("--metrics-port=9090");
+      expect(webhook.ports?.map((p) => [p.name, p.containerPort])).toEqual([
+        ["https", 8443],
+        ["metrics", 9090],
+      ]);
       const operator = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator"));
       expect(operator.ports?.map((p) => [p.name, p.containerPort])).toEqual([["metrics", 9090]]);
       expect(operator.args).toContain("--metrics-port=9090");
