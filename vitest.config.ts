@@ -16,6 +16,7 @@ export default defineConfig({
             "e2e/mock-kms/**/*.test.ts",
             // The harness's own logic (e.g. the leak scanner), which needs no control plane.
             "e2e/harness/**/*.test.ts",
+            "e2e/demo/**/*.test.ts",
           ],
         },
       },

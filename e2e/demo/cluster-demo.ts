@@ -17,17 +17,10 @@ import {
 import { kuberelayImage } from "../cluster/node/node-binaries.js";
 import { type NodeCluster, startNodeCluster } from "../cluster/node/node-cluster.js";
 import { createHelmCli, type HelmCli } from "../harness/helm-cli.js";
+import { createStepPrinter } from "./step-printer.js";
 
 const team = "team-a";
-const started = Date.now();
-let stepNo = 0;
-const step = (msg: string) => {
-  stepNo++;
-  process.stdout.write(`\n[${((Date.now() - started) / 1000).toFixed(1)}s] ${stepNo}. ${msg}\n`);
-};
-const show = (text: string) => {
-  for (const line of text.trimEnd().split("\n")) process.stdout.write(`      ${line}\n`);
-};
+const { step, show } = createStepPrinter();
 
 async function run(cluster: NodeCluster, helm: HelmCli): Promise<void> {
   step(

@@ -6,15 +6,10 @@ import OpenAI from "openai";
 import { waitRelayKeyReady } from "../harness/issued-relay-key.js";
 import { type Stack, startStack } from "../harness/kuberelay-stack.js";
 import { applyQuickstart } from "../harness/quickstart-manifests.js";
+import { createStepPrinter } from "./step-printer.js";
 
 const NS = "team-a";
-const started = Date.now();
-let stepNo = 0;
-const step = (msg: string) => {
-  stepNo++;
-  process.stdout.write(`\n[${((Date.now() - started) / 1000).toFixed(1)}s] ${stepNo}. ${msg}\n`);
-};
-const show = (msg: string) => process.stdout.write(`      ${msg}\n`);
+const { step, show } = createStepPrinter();
 
 async function run(stack: Stack): Promise<void> {
   const gateway = stack.gateways[0];

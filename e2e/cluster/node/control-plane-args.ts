@@ -48,11 +48,23 @@ export function apiserverArgs(pki: NodePki, certDir: string): string[] {
   ];
 }
 
-export function controllerManagerArgs(pki: NodePki, kubeconfig: string): string[] {
+/**
+ * What kube-controller-manager and kube-scheduler share: one identity for the API and for checking
+ * callers of their own health port; no leader election (a single instance); that port on loopback.
+ */
+function controlPlaneComponentArgs(kubeconfig: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
     `--authorization-kubeconfig=${kubeconfig}`,
+    "--leader-elect=false",
+    "--bind-address=127.0.0.1",
+  ];
+}
+
+export function controllerManagerArgs(pki: NodePki, kubeconfig: string): string[] {
+  return [
+    ...controlPlaneComponentArgs(kubeconfig),
     "--controllers=*",
     // Each controller acts as its own ServiceAccount under the default RBAC, as in kubeadm.
     "--use-service-account-credentials=true",
@@ -64,17 +76,9 @@ export function controllerManagerArgs(pki: NodePki, kubeconfig: string): string[
     `--cluster-cidr=${clusterCidr}`,
     // The CNI configuration hands out addresses from a fixed range; the node's podCIDR says the same.
     "--allocate-node-cidrs=false",
-    "--leader-elect=false",
-    "--bind-address=127.0.0.1",
   ];
 }
 
 export function schedulerArgs(kubeconfig: string): string[] {
-  return [
-    `--kubeconfig=${kubeconfig}`,
-    `--authentication-kubeconfig=${kubeconfig}`,
-    `--authorization-kubeconfig=${kubeconfig}`,
-    "--leader-elect=false",
-    "--bind-address=127.0.0.1",
-  ];
+  return controlPlaneComponentArgs(kubeconfig);
 }
