@@ -8,8 +8,10 @@ import { fileURLToPath } from "node:url";
 import type { HelmCli } from "../harness/helm-cli.js";
 import { quickstartManifests } from "../harness/quickstart-manifests.js";
 import { runCommand } from "../harness/run-command.js";
+import { waitFor } from "../harness/wait-for.js";
 import type { ImageArchive } from "./node/node-binaries.js";
 import type { NodeCluster } from "./node/node-cluster.js";
+import { getInNode } from "./node/node-process.js";
 import {
   mockProviderManifests,
   mockProviderPort,
@@ -41,6 +43,24 @@ export async function installChart(cluster: NodeCluster, helm: HelmCli, image: I
     "--wait",
     "--timeout=5m",
   ]);
+  // Ready Pods are not yet a routable Service: kube-proxy programs the endpoints a moment later
+  // (seconds on a loaded node), and until then the API server gets "connection refused" and admits
+  // Pods uninjected (failurePolicy Ignore). Wait until the webhook answers through its Service.
+  const { stdout: ip } = await cluster.kubectl([
+    "-n",
+    systemNamespace,
+    "get",
+    "service",
+    `${release}-webhook`,
+    "-o",
+    "jsonpath={.spec.clusterIP}",
+  ]);
+  await waitFor(
+    "the webhook to answer through its Service",
+    async () => ((await getInNode(cluster.ns, `https://${ip}:443/healthz`)) === undefined ? undefined : true),
+    60_000,
+    250,
+  );
 }
 
 /** The mock provider behind a Service, and the team's Secret, ProviderKey, Policy and RelayKey. */
