@@ -17,6 +17,7 @@ export default defineConfig({
             // The harness's own logic (e.g. the leak scanner), which needs no control plane.
             "e2e/harness/**/*.test.ts",
             "e2e/demo/**/*.test.ts",
+            "e2e/bench/**/*.test.ts",
           ],
         },
       },

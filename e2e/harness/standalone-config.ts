@@ -1,10 +1,19 @@
 /** Writes a standalone-mode config directory: one provider, one policy, one bring-your-own key. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { PolicySpec } from "../../common/schemas/policy.js";
 
 export function standaloneConfig(
   dir: string,
-  o: { upstreamURL: string; providerKey: string; relayKey: string },
+  o: {
+    upstreamURL: string;
+    providerKey: string;
+    relayKey: string;
+    /** The model (or glob) the one route serves. */
+    model?: string;
+    /** Policy fields besides the route, such as limits and a budget. */
+    policy?: Omit<Partial<PolicySpec>, "routes">;
+  },
 ): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
@@ -33,9 +42,11 @@ kind: Policy
 metadata: { name: bench, namespace: bench }
 spec:
   routes:
-    - model: gpt-4o-mini
+    - model: "${o.model ?? "gpt-4o-mini"}"
       targets: [{ providerKeyRef: { name: mock } }]
----
+${Object.entries(o.policy ?? {})
+  .map(([field, value]) => `  ${field}: ${JSON.stringify(value)}\n`)
+  .join("")}---
 apiVersion: kuberelay.dev/v1alpha1
 kind: RelayKey
 metadata: { name: bench, namespace: bench }
