@@ -18,6 +18,8 @@ export interface BenchSetup {
   /** A scratch directory for config and logs. */
   dir: string;
   redisUrl: string;
+  /** Flags for every Node contestant, such as --cpu-prof. */
+  nodeFlags?: readonly string[];
 }
 
 /** Where load goes and what it sends besides the body. */
@@ -51,7 +53,7 @@ async function node(setup: BenchSetup, name: string, args: (port: number) => str
   const process = await startPinned({
     cpu: setup.cpu,
     command: globalThis.process.execPath,
-    args: args(port),
+    args: [...(setup.nodeFlags ?? []), ...args(port)],
     port,
     logPath: join(setup.dir, `${name}.log`),
     env,
@@ -59,7 +61,7 @@ async function node(setup: BenchSetup, name: string, args: (port: number) => str
   return { port, process };
 }
 
-function kuberelay(limiter: "memory" | "redis"): Contestant {
+export function kuberelay(limiter: "memory" | "redis"): Contestant {
   return {
     name: `kuberelay (${limiter} limiter)`,
     async start(setup) {
