@@ -1,4 +1,6 @@
 /** Structured logging: one JSON object per line on stdout, one line per event. */
+import { type LogSink, stdoutSink } from "./log-sink.js";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
@@ -12,7 +14,7 @@ export interface Logger {
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export type LogSink = (line: string) => void;
+export type { LogSink };
 
 function levelFromEnv(): LogLevel {
   const v = process.env.KUBERELAY_LOG_LEVEL;
@@ -33,7 +35,7 @@ export function createLogger(
   options: { level?: LogLevel; sink?: LogSink; fields?: LogFields } = {},
 ): Logger {
   const min = order[options.level ?? levelFromEnv()];
-  const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const sink = options.sink ?? stdoutSink();
   const base = { component, ...options.fields };
   const emit = (level: LogLevel, msg: string, fields: LogFields = {}) => {
     if (order[level] < min) return;
