@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { SnapshotHolder } from "./snapshot.js";
 const relayKey = "krk_in-process-test-key-0123456789abcdef";
 const providerKey = "sk-upstream-in-process-0123456789";
 let mock: MockProvider;
-let server: ReturnType<ReturnType<typeof createGatewayApp>["listen"]>;
+let server: http.Server;
 let baseURL = "";
 const logs: string[] = [];
 
@@ -69,7 +70,7 @@ beforeAll(async () => {
     maxAttempts: 3,
     defaultTimeoutMs: 5000,
   };
-  server = createGatewayApp(deps).listen(0, "127.0.0.1");
+  server = http.createServer(createGatewayApp(deps)).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 });

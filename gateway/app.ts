@@ -1,61 +1,56 @@
-import express, { type Request, type Response } from "express";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { GatewayError } from "./errors.js";
+import { InferenceRouter, type Miss } from "./inference-router.js";
 import { listModels } from "./models-list.js";
 import { handleInference, type InferenceDeps } from "./pipeline/handle-inference.js";
 import type { Operation } from "./pipeline/types.js";
+import { sendError } from "./respond.js";
 import { anthropicReader, anthropicSurface } from "./surfaces/anthropic.js";
 import { azureReader, azureSurface } from "./surfaces/azure.js";
 import { bedrockReader, bedrockSurface } from "./surfaces/bedrock.js";
 import { openaiReader, openaiSurface } from "./surfaces/openai.js";
 import type { RequestReader, Surface } from "./surfaces/surface.js";
 
+/** An unknown URL, or a path parameter that is not valid URL encoding: an OpenAI-shaped error. */
+function missed(req: IncomingMessage, res: ServerResponse, why: Miss): void {
+  const e =
+    why.reason === "not_found"
+      ? new GatewayError("not_found", `Unknown request URL: ${req.method} ${why.path}.`, {
+          code: "unknown_url",
+        })
+      : new GatewayError("invalid_request", "The request path is not valid URL encoding.", {
+          code: "invalid_path",
+        });
+  sendError(req, res, openaiSurface.renderError(e));
+}
+
 /**
- * The inference port's app: every caller surface, nothing else. No body parser runs before
+ * The inference port's handler: every caller surface, nothing else. No body parser runs before
  * the routes: a body is read only once its caller is authenticated, under its key's limit.
  */
-export function createGatewayApp(deps: InferenceDeps): express.Express {
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("etag", false);
-
-  const route = (surface: Surface, read: RequestReader) => (req: Request, res: Response) =>
-    handleInference(req, res, surface, read, deps);
+export function createGatewayApp(deps: InferenceDeps): RequestListener {
+  const route =
+    (surface: Surface, read: RequestReader) =>
+    (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) =>
+      void handleInference({ req, res, params }, surface, read, deps);
   const openai = (op: Operation) => route(openaiSurface, openaiReader(op));
   const azure = (op: Operation) => route(azureSurface, azureReader(op));
   const anthropic = (op: Operation) => route(anthropicSurface, anthropicReader(op));
   const bedrock = (op: Operation) => route(bedrockSurface, bedrockReader(op));
 
-  app.post("/v1/chat/completions", openai("chat"));
-  app.post("/v1/completions", openai("completions"));
-  app.post("/v1/embeddings", openai("embeddings"));
-  app.post("/v1/responses", openai("responses"));
-  app.get("/v1/models", listModels(deps.snapshots));
-  app.post("/v1/messages", anthropic("messages"));
-  app.post("/v1/messages/count_tokens", anthropic("count_tokens"));
-  app.post("/model/:modelId/invoke", bedrock("invoke"));
-  app.post("/model/:modelId/invoke-with-response-stream", bedrock("invoke_stream"));
-  app.post("/model/:modelId/converse", bedrock("converse"));
-  app.post("/model/:modelId/converse-stream", bedrock("converse_stream"));
-  app.post("/openai/deployments/:deployment/chat/completions", azure("chat"));
-  app.post("/openai/deployments/:deployment/completions", azure("completions"));
-  app.post("/openai/deployments/:deployment/embeddings", azure("embeddings"));
-
-  app.use((req: Request, res: Response) => {
-    const e = new GatewayError("not_found", `Unknown request URL: ${req.method} ${req.path}.`, {
-      code: "unknown_url",
-    });
-    answer(req, res, e);
-  });
-  app.use((_err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
-    if (res.headersSent) return void res.destroy();
-    answer(req, res, new GatewayError("internal", "The gateway failed to handle the request."));
-  });
-  return app;
-}
-
-/** An OpenAI-shaped error; a body nobody read is not drained: the connection closes. */
-function answer(req: Request, res: Response, e: GatewayError): void {
-  const rendered = openaiSurface.renderError(e);
-  if (!req.complete) res.setHeader("connection", "close");
-  res.status(rendered.status).set(rendered.headers).send(rendered.body);
+  return new InferenceRouter(missed)
+    .on("POST", "/v1/chat/completions", openai("chat"))
+    .on("POST", "/v1/completions", openai("completions"))
+    .on("POST", "/v1/embeddings", openai("embeddings"))
+    .on("POST", "/v1/responses", openai("responses"))
+    .on("GET", "/v1/models", listModels(deps.snapshots))
+    .on("POST", "/v1/messages", anthropic("messages"))
+    .on("POST", "/v1/messages/count_tokens", anthropic("count_tokens"))
+    .on("POST", "/model/:modelId/invoke", bedrock("invoke"))
+    .on("POST", "/model/:modelId/invoke-with-response-stream", bedrock("invoke_stream"))
+    .on("POST", "/model/:modelId/converse", bedrock("converse"))
+    .on("POST", "/model/:modelId/converse-stream", bedrock("converse_stream"))
+    .on("POST", "/openai/deployments/:deployment/chat/completions", azure("chat"))
+    .on("POST", "/openai/deployments/:deployment/completions", azure("completions"))
+    .on("POST", "/openai/deployments/:deployment/embeddings", azure("embeddings")).listener;
 }

@@ -1,6 +1,7 @@
-import type { Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, callerKey } from "./caller-auth.js";
 import { GatewayError } from "./errors.js";
+import { sendError, sendJson } from "./respond.js";
 import type { SnapshotHolder } from "./snapshot.js";
 import { anthropicSurface } from "./surfaces/anthropic.js";
 import { openaiSurface } from "./surfaces/openai.js";
@@ -12,7 +13,7 @@ const isGlob = (m: string) => m.includes("*") || m.includes("?");
  * listed). Anthropic's SDK sends `anthropic-version`, and gets Anthropic's list shape.
  */
 export function listModels(snapshots: SnapshotHolder) {
-  return (req: Request, res: Response) => {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const anthropic = typeof req.headers["anthropic-version"] === "string";
     const surface = anthropic ? anthropicSurface : openaiSurface;
     try {
@@ -28,20 +29,26 @@ export function listModels(snapshots: SnapshotHolder) {
           display_name: id,
           created_at: "1970-01-01T00:00:00Z",
         }));
-        res.json({ data, has_more: false, first_id: ids[0] ?? null, last_id: ids[ids.length - 1] ?? null });
+        const list = {
+          data,
+          has_more: false,
+          first_id: ids[0] ?? null,
+          last_id: ids[ids.length - 1] ?? null,
+        };
+        sendJson(res, 200, JSON.stringify(list));
       } else {
-        res.json({
+        const list = {
           object: "list",
           data: ids.map((id) => ({ id, object: "model", created: 0, owned_by: "kuberelay" })),
-        });
+        };
+        sendJson(res, 200, JSON.stringify(list));
       }
     } catch (err) {
       const e =
         err instanceof GatewayError
           ? err
           : new GatewayError("internal", "The gateway failed to list models.");
-      const rendered = surface.renderError(e);
-      res.status(rendered.status).set(rendered.headers).send(rendered.body);
+      sendError(req, res, surface.renderError(e));
     }
   };
 }

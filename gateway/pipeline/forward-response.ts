@@ -1,6 +1,7 @@
-import type { Response as ExpressResponse } from "express";
+import type { ServerResponse } from "node:http";
 import { EventStreamScrubber } from "../aws/event-stream-scrubber.js";
 import { GatewayError } from "../errors.js";
+import { sendBody } from "../respond.js";
 import { scrubSecrets, scrubSpellings, secretSpellings } from "../scrub.js";
 import { type Scrubber, StreamScrubber } from "../streaming/stream-scrubber.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
@@ -17,7 +18,7 @@ const PASSED = [
   "anthropic-organization-id",
 ];
 
-function passHeaders(upstream: Response, res: ExpressResponse, ownRateLimits: boolean): void {
+function passHeaders(upstream: Response, res: ServerResponse, ownRateLimits: boolean): void {
   upstream.headers.forEach((value, name) => {
     // The gateway's own limits are the ones that bind this caller; upstream's would mislead.
     const rateLimit = name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-");
@@ -44,6 +45,8 @@ export interface ForwardOptions {
   /** The request's log line: what upstream sent when it was not what the API promises. */
   logFields: Record<string, unknown>;
 }
+
+const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
 
 const NO_USAGE: StreamOutcome = { usage: undefined, usageEstimated: false };
 
@@ -129,7 +132,7 @@ function scrubberFor(contentType: string, spellings: readonly string[]): Scrubbe
  */
 export async function forwardResponse(
   attempt: UpstreamAttempt,
-  res: ExpressResponse,
+  res: ServerResponse,
   opts: ForwardOptions,
 ): Promise<StreamOutcome> {
   const upstream = attempt.response;
@@ -138,7 +141,7 @@ export async function forwardResponse(
     if (!upstream.ok) {
       const text = scrubSecrets(await readText(attempt), opts.secrets);
       if (!isJson(text)) throw notJson(attempt);
-      if (!res.destroyed) res.status(upstream.status).type("application/json").send(text);
+      sendBody(res, upstream.status, JSON_TYPE, text);
       return NO_USAGE;
     }
     if (!opts.inbound.stream) {
@@ -152,7 +155,7 @@ export async function forwardResponse(
       if (!isJson(text)) throw unexpected(attempt, "a body that is not valid JSON", opts);
       const { body, usage } = opts.translator.response(text, opts.inbound, upstream.headers);
       const scrubbed = scrubSpellings(body, secretSpellings(opts.secrets));
-      if (!res.destroyed) res.status(upstream.status).type("application/json").send(scrubbed);
+      sendBody(res, upstream.status, JSON_TYPE, scrubbed);
       return { usage, usageEstimated: false };
     }
     const stream = opts.translator.stream(opts.inbound);
@@ -162,7 +165,7 @@ export async function forwardResponse(
     }
     attempt.clearTimeout();
     if (!res.destroyed) {
-      res.status(upstream.status);
+      res.statusCode = upstream.status;
       res.setHeader("content-type", stream.contentType);
       res.setHeader("cache-control", "no-cache");
       res.flushHeaders();

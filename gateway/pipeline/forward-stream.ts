@@ -1,4 +1,4 @@
-import type { Response as ExpressResponse } from "express";
+import type { ServerResponse } from "node:http";
 import type { Scrubber } from "../streaming/stream-scrubber.js";
 import { streamErrorEvent } from "./stream-error-event.js";
 import type { StreamTranslator, SurfaceName, Usage } from "./types.js";
@@ -39,7 +39,7 @@ export interface StreamOptions {
   scrubber: Scrubber | undefined;
 }
 
-function writeAll(res: ExpressResponse, chunks: readonly Uint8Array[]): Promise<void> | undefined {
+function writeAll(res: ServerResponse, chunks: readonly Uint8Array[]): Promise<void> | undefined {
   let ok = true;
   for (const c of chunks) ok = res.write(c) && ok;
   if (ok) return undefined;
@@ -88,7 +88,7 @@ class StreamRelay {
   constructor(
     body: ReadableStream<Uint8Array>,
     private readonly stream: StreamTranslator,
-    private readonly res: ExpressResponse,
+    private readonly res: ServerResponse,
     private readonly opts: StreamOptions,
   ) {
     this.reader = body.getReader();
@@ -223,7 +223,7 @@ class StreamRelay {
 export function forwardStream(
   body: ReadableStream<Uint8Array>,
   stream: StreamTranslator,
-  res: ExpressResponse,
+  res: ServerResponse,
   opts: StreamOptions,
 ): Promise<StreamOutcome> {
   return new StreamRelay(body, stream, res, opts).run();

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CompiledKey, CompiledPolicy } from "../../common/config/gateway-config.js";
 import type { Logger } from "../../common/log.js";
 import { continueIfAwaited } from "../../common/process/expect-continue.js";
@@ -7,6 +7,7 @@ import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { authenticate, callerKey } from "../caller-auth.js";
 import { badRequest, GatewayError, modelNotFound, routeUnavailable } from "../errors.js";
 import type { GatewayMetrics } from "../metrics.js";
+import { sendError } from "../respond.js";
 import { routeFor } from "../route-model.js";
 import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { RequestReader, Surface } from "../surfaces/surface.js";
@@ -109,13 +110,20 @@ async function admit(
   return result;
 }
 
+/** The caller's request as the router handed it over. */
+export interface CallerCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The path's parameters, decoded (a Bedrock model id, an Azure deployment). */
+  params: Record<string, string>;
+}
+
 /**
  * One inference request, whatever the caller's API: authenticate, read, route, admit,
  * call upstream with fallback, forward, settle usage. One log line at the end.
  */
 export async function handleInference(
-  req: Request,
-  res: Response,
+  { req, res, params }: CallerCall,
   surface: Surface,
   read: RequestReader,
   deps: InferenceDeps,
@@ -153,7 +161,10 @@ export async function handleInference(
     continueIfAwaited(req, res);
     const body = await readBody(req, maxBody);
     const requestBytes = body.length;
-    const inbound: InboundRequest = { surface: surface.name, ...read(parseBody(body), req) };
+    const inbound: InboundRequest = {
+      surface: surface.name,
+      ...read(parseBody(body), { headers: req.headers, params }),
+    };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
@@ -221,8 +232,8 @@ export async function handleInference(
 
 function renderFailure(
   err: unknown,
-  req: Request,
-  res: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
   surface: Surface,
   fields: Record<string, unknown>,
 ) {
@@ -235,15 +246,13 @@ function renderFailure(
     res.destroy();
     return;
   }
-  const rendered = surface.renderError(e);
   // A body not read (unauthenticated, too large) is not drained either: the connection closes.
-  if (!req.complete) res.setHeader("connection", "close");
-  res.status(rendered.status).set(rendered.headers).send(rendered.body);
+  sendError(req, res, surface.renderError(e));
 }
 
 interface Settlement {
   started: number;
-  res: Response;
+  res: ServerResponse;
   surface: Surface;
   fields: Record<string, unknown>;
   deps: InferenceDeps;

@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashRelayKey } from "../../common/crypto/relay-key.js";
@@ -126,16 +126,20 @@ describe("ProviderKey perNamespace caps through the gateway", () => {
         ["platform/spare", provider("platform/spare")],
       ]),
     });
-    server = createGatewayApp({
-      snapshots,
-      metrics: createGatewayMetrics(),
-      log: createLogger("gateway", { sink: (l) => logs.push(l) }),
-      limiter: await createLimiter(),
-      price: () => 0.001,
-      defaultMaxBodyBytes: 1 << 20,
-      maxAttempts: 2,
-      defaultTimeoutMs: 5000,
-    }).listen(0, "127.0.0.1");
+    server = http
+      .createServer(
+        createGatewayApp({
+          snapshots,
+          metrics: createGatewayMetrics(),
+          log: createLogger("gateway", { sink: (l) => logs.push(l) }),
+          limiter: await createLimiter(),
+          price: () => 0.001,
+          defaultMaxBodyBytes: 1 << 20,
+          maxAttempts: 2,
+          defaultTimeoutMs: 5000,
+        }),
+      )
+      .listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     port = (server.address() as AddressInfo).port;
   });

@@ -1,9 +1,8 @@
-import type { Request } from "express";
 import type { ErrorKind, GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
 import { checkAnthropicBetas } from "./anthropic-betas.js";
 import { readModelName, readStreamFlag } from "./request-fields.js";
-import type { RequestReader, Surface } from "./surface.js";
+import type { CallerRequest, RequestReader, Surface } from "./surface.js";
 
 const anthropicType: Record<ErrorKind, string> = {
   authentication: "authentication_error",
@@ -29,7 +28,7 @@ export const anthropicSurface: Surface = {
 };
 
 export function anthropicReader(operation: Operation): RequestReader {
-  return (body: Record<string, unknown>, req: Request) => {
+  return (body: Record<string, unknown>, req: CallerRequest) => {
     const model = readModelName(body.model, "model: Field required", "model");
     const passHeaders: Record<string, string> = {};
     const version = req.headers["anthropic-version"];

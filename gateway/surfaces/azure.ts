@@ -1,8 +1,7 @@
-import type { Request } from "express";
 import type { GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
 import { checkChoiceCounts, readModelName, readStreamFlag } from "./request-fields.js";
-import type { RequestReader, Surface } from "./surface.js";
+import type { CallerRequest, RequestReader, Surface } from "./surface.js";
 
 /**
  * Azure OpenAI's deployments path: the deployment name is the model the caller asks for,
@@ -24,7 +23,7 @@ export const azureSurface: Surface = {
 };
 
 export function azureReader(operation: Operation): RequestReader {
-  return (body: Record<string, unknown>, req: Request) => {
+  return (body: Record<string, unknown>, req: CallerRequest) => {
     const deployment = readModelName(req.params.deployment, "a deployment name is required in the path");
     const stream = readStreamFlag(body) && operation !== "embeddings";
     checkChoiceCounts(body);

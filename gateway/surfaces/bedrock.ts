@@ -1,8 +1,7 @@
-import type { Request } from "express";
 import type { ErrorKind, GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
 import { readModelName } from "./request-fields.js";
-import type { RequestReader, Surface } from "./surface.js";
+import type { CallerRequest, RequestReader, Surface } from "./surface.js";
 
 /** Bedrock's error types: the AWS SDK picks its exception class by `x-amzn-ErrorType`. */
 const awsType: Record<ErrorKind, string> = {
@@ -34,7 +33,7 @@ export const bedrockSurface: Surface = {
 
 /** Bedrock runtime: the model id is in the path; streaming is decided by the operation. */
 export function bedrockReader(operation: Operation): RequestReader {
-  return (body: Record<string, unknown>, req: Request) => {
+  return (body: Record<string, unknown>, req: CallerRequest) => {
     const model = readModelName(req.params.modelId, "a model id is required in the path");
     const stream = operation === "invoke_stream" || operation === "converse_stream";
     return { operation, model, stream, body, passHeaders: {} };

@@ -1,8 +1,7 @@
-import type { Request } from "express";
 import type { ErrorKind, GatewayError } from "../errors.js";
 import type { Operation } from "../pipeline/types.js";
 import { checkChoiceCounts, readModelName, readStreamFlag } from "./request-fields.js";
-import type { RequestReader, Surface } from "./surface.js";
+import type { CallerRequest, RequestReader, Surface } from "./surface.js";
 
 /** OpenAI's error `type` for each kind, as its API and SDK expect. */
 const openaiType: Record<ErrorKind, string> = {
@@ -41,7 +40,7 @@ export const openaiSurface: Surface = {
 
 /** Reads `model` and `stream` from an OpenAI-shaped body. */
 export function openaiReader(operation: Operation): RequestReader {
-  return (body: Record<string, unknown>, _req: Request) => {
+  return (body: Record<string, unknown>, _req: CallerRequest) => {
     const model = readModelName(body.model, "you must provide a model parameter", "model");
     const stream = readStreamFlag(body) && operation !== "embeddings";
     checkChoiceCounts(body);

@@ -1,4 +1,4 @@
-import type { Request } from "express";
+import type { IncomingHttpHeaders } from "node:http";
 import type { GatewayError } from "../errors.js";
 import type { InboundRequest, SurfaceName } from "../pipeline/types.js";
 
@@ -14,5 +14,14 @@ export interface Surface {
   renderError(err: GatewayError): RenderedError;
 }
 
+/** What a reader sees of the caller's request besides its body: headers and decoded path parameters. */
+export interface CallerRequest {
+  headers: IncomingHttpHeaders;
+  params: Record<string, string>;
+}
+
 /** Reads one operation's request (the JSON body, already an object) into an InboundRequest. */
-export type RequestReader = (body: Record<string, unknown>, req: Request) => Omit<InboundRequest, "surface">;
+export type RequestReader = (
+  body: Record<string, unknown>,
+  req: CallerRequest,
+) => Omit<InboundRequest, "surface">;

@@ -105,17 +105,21 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
     policies: new Map([["ns/p", { routes }]]),
     providers: new Map(setup.providers.map((p) => [p.id, p])),
   });
-  const server = createGatewayApp({
-    snapshots,
-    metrics: createGatewayMetrics(),
-    log: createLogger("gateway", { sink: (l) => logs.push(l) }),
-    limiter,
-    price: () => 0.001,
-    defaultMaxBodyBytes: 1 << 20,
-    maxAttempts: setup.maxAttempts ?? 1,
-    defaultTimeoutMs: setup.timeoutMs ?? 5000,
-    ...(usageGrace ? { usageGrace } : {}),
-  }).listen(0, "127.0.0.1");
+  const server = http
+    .createServer(
+      createGatewayApp({
+        snapshots,
+        metrics: createGatewayMetrics(),
+        log: createLogger("gateway", { sink: (l) => logs.push(l) }),
+        limiter,
+        price: () => 0.001,
+        defaultMaxBodyBytes: 1 << 20,
+        maxAttempts: setup.maxAttempts ?? 1,
+        defaultTimeoutMs: setup.timeoutMs ?? 5000,
+        ...(usageGrace ? { usageGrace } : {}),
+      }),
+    )
+    .listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   return {
     port: (server.address() as AddressInfo).port,
