@@ -16,7 +16,7 @@ export interface BaseURLRefusal {
 /**
  * What the operator can tell from a baseURL's text: a private host needs allowPrivateNetwork,
  * plain http to a public host needs allowInsecureHttp. A host name is judged again by the
- * addresses it resolves to when the gateway connects (gateway/pipeline/upstream-fetch.ts).
+ * addresses it resolves to when the gateway connects (gateway/pipeline/upstream-request.ts).
  */
 export function baseURLRefusal(spec: NetworkPolicySpec): BaseURLRefusal | undefined {
   const { baseURL } = spec;

@@ -96,7 +96,7 @@ export const isLocalName = (host: string) => {
 /**
  * Whether a URL's host is a loopback, private, link-local or otherwise non-public address
  * (or localhost). Other host names are judged by name only here; the gateway checks the
- * address they resolve to when it connects (gateway/pipeline/upstream-fetch.ts).
+ * address they resolve to when it connects (gateway/pipeline/upstream-request.ts).
  */
 export function isPrivateNetworkURL(value: string): boolean {
   let host: string;

@@ -6,6 +6,7 @@ import { scrubSecrets } from "../scrub.js";
 import type { RuntimeProvider } from "../snapshot.js";
 import { callUpstream } from "./call-upstream.js";
 import type { Target } from "./types.js";
+import { readText } from "./upstream-response.js";
 
 const provider = (id: string): RuntimeProvider => ({
   id,
@@ -161,7 +162,7 @@ describe("callUpstream against real sockets", () => {
       sleep: noSleep,
       onRetry: (r) => reasons.push(r.reason),
     });
-    expect(await result.response.json()).toEqual({ ok: true });
+    expect(JSON.parse(await readText(result.response.body))).toEqual({ ok: true });
     expect(reasons).toEqual(["redirect"]);
     expect(elsewhere.seen).toEqual([]);
     expect(redirecting.seen).toHaveLength(1);
@@ -191,7 +192,7 @@ describe("callUpstream against real sockets", () => {
   it("reaches a loopback upstream when the ProviderKey sets allowPrivateNetwork", async () => {
     const upstream = await serve((_req, res) => res.end('{"ok":true}'));
     const result = await callUpstream([localTarget("ns/a", upstream.url, true)], withKeys, { signal });
-    expect(await result.response.json()).toEqual({ ok: true });
+    expect(JSON.parse(await readText(result.response.body))).toEqual({ ok: true });
     expect(upstream.seen[0]?.headers["x-api-key"]).toBe("sk-ant-upstream-secret-0123456789");
     result.clearTimeout();
   });
@@ -228,7 +229,7 @@ describe("callUpstream secrets for scrubbing", () => {
       },
     );
     result.clearTimeout();
-    const scrubbed = scrubSecrets(await result.response.text(), result.secrets);
+    const scrubbed = scrubSecrets(await readText(result.response.body), result.secrets);
     expect(scrubbed).toBe('{"error":"token [redacted] expired"}');
 
     const signed = await callUpstream(

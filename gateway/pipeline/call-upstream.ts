@@ -3,13 +3,14 @@ import { secretsInHeaders } from "../scrub.js";
 import { upstreamRetryAfter } from "./retry-after.js";
 import { backoffMs } from "./select-targets.js";
 import type { Target, UpstreamCall } from "./types.js";
-import { fetchUpstream, PrivateNetworkError, refusedConnectionCause } from "./upstream-fetch.js";
+import { PrivateNetworkError, refusedConnectionCause, requestUpstream } from "./upstream-request.js";
+import { discardBody, fromFetchResponse, type UpstreamResponse } from "./upstream-response.js";
 
 /** Answers worth trying elsewhere: rate limited, overloaded, or failing upstream. */
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504, 529]);
 
 export interface UpstreamAttempt {
-  response: Response;
+  response: UpstreamResponse;
   target: Target;
   attempts: number;
   /** Upstream time to response headers, for the overhead metrics. */
@@ -46,14 +47,19 @@ type AttemptOutcome =
   | { ok: UpstreamAttempt }
   | { retry: string; error?: GatewayError; skipProvider?: boolean; retryAfter?: Record<string, string> };
 
-function send(target: Target, call: UpstreamCall, signal: AbortSignal, opts: CallOptions) {
+async function send(
+  target: Target,
+  call: UpstreamCall,
+  signal: AbortSignal,
+  opts: CallOptions,
+): Promise<UpstreamResponse> {
   const init = { method: call.method, headers: call.headers, body: call.body, signal };
-  return opts.fetchImpl
-    ? opts.fetchImpl(call.url, { ...init, redirect: "manual" })
-    : fetchUpstream(call.url, init, {
-        allowPrivateNetwork: target.provider.allowPrivateNetwork === true,
-        allowInsecureHttp: target.provider.allowInsecureHttp === true,
-      });
+  if (opts.fetchImpl)
+    return fromFetchResponse(await opts.fetchImpl(call.url, { ...init, redirect: "manual" }));
+  return requestUpstream(call.url, init, {
+    allowPrivateNetwork: target.provider.allowPrivateNetwork === true,
+    allowInsecureHttp: target.provider.allowInsecureHttp === true,
+  });
 }
 
 /**
@@ -101,7 +107,7 @@ async function attemptOnce(
     const response = await send(target, call, signal, opts);
     if (response.status >= 300 && response.status < 400) {
       clearTimeout(timer);
-      await response.body?.cancel();
+      discardBody(response.body);
       return redirected(target, response.status);
     }
     if (!RETRYABLE.has(response.status) || last) {
@@ -121,7 +127,7 @@ async function attemptOnce(
       };
     }
     clearTimeout(timer);
-    await response.body?.cancel();
+    discardBody(response.body);
     return { retry: `status ${response.status}`, retryAfter: upstreamRetryAfter(response.headers) };
   } catch (cause) {
     clearTimeout(timer);

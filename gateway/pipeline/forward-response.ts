@@ -8,6 +8,7 @@ import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
 import { upstreamRetryAfter } from "./retry-after.js";
 import type { InboundRequest, Translator } from "./types.js";
+import { discardBody, readText as readBodyText, type UpstreamResponse } from "./upstream-response.js";
 
 /** Upstream response headers a caller may see; cookies and hop-by-hop headers stay behind. */
 const PASSED = [
@@ -18,7 +19,7 @@ const PASSED = [
   "anthropic-organization-id",
 ];
 
-function passHeaders(upstream: Response, res: ServerResponse, ownRateLimits: boolean): void {
+function passHeaders(upstream: UpstreamResponse, res: ServerResponse, ownRateLimits: boolean): void {
   upstream.headers.forEach((value, name) => {
     // The gateway's own limits are the ones that bind this caller; upstream's would mislead.
     const rateLimit = name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-");
@@ -53,7 +54,7 @@ const NO_USAGE: StreamOutcome = { usage: undefined, usageEstimated: false };
 /** A body that stalls past the attempt's timeout is a 504, one that breaks off a 502: never a 500. */
 async function readText(attempt: UpstreamAttempt): Promise<string> {
   try {
-    return await attempt.response.text();
+    return await readBodyText(attempt.response.body);
   } catch (cause) {
     const provider = attempt.target.provider.provider;
     throw attempt.timedOut()
@@ -111,10 +112,6 @@ function unexpected(attempt: UpstreamAttempt, what: string, opts: ForwardOptions
   );
 }
 
-async function discard(upstream: Response): Promise<void> {
-  await upstream.body?.cancel().catch(() => undefined);
-}
-
 /** The scrubber for a stream in this caller media type; none when there is nothing to look for. */
 function scrubberFor(contentType: string, spellings: readonly string[]): Scrubber | undefined {
   if (spellings.length === 0) return undefined;
@@ -138,7 +135,7 @@ export async function forwardResponse(
   const upstream = attempt.response;
   passHeaders(upstream, res, opts.ownRateLimits);
   try {
-    if (!upstream.ok) {
+    if (upstream.status < 200 || upstream.status > 299) {
       const text = scrubSecrets(await readText(attempt), opts.secrets);
       if (!isJson(text)) throw notJson(attempt);
       sendBody(res, upstream.status, JSON_TYPE, text);
@@ -148,7 +145,7 @@ export async function forwardResponse(
       const media = mediaType(upstream.headers.get("content-type"));
       // No type at all is tolerated when the body parses (some compatible servers omit it).
       if (media !== "" && !isJsonType(media)) {
-        await discard(upstream);
+        discardBody(upstream.body);
         throw unexpected(attempt, "a body that is not JSON", opts);
       }
       const text = await readText(attempt);
@@ -159,8 +156,8 @@ export async function forwardResponse(
       return { usage, usageEstimated: false };
     }
     const stream = opts.translator.stream(opts.inbound);
-    if (!upstream.body || mediaType(upstream.headers.get("content-type")) !== stream.upstreamContentType) {
-      await discard(upstream);
+    if (mediaType(upstream.headers.get("content-type")) !== stream.upstreamContentType) {
+      discardBody(upstream.body);
       throw unexpected(attempt, `something other than a stream (${stream.upstreamContentType})`, opts);
     }
     attempt.clearTimeout();

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
 import type { Scrubber } from "../streaming/stream-scrubber.js";
 import { streamErrorEvent } from "./stream-error-event.js";
 import type { StreamTranslator, SurfaceName, Usage } from "./types.js";
@@ -72,9 +73,11 @@ function estimate(reported: Usage | undefined, opts: StreamOptions, streamedByte
   };
 }
 
+/** What to do after a chunk: read on, wait for the caller to take what was written, or stop. */
+type Next = "read" | "wait" | "stop";
+
 /** One stream's forwarding state: what was read, whether the caller is still there. */
 class StreamRelay {
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private streamed = 0;
   private afterCaller = 0;
   private cut = false;
@@ -86,12 +89,11 @@ class StreamRelay {
   private readonly idle: NodeJS.Timeout;
 
   constructor(
-    body: ReadableStream<Uint8Array>,
+    private readonly body: Readable,
     private readonly stream: StreamTranslator,
     private readonly res: ServerResponse,
     private readonly opts: StreamOptions,
   ) {
-    this.reader = body.getReader();
     // One timer for the whole stream, pushed back on every chunk: no allocation per chunk.
     this.idle = setTimeout(this.stall, opts.idleMs);
   }
@@ -157,17 +159,58 @@ class StreamRelay {
   };
 
   private cancel(): void {
-    this.reader.cancel().catch(() => undefined);
+    if (!this.body.destroyed) this.body.destroy();
   }
 
-  private async pump(): Promise<void> {
-    for (;;) {
-      const { done, value } = await this.reader.read();
-      if (done) break;
-      if (!(await this.relay(value))) return;
-    }
+  /**
+   * Reads the body chunk by chunk as Node delivers it, pausing while the caller has not taken
+   * what was written. Settles when the body ends (after the tail is written), when it is cut
+   * (stall, grace), or rejects when it fails on its own.
+   */
+  private pump(): Promise<void> {
+    const { body } = this;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        body.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onData = (chunk: Buffer) => {
+        let next: Next;
+        try {
+          next = this.relay(chunk);
+        } catch (err) {
+          // A listener must not throw into the stream: a chunk that breaks parsing fails this stream.
+          settle(err);
+          return;
+        }
+        if (next === "stop") settle();
+        else if (next === "wait") {
+          body.pause();
+          this.whenCallerTakesIt(() => {
+            if (!settled) body.resume();
+          });
+        }
+      };
+      const onEnd = () => {
+        this.tail().then(() => settle(), settle);
+      };
+      // A body destroyed on purpose (stall, grace) ends the read; one that failed by itself is an error.
+      const onError = (err: Error) => settle(this.cut ? undefined : err);
+      const onClose = () => {
+        if (body.readableEnded) return;
+        settle(this.cut ? undefined : new Error("the upstream stream closed before its end"));
+      };
+      body.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+    });
+  }
+
+  /** The tail is parsed even for a caller who left: it may hold the usage. */
+  private async tail(): Promise<void> {
     if (this.cut) return;
-    // The tail is parsed even for a caller who left: it may hold the usage.
     const tail = this.scrub(this.stream.end());
     const held = this.opts.scrubber?.end();
     if (held && held.length > 0) tail.push(held);
@@ -175,6 +218,20 @@ class StreamRelay {
       await writeAll(this.res, tail);
       this.res.end();
     }
+  }
+
+  private whenCallerTakesIt(then: () => void): void {
+    const { res } = this;
+    this.waitingForCaller = true;
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      this.waitingForCaller = false;
+      this.idle.refresh();
+      then();
+    };
+    res.on("drain", done);
+    res.on("close", done);
   }
 
   /** The caller bytes with the secrets cut out; bytes that could begin one wait for the next. */
@@ -189,29 +246,24 @@ class StreamRelay {
     return safe;
   }
 
-  /** Parses one upstream chunk and writes what it completes; false once the grace is spent. */
-  private async relay(chunk: Uint8Array): Promise<boolean> {
+  /** Parses one upstream chunk and writes what it completes. */
+  private relay(chunk: Uint8Array): Next {
     this.idle.refresh();
     this.streamed += chunk.length;
     const out = this.stream.push(chunk);
     if (this.res.destroyed) {
       this.afterCaller += chunk.length;
       if (this.afterCaller > this.opts.grace.bytes) this.cut = true;
-      return !this.cut;
+      return this.cut ? "stop" : "read";
     }
     const safe = this.scrub(out);
     if (this.firstByte && safe.length > 0) {
       this.firstByte = false;
       this.opts.onFirstByte?.();
     }
-    const draining = writeAll(this.res, safe);
-    if (draining) {
-      this.waitingForCaller = true;
-      await draining;
-      this.waitingForCaller = false;
-      this.idle.refresh();
-    }
-    return true;
+    let ok = true;
+    for (const c of safe) ok = this.res.write(c) && ok;
+    return ok ? "read" : "wait";
   }
 }
 
@@ -221,7 +273,7 @@ class StreamRelay {
  * at its end is billed; if it never comes, an estimate is.
  */
 export function forwardStream(
-  body: ReadableStream<Uint8Array>,
+  body: Readable,
   stream: StreamTranslator,
   res: ServerResponse,
   opts: StreamOptions,

@@ -1,3 +1,5 @@
+import type { HeaderReader } from "./types.js";
+
 /**
  * The longest wait the gateway relays. A provider's hint is worth passing (the SDKs back off
  * on its schedule), but a hostile or broken upstream must not park a caller for days.
@@ -32,7 +34,7 @@ function retryAfterMs(value: string): string | undefined {
  * capped at an hour. Anything else (a hostile string, an absurd number) is dropped, never
  * passed verbatim.
  */
-export function upstreamRetryAfter(headers: Headers, now = Date.now()): Record<string, string> {
+export function upstreamRetryAfter(headers: HeaderReader, now = Date.now()): Record<string, string> {
   const out: Record<string, string> = {};
   const seconds = headers.get("retry-after");
   const ms = headers.get("retry-after-ms");

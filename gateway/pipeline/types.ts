@@ -61,6 +61,12 @@ export interface StreamTranslator {
   usage(): Usage | undefined;
 }
 
+/** Response headers as the gateway reads them: one by name, or all. WHATWG Headers fits too. */
+export interface HeaderReader {
+  get(name: string): string | null;
+  forEach(each: (value: string, name: string) => void): void;
+}
+
 /** One per (operation, upstream provider) pair: build the call, read the answer. */
 export interface Translator {
   request(inbound: InboundRequest, target: Target): Promise<UpstreamCall>;
@@ -68,7 +74,7 @@ export interface Translator {
   response(
     bodyText: string,
     inbound: InboundRequest,
-    headers: Headers,
+    headers: HeaderReader,
   ): { body: string; usage: Usage | undefined };
   stream(inbound: InboundRequest): StreamTranslator;
 }

@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import { GoogleAuth, gaxios, JWT } from "google-auth-library";
 import { z } from "zod";
 import { GatewayError } from "../errors.js";
-import { guardedLookup, refusalFor, type UpstreamPolicy } from "../pipeline/upstream-fetch.js";
+import { guardedLookup, refusalFor, type UpstreamPolicy } from "../pipeline/upstream-request.js";
 import type { RuntimeProvider } from "../snapshot.js";
 import { credentialCacheKey, credentialJson } from "./credential-json.js";
 

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
-import { Agent, buildConnector, fetch as undiciFetch } from "undici";
+import { Agent, buildConnector } from "undici";
 import { isPrivateAddress } from "../../common/net/private-address.js";
+import { RawHeaders, type UpstreamResponse } from "./upstream-response.js";
 
 /** A connection refused because its address is private and the ProviderKey does not allow that. */
 export class PrivateNetworkError extends Error {
@@ -129,18 +130,26 @@ export interface UpstreamInit {
 }
 
 /**
- * One upstream HTTP call with undici's own fetch (Node's bundled fetch must not get an npm
- * undici dispatcher). Redirects are never followed: a 3xx comes back as it is, so a
- * credential never travels to a Location the upstream chose.
+ * One upstream HTTP call with undici's request API: Node streams and plain header objects, none
+ * of fetch's web streams, Headers and Response objects per call. Redirects are never followed:
+ * a 3xx comes back as it is, so a credential never travels to a Location the upstream chose.
  */
-export async function fetchUpstream(
+export async function requestUpstream(
   url: string,
   init: UpstreamInit,
   policy: UpstreamPolicy & { agent?: Agent },
-): Promise<Response> {
+): Promise<UpstreamResponse> {
   const dispatcher = policy.agent ?? agentFor(policy);
-  const response = await undiciFetch(url, { ...init, redirect: "manual", dispatcher });
-  return response;
+  const target = new URL(url);
+  const answer = await dispatcher.request({
+    origin: target.origin,
+    path: `${target.pathname}${target.search}`,
+    method: init.method as "POST",
+    headers: init.headers,
+    body: init.body ?? null,
+    signal: init.signal,
+  });
+  return { status: answer.statusCode, headers: new RawHeaders(answer.headers), body: answer.body };
 }
 
 /** The PrivateNetworkError or InsecureHttpError behind a failed fetch, if that is why it failed. */

@@ -3,13 +3,14 @@ import type { AddressInfo, LookupFunction } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createUpstreamAgent,
-  fetchUpstream,
   guardedLookup,
   InsecureHttpError,
   PrivateNetworkError,
   privateNetworkCause,
   refusedConnectionCause,
-} from "./upstream-fetch.js";
+  requestUpstream,
+} from "./upstream-request.js";
+import { discardBody, readText } from "./upstream-response.js";
 
 /** Resolves every name to one address, as a hostile or rebinding DNS answer would. */
 const resolvesTo =
@@ -70,11 +71,11 @@ describe("guardedLookup", () => {
   });
 });
 
-describe("fetchUpstream", () => {
+describe("requestUpstream", () => {
   it("security: a public-looking name that resolves to 127.0.0.1 is refused at connect time without allowPrivateNetwork", async () => {
     const agent = createUpstreamAgent({ allowPrivateNetwork: false, lookup: resolvesTo("127.0.0.1") });
     const before = hits.length;
-    const err = await fetchUpstream(`http://api.provider.example:${port}/v1`, init(), {
+    const err = await requestUpstream(`http://api.provider.example:${port}/v1`, init(), {
       allowPrivateNetwork: false,
       agent,
     }).catch((e) => e);
@@ -87,18 +88,18 @@ describe("fetchUpstream", () => {
 
   it("connects to the same name when the ProviderKey sets allowPrivateNetwork", async () => {
     const agent = createUpstreamAgent({ allowPrivateNetwork: true, lookup: resolvesTo("127.0.0.1") });
-    const res = await fetchUpstream(`http://api.provider.example:${port}/v1`, init(), {
+    const res = await requestUpstream(`http://api.provider.example:${port}/v1`, init(), {
       allowPrivateNetwork: true,
       agent,
     });
-    expect(await res.json()).toEqual({ ok: true });
+    expect(JSON.parse(await readText(res.body))).toEqual({ ok: true });
     expect(hits.at(-1)).toBe(`api.provider.example:${port}`);
     await agent.close();
   });
 
   it("security: private literals are refused without a lookup (net.connect skips it for addresses)", async () => {
     for (const host of ["127.0.0.1", "[::ffff:127.0.0.1]", "[::1]"]) {
-      const err = await fetchUpstream(`http://${host}:${port}/v1`, init(), {
+      const err = await requestUpstream(`http://${host}:${port}/v1`, init(), {
         allowPrivateNetwork: false,
       }).catch((e) => e);
       expect(privateNetworkCause(err), host).toBeInstanceOf(PrivateNetworkError);
@@ -107,7 +108,7 @@ describe("fetchUpstream", () => {
 
   it("issue 10: plain http to a name that resolves to a public address is refused with allowPrivateNetwork alone", async () => {
     const agent = createUpstreamAgent({ allowPrivateNetwork: true, lookup: resolvesTo("93.184.216.34") });
-    const err = await fetchUpstream("http://api.provider.example/v1", init(), {
+    const err = await requestUpstream("http://api.provider.example/v1", init(), {
       allowPrivateNetwork: true,
       agent,
     }).catch((e) => e);
@@ -124,7 +125,7 @@ describe("fetchUpstream", () => {
       lookup: resolvesTo("127.0.0.1"),
     });
     const before = hits.length;
-    const err = await fetchUpstream(`http://api.provider.example:${port}/v1`, init(), {
+    const err = await requestUpstream(`http://api.provider.example:${port}/v1`, init(), {
       allowPrivateNetwork: false,
       allowInsecureHttp: true,
       agent,
@@ -135,7 +136,7 @@ describe("fetchUpstream", () => {
   });
 
   it("issue 10: a public literal over plain http is refused without a lookup unless allowInsecureHttp", async () => {
-    const err = await fetchUpstream("http://93.184.216.34/v1", init(), {
+    const err = await requestUpstream("http://93.184.216.34/v1", init(), {
       allowPrivateNetwork: true,
     }).catch((e) => e);
     expect(refusedConnectionCause(err)).toBeInstanceOf(InsecureHttpError);
@@ -147,9 +148,9 @@ describe("fetchUpstream", () => {
     );
     await new Promise<void>((r) => redirecting.listen(0, "127.0.0.1", r));
     const { port: p } = redirecting.address() as AddressInfo;
-    const res = await fetchUpstream(`http://127.0.0.1:${p}/`, init(), { allowPrivateNetwork: true });
+    const res = await requestUpstream(`http://127.0.0.1:${p}/`, init(), { allowPrivateNetwork: true });
     expect(res.status).toBe(302);
-    await res.body?.cancel();
+    discardBody(res.body);
     redirecting.closeAllConnections();
     await new Promise((r) => redirecting.close(r));
   });
