@@ -1,13 +1,16 @@
 # Sourced by the image scripts: installs podman when missing and sets the flags this kind of
 # machine needs. Defines PODMAN_RUN_FLAGS (for `podman build` and `podman run`).
 
-if ! command -v podman >/dev/null 2>&1; then
+# Each checked on its own: Debian's podman brings crun, not the runc used below.
+missing=()
+for tool in podman runc debootstrap; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "image: installing podman, buildah, runc and debootstrap" >&2
+    echo "image: installing ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "image: please install podman (and debootstrap to make the local base image)" >&2
+    echo "image: please install ${missing[*]} (debootstrap makes the local base image)" >&2
     exit 1
   fi
 fi
