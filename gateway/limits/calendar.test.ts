@@ -15,3 +15,15 @@ describe("UTC calendar", () => {
     expect(msUntilNextUtcMonth(Date.UTC(2028, 1, 28, 0, 0, 0))).toBe(2 * 86_400_000);
   });
 });
+
+describe("utcDayKey across days", () => {
+  it("follows the clock forwards and backwards over midnight, whatever it worked out before", () => {
+    const midnight = Date.UTC(2026, 11, 6);
+    expect(utcDayKey(midnight - 1)).toBe("20261205");
+    expect(utcDayKey(midnight)).toBe("20261206");
+    expect(utcDayKey(midnight - 1)).toBe("20261205");
+    expect(utcDayKey(Date.UTC(2027, 0, 1, 12))).toBe("20270101");
+    expect(utcDayKey(Date.UTC(1969, 11, 31, 23, 59))).toBe("19691231");
+    expect(utcDayKey(Date.UTC(1970, 0, 1))).toBe("19700101");
+  });
+});

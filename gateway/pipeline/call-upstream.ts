@@ -99,12 +99,20 @@ async function attemptOnce(
   last: boolean,
   opts: CallOptions,
 ): Promise<AttemptOutcome> {
+  // One signal for the attempt, aborted by its timeout or by the caller leaving (cheaper than
+  // AbortSignal.any per request); the caller's listener goes once the attempt has an answer.
   const attemptAbort = new AbortController();
-  const timer = setTimeout(() => attemptAbort.abort(new Error("timeout")), target.timeoutMs);
-  const signal = AbortSignal.any([opts.signal, attemptAbort.signal]);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attemptAbort.abort(new Error("timeout"));
+  }, target.timeoutMs);
+  const callerLeft = () => attemptAbort.abort(opts.signal.reason);
+  if (opts.signal.aborted) callerLeft();
+  else opts.signal.addEventListener("abort", callerLeft, { once: true });
   const started = performance.now();
   try {
-    const response = await send(target, call, signal, opts);
+    const response = await send(target, call, attemptAbort.signal, opts);
     if (response.status >= 300 && response.status < 400) {
       clearTimeout(timer);
       discardBody(response.body);
@@ -121,7 +129,7 @@ async function attemptOnce(
           attempts: 0,
           upstreamMs,
           clearTimeout: () => clearTimeout(timer),
-          timedOut: () => attemptAbort.signal.aborted,
+          timedOut: () => timedOut,
           secrets,
         },
       };
@@ -135,7 +143,7 @@ async function attemptOnce(
     const refused = refusedConnectionCause(cause);
     if (refused) return refusedConnection(target, refused);
     const provider = target.provider.provider;
-    return attemptAbort.signal.aborted
+    return timedOut
       ? {
           retry: "timeout",
           error: new GatewayError(
@@ -154,6 +162,8 @@ async function attemptOnce(
             { cause },
           ),
         };
+  } finally {
+    opts.signal.removeEventListener("abort", callerLeft);
   }
 }
 

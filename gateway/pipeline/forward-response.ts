@@ -7,7 +7,7 @@ import { type Scrubber, StreamScrubber } from "../streaming/stream-scrubber.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
 import { upstreamRetryAfter } from "./retry-after.js";
-import type { InboundRequest, Translator } from "./types.js";
+import type { InboundRequest, Translator, UpstreamReply } from "./types.js";
 import { discardBody, readText as readBodyText, type UpstreamResponse } from "./upstream-response.js";
 
 /** Upstream response headers a caller may see; cookies and hop-by-hop headers stay behind. */
@@ -68,13 +68,27 @@ async function readText(attempt: UpstreamAttempt): Promise<string> {
   }
 }
 
-function isJson(text: string): boolean {
+const NOT_JSON = Symbol("not JSON");
+
+function parseJson(text: string): unknown {
   try {
-    JSON.parse(text);
-    return true;
+    return JSON.parse(text);
   } catch {
-    return false;
+    return NOT_JSON;
   }
+}
+
+const isJson = (text: string) => parseJson(text) !== NOT_JSON;
+
+/** The reply with its JSON parsed once, for the translator; undefined when it is not JSON. */
+function replyOf(text: string): UpstreamReply | undefined {
+  const parsed = parseJson(text);
+  if (parsed === NOT_JSON) return undefined;
+  const doc =
+    parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  return { text, doc };
 }
 
 /**
@@ -148,9 +162,9 @@ export async function forwardResponse(
         discardBody(upstream.body);
         throw unexpected(attempt, "a body that is not JSON", opts);
       }
-      const text = await readText(attempt);
-      if (!isJson(text)) throw unexpected(attempt, "a body that is not valid JSON", opts);
-      const { body, usage } = opts.translator.response(text, opts.inbound, upstream.headers);
+      const reply = replyOf(await readText(attempt));
+      if (!reply) throw unexpected(attempt, "a body that is not valid JSON", opts);
+      const { body, usage } = opts.translator.response(reply, opts.inbound, upstream.headers);
       const scrubbed = scrubSpellings(body, secretSpellings(opts.secrets));
       sendBody(res, upstream.status, JSON_TYPE, scrubbed);
       return { usage, usageEstimated: false };

@@ -67,12 +67,18 @@ export interface HeaderReader {
   forEach(each: (value: string, name: string) => void): void;
 }
 
+/** A complete upstream answer, parsed once: its text, and the JSON object it holds (if it is one). */
+export interface UpstreamReply {
+  text: string;
+  doc: Record<string, unknown> | undefined;
+}
+
 /** One per (operation, upstream provider) pair: build the call, read the answer. */
 export interface Translator {
   request(inbound: InboundRequest, target: Target): Promise<UpstreamCall>;
   /** A complete (non-streaming) 2xx answer: the body for the caller and its usage. */
   response(
-    bodyText: string,
+    reply: UpstreamReply,
     inbound: InboundRequest,
     headers: HeaderReader,
   ): { body: string; usage: Usage | undefined };

@@ -3,7 +3,6 @@ import { EventStreamDecoder } from "../aws/event-stream.js";
 import type { StreamTranslator, Translator, Usage } from "../pipeline/types.js";
 import { AnthropicUsageTap, anthropicUsage } from "./anthropic.js";
 import { signedBedrockCall } from "./bedrock.js";
-import { parseJsonObject } from "./json-body.js";
 
 export const BEDROCK_ANTHROPIC_VERSION = "bedrock-2023-05-31";
 
@@ -60,8 +59,8 @@ export const anthropicToBedrockTranslator: Translator = {
     const body = JSON.stringify({ anthropic_version: BEDROCK_ANTHROPIC_VERSION, ...rest });
     return signedBedrockCall(target, inbound.stream ? "invoke_stream" : "invoke", body, inbound.stream);
   },
-  response(bodyText) {
-    return { body: bodyText, usage: anthropicUsage(parseJsonObject(bodyText)) };
+  response(reply) {
+    return { body: reply.text, usage: anthropicUsage(reply.doc) };
   },
   stream() {
     return new BedrockToAnthropicSse();

@@ -1,7 +1,6 @@
 import type { Target, Translator, UpstreamCall } from "../pipeline/types.js";
 import { vertexAccess } from "../upstream-auth/vertex-tokens.js";
 import { AnthropicSseStream, anthropicUsage } from "./anthropic.js";
-import { parseJsonObject } from "./json-body.js";
 import { callerSegment, configSegment, regionLabel } from "./path-segment.js";
 
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
@@ -58,8 +57,8 @@ export const anthropicToVertexTranslator: Translator = {
       inbound.stream,
     );
   },
-  response(bodyText) {
-    return { body: bodyText, usage: anthropicUsage(parseJsonObject(bodyText)) };
+  response(reply) {
+    return { body: reply.text, usage: anthropicUsage(reply.doc) };
   },
   stream() {
     return new AnthropicSseStream();

@@ -82,11 +82,10 @@ export const anthropicTranslator: Translator = {
       body: JSON.stringify({ ...inbound.body, model: target.model }),
     };
   },
-  response(bodyText, inbound) {
+  response(reply, inbound) {
     // count_tokens only measures: nothing is generated or billed.
-    const usage =
-      inbound.operation === "count_tokens" ? undefined : anthropicUsage(parseJsonObject(bodyText));
-    return { body: bodyText, usage };
+    const usage = inbound.operation === "count_tokens" ? undefined : anthropicUsage(reply.doc);
+    return { body: reply.text, usage };
   },
   stream() {
     return new AnthropicSseStream();

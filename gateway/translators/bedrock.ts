@@ -12,7 +12,7 @@ import type {
 } from "../pipeline/types.js";
 import { signerFor } from "../upstream-auth/bedrock-signers.js";
 import { anthropicUsage } from "./anthropic.js";
-import { numberAt, objectAt, parseJsonObject } from "./json-body.js";
+import { numberAt, objectAt } from "./json-body.js";
 import { callerSegment, regionLabel, segmentProblem } from "./path-segment.js";
 
 const suffix: Partial<Record<Operation, string>> = {
@@ -117,13 +117,13 @@ export const bedrockTranslator: Translator = {
   request(inbound: InboundRequest, target: Target) {
     return signedBedrockCall(target, inbound.operation, JSON.stringify(inbound.body), inbound.stream);
   },
-  response(bodyText, _inbound, headers) {
+  response(reply, _inbound, headers) {
     const input = Number(headers.get("x-amzn-bedrock-input-token-count") ?? Number.NaN);
     const output = Number(headers.get("x-amzn-bedrock-output-token-count") ?? Number.NaN);
     const fromHeaders = Number.isFinite(input)
       ? { inputTokens: input, outputTokens: Number.isFinite(output) ? output : 0 }
       : undefined;
-    return { body: bodyText, usage: fromHeaders ?? bedrockUsage(parseJsonObject(bodyText)) };
+    return { body: reply.text, usage: fromHeaders ?? bedrockUsage(reply.doc) };
   },
   stream() {
     return new BedrockPassthroughStream();

@@ -161,8 +161,8 @@ export const openaiToGeminiTranslator: Translator = {
     const method = inbound.stream ? "streamGenerateContent?alt=sse" : "generateContent";
     return vertexModelCall(target, "google", method, toGemini(inbound.body), inbound.stream);
   },
-  response(bodyText, inbound) {
-    const doc = parseJsonObject(bodyText);
+  response(reply, inbound) {
+    const { doc } = reply;
     const usage = geminiUsage(doc);
     const { text, finish } = candidate(doc);
     const completion = {

@@ -80,11 +80,8 @@ describe("openaiTranslator", () => {
     expect(call.url).toBe("http://up/v1/chat/completions");
     expect(call.headers.authorization).toBe("Bearer sk-up");
     expect(JSON.parse(call.body ?? "{}")).toEqual({ model: "gpt-4o" });
-    const r = openaiTranslator.response(
-      '{"usage":{"input_tokens":2,"output_tokens":4}}',
-      inbound({}, false),
-      new Headers(),
-    );
+    const text = '{"usage":{"input_tokens":2,"output_tokens":4}}';
+    const r = openaiTranslator.response({ text, doc: JSON.parse(text) }, inbound({}, false), new Headers());
     expect(r.usage).toEqual({ inputTokens: 2, outputTokens: 4 });
   });
 

@@ -92,8 +92,8 @@ export const openaiTranslator: Translator = {
       body: JSON.stringify(upstreamBody(inbound, target)),
     };
   },
-  response(bodyText) {
-    return { body: bodyText, usage: openaiUsage(parseJsonObject(bodyText)) };
+  response(reply) {
+    return { body: reply.text, usage: openaiUsage(reply.doc) };
   },
   stream(inbound) {
     return new OpenAIStream(injectsUsage(inbound));
