@@ -1,19 +1,35 @@
-import { gatewayUsage } from "../gateway/command.js";
-import { validateUsage } from "../gateway/standalone/validate-command.js";
-import { operatorUsage } from "../operator/command.js";
-
-/** The webhook prints its own help (its flags come from its parser); the others' is here. */
-const usages: Record<string, string> = {
-  operator: operatorUsage,
-  gateway: gatewayUsage,
-  validate: validateUsage,
+/**
+ * The usages, loaded only to be printed: each comes with its command's module, and a process
+ * runs one command, so it should not load (and hold in memory) the other two.
+ */
+const usages: Record<string, () => Promise<string>> = {
+  operator: async () => (await import("../operator/command.js")).operatorUsage,
+  gateway: async () => (await import("../gateway/command.js")).gatewayUsage,
+  validate: async () => (await import("../gateway/standalone/validate-command.js")).validateUsage,
 };
+
+/** Every command's usage, for `kuberelay` without a command. */
+export async function allUsages(): Promise<string> {
+  const [operator, gateway, validate] = await Promise.all(
+    ["operator", "gateway", "validate"].map((name) => usages[name]?.() ?? ""),
+  );
+  return `usage: kuberelay <operator|gateway|webhook|validate> [flags]
+
+${operator}
+
+${gateway}
+
+${validate}
+
+kuberelay webhook --help for the webhook's flags`;
+}
 
 /**
  * The usage to print when a command is asked for help (`--help` or `-h` anywhere among its
- * flags), rather than failing on an unknown option; undefined otherwise.
+ * flags), rather than failing on an unknown option; undefined otherwise. The webhook prints its
+ * own help (its flags come from its parser).
  */
-export function commandHelp(name: string, args: readonly string[]): string | undefined {
+export async function commandHelp(name: string, args: readonly string[]): Promise<string | undefined> {
   if (!args.includes("--help") && !args.includes("-h")) return undefined;
-  return usages[name];
+  return usages[name]?.();
 }

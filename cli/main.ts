@@ -1,42 +1,46 @@
 #!/usr/bin/env node
-/** `kuberelay operator|gateway|webhook|validate`: one binary, one entry per process or tool. */
-import { gatewayUsage, runGateway } from "../gateway/command.js";
-import { runValidate, validateUsage } from "../gateway/standalone/validate-command.js";
-import { operatorUsage, runOperator } from "../operator/command.js";
-import { runWebhook } from "../webhook/command.js";
-import { commandHelp } from "./command-help.js";
+/**
+ * `kuberelay operator|gateway|webhook|validate`: one binary, one entry per process or tool.
+ * Each command's module is imported when it runs: a gateway does not load the operator's
+ * Kubernetes controllers or the webhook, and keeps that memory.
+ */
+import { allUsages, commandHelp } from "./command-help.js";
 
-const usage = `usage: kuberelay <operator|gateway|webhook|validate> [flags]
+type Command = (args: string[]) => Promise<void>;
 
-${operatorUsage}
-
-${gatewayUsage}
-
-${validateUsage}
-
-kuberelay webhook --help for the webhook's flags`;
-
-const commands: Record<string, (args: string[]) => Promise<void>> = {
-  operator: runOperator,
-  gateway: runGateway,
-  webhook: runWebhook,
-  validate: async (args) => {
-    process.exitCode = await runValidate(args);
+const commands: Record<string, () => Promise<Command>> = {
+  operator: async () => (await import("../operator/command.js")).runOperator,
+  gateway: async () => (await import("../gateway/command.js")).runGateway,
+  webhook: async () => (await import("../webhook/command.js")).runWebhook,
+  validate: async () => {
+    const { runValidate } = await import("../gateway/standalone/validate-command.js");
+    return async (args) => {
+      process.exitCode = await runValidate(args);
+    };
   },
 };
 
-const [name, ...args] = process.argv.slice(2);
-const command = name ? commands[name] : undefined;
-if (!command) {
-  process.stderr.write(`${usage}\n`);
-  process.exit(name === "--help" || name === "help" ? 0 : 2);
-} else if (name && commandHelp(name, args)) {
-  process.stdout.write(`${commandHelp(name, args)}\n`);
-} else {
-  command(args).catch((err: unknown) => {
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "fatal", component: name, error: err instanceof Error ? err.message : String(err) })}\n`,
-    );
-    process.exit(1);
-  });
+function fatal(name: string, err: unknown): never {
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "fatal", component: name, error: err instanceof Error ? err.message : String(err) })}\n`,
+  );
+  process.exit(1);
 }
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const load = name ? commands[name] : undefined;
+  if (!name || !load) {
+    process.stderr.write(`${await allUsages()}\n`);
+    process.exit(name === "--help" || name === "help" ? 0 : 2);
+  }
+  const help = await commandHelp(name, args);
+  if (help) {
+    process.stdout.write(`${help}\n`);
+    return;
+  }
+  const command = await load();
+  await command(args).catch((err: unknown) => fatal(name, err));
+}
+
+main().catch((err: unknown) => fatal("kuberelay", err));
