@@ -197,6 +197,8 @@ describe("kuberelay webhook as a process", () => {
       });
       const answer: unknown = JSON.parse(res.body);
       const patch = isRecord(answer) && isRecord(answer.response) ? answer.response.patch : undefined;
+      // The log line travels a pipe of its own: it may land after the answer.
+      await waitFor(() => lines.some((line) => line.msg === "admission"));
       expect(lines.find((line) => line.msg === "admission")?.warnings).toEqual([]);
       expect(Buffer.from(String(patch), "base64").toString("utf8")).toContain('"name":"chat-relay-key"');
       expect(api.paths.filter((path) => path.includes("/namespaces/team-a/"))).toEqual([
