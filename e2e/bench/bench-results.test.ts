@@ -46,7 +46,8 @@ describe("bench results", () => {
     const text = renderRun(run([contestant("mock, called directly", 9000, 0.3, 1), failing]));
     expect(text).toContain("| mock, called directly  |");
     expect(text).toMatch(/Portkey gateway 1\.15\.2 \| +700 \| +5\.00\/40\.0 \| +100 \|/);
-    expect(text).toContain("every request failed: 500 Internal Server Error");
+    expect(text).toMatch(/\| Portkey gateway 1\.15\.2 \| +failed¹ \| +- \| +100 \|/);
+    expect(text).toContain("¹ Portkey gateway 1.15.2: every request failed (500 Internal Server Error).");
   });
 
   it("reads the targets off the run: share of the bare proxy, multiple of Portkey, added latency", () => {

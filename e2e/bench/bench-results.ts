@@ -46,6 +46,8 @@ export interface BenchRun {
   contestants: ContestantResult[];
 }
 
+const rss = (c: ContestantResult) => (c.rssMiB === undefined ? "-" : c.rssMiB.toFixed(0));
+
 const f = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 
 /** `p50/p99` in ms, or what went wrong when not every request succeeded. */
@@ -75,15 +77,18 @@ export function renderRun(run: BenchRun): string {
     ];
     const rows = run.contestants.map((c) => {
       const m = pick(c);
-      if (m.failure) return [c.name, `every request failed: ${m.failure}`, ...rates.map(() => ""), ""];
+      if (m.failure) return [c.name, "failed¹", ...rates.map(() => "-"), rss(c)];
       return [
         c.name,
         m.max ? m.max.throughput.toFixed(0) : "-",
         ...rates.map((r) => latencyCell(m.rates[String(r)])),
-        c.rssMiB === undefined ? "-" : c.rssMiB.toFixed(0),
+        rss(c),
       ];
     });
-    return table(head, rows);
+    const failures = run.contestants
+      .filter((c) => pick(c).failure)
+      .map((c) => `¹ ${c.name}: every request failed (${pick(c).failure}).`);
+    return [table(head, rows), ...failures].join("\n");
   };
   const probes = run.contestants.filter((c) => c.openStreams);
   const streams = table(

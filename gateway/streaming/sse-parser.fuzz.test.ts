@@ -65,7 +65,37 @@ function serialise(e: GeneratedEvent, eol: string): string {
   return lines.map((l) => l + eol).join("") + eol;
 }
 
+/**
+ * The events' raw bytes as a byte-at-a-time reading of the framing rule gives them: an event
+ * ends at "\n\n" or "\n\r\n". The parser jumps between line feeds; this is the slow, plain
+ * statement of what it must find.
+ */
+function framedByteByByte(bytes: Uint8Array): string[] {
+  const raws: string[] = [];
+  let start = 0;
+  let progress: "none" | "lf" | "lfcr" = "none";
+  bytes.forEach((b, i) => {
+    if (b === 0x0a && progress !== "none") {
+      raws.push(Buffer.from(bytes.subarray(start, i + 1)).toString("latin1"));
+      start = i + 1;
+      progress = "none";
+    } else if (b === 0x0a) progress = "lf";
+    else progress = b === 0x0d && progress === "lf" ? "lfcr" : "none";
+  });
+  return raws;
+}
+
 describe("SseParser (fuzz)", () => {
+  it("frames events exactly where a byte-by-byte reading of the rule does, whatever the chunking", () => {
+    fc.assert(
+      fc.property(anyBytes, cuts, (bytes, at) => {
+        const out = run(split(bytes, at));
+        expect(out.events.map((e) => e.raw)).toEqual(framedByteByByte(bytes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("never throws on arbitrary bytes in arbitrary chunks, and loses or invents no byte", () => {
     fc.assert(
       fc.property(anyBytes, cuts, (bytes, at) => {

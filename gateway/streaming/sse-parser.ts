@@ -77,22 +77,38 @@ export class SseParser {
     const events: SseEvent[] = [];
     try {
       let start = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        const next = step(this.progress, bytes[i] ?? 0);
+      // Only line feeds can end an event: jump from one to the next (a native search), and
+      // work out what the bytes between them did to the terminator's progress.
+      let from = 0;
+      for (let lf = bytes.indexOf(LF, from); lf !== -1; lf = bytes.indexOf(LF, from)) {
+        const next = step(this.progressBefore(bytes, from, lf), LF);
+        from = lf + 1;
         if (next !== "end") {
           this.progress = next;
           continue;
         }
         this.progress = NONE;
-        const raw = this.take(bytes.subarray(start, i + 1));
+        const raw = this.take(bytes.subarray(start, lf + 1));
         events.push({ ...parseFields(raw), raw });
-        start = i + 1;
+        start = lf + 1;
       }
+      this.progress = this.progressBefore(bytes, from, bytes.length);
       this.hold(bytes.subarray(start));
     } catch (error) {
       if (!(error instanceof SseStreamError) || events.length === 0) throw error;
     }
     return events;
+  }
+
+  /**
+   * The terminator's progress just before `end`, when bytes[from, end) hold no line feed and
+   * this.progress is the progress just before `from`: unchanged over no bytes; after them, only a
+   * lone CR right after a line feed keeps it going (the "\n\r\n" form); anything else resets it.
+   */
+  private progressBefore(bytes: Buffer, from: number, end: number): Progress {
+    if (end === from) return this.progress;
+    if (end - from === 1 && bytes[from] === CR && this.progress === AFTER_LF) return AFTER_LF_CR;
+    return NONE;
   }
 
   /** Bytes of an unterminated last event, if upstream ended without a blank line. */

@@ -65,7 +65,10 @@ class OpenAIStream implements StreamTranslator {
   }
 
   private forward(data: string, raw: Buffer): Uint8Array[] {
-    if (!data.startsWith("{")) return [raw];
+    // Usage is a count of `*_tokens`: an event without that text has none, and is not parsed.
+    // (An upstream that spells the key with escapes only loses itself its exact count: a stream
+    // without usage is billed by the gateway's estimate.)
+    if (!data.startsWith("{") || !data.includes('_tokens"')) return [raw];
     const doc = parseJsonObject(data);
     // Responses API streams carry usage inside response.completed's response object.
     const usage = openaiUsage(doc) ?? openaiUsage(objectAt(doc, "response"));
