@@ -29,6 +29,15 @@ export function helmTarget(cluster: NodeCluster): string[] {
 }
 
 /** helm install into a namespace that enforces the restricted Pod Security Standard. */
+/** The cluster IP of one of the release's Services (reachable only inside the node's namespace). */
+export async function serviceIP(cluster: NodeCluster, service: string): Promise<string> {
+  const { stdout } = await cluster.kubectl([
+    ...["-n", systemNamespace, "get", "service", service],
+    ...["-o", "jsonpath={.spec.clusterIP}"],
+  ]);
+  return stdout;
+}
+
 export async function installChart(cluster: NodeCluster, helm: HelmCli, image: ImageArchive): Promise<void> {
   const [repository, tag] = image.ref.split(":") as [string, string];
   await cluster.kubectl(["apply", "-f", "-"], restrictedNamespace(systemNamespace));
@@ -46,15 +55,7 @@ export async function installChart(cluster: NodeCluster, helm: HelmCli, image: I
   // Ready Pods are not yet a routable Service: kube-proxy programs the endpoints a moment later
   // (seconds on a loaded node), and until then the API server gets "connection refused" and admits
   // Pods uninjected (failurePolicy Ignore). Wait until the webhook answers through its Service.
-  const { stdout: ip } = await cluster.kubectl([
-    "-n",
-    systemNamespace,
-    "get",
-    "service",
-    `${release}-webhook`,
-    "-o",
-    "jsonpath={.spec.clusterIP}",
-  ]);
+  const ip = await serviceIP(cluster, `${release}-webhook`);
   await waitFor(
     "the webhook to answer through its Service",
     async () => ((await getInNode(cluster.ns, `https://${ip}:443/healthz`)) === undefined ? undefined : true),

@@ -12,6 +12,7 @@ import {
   installChart,
   release,
   sdkClientLines,
+  serviceIP,
   systemNamespace,
 } from "../cluster/cluster-steps.js";
 import { kuberelayImage } from "../cluster/node/node-binaries.js";
@@ -75,15 +76,7 @@ async function run(cluster: NodeCluster, helm: HelmCli): Promise<void> {
   show((await cluster.kubectl(["-n", team, "logs", "deployment/sdk-client", "--tail=5"])).stdout);
 
   step("from this machine: the openai SDK through a loopback forward to the gateway Service");
-  const { stdout: ip } = await cluster.kubectl([
-    "-n",
-    systemNamespace,
-    "get",
-    "service",
-    `${release}-gateway`,
-    "-o",
-    "jsonpath={.spec.clusterIP}",
-  ]);
+  const ip = await serviceIP(cluster, `${release}-gateway`);
   const forward = await cluster.forward(ip, 8787);
   const { stdout: encoded } = await cluster.kubectl([
     "-n",
