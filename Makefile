@@ -41,6 +41,9 @@ node-binaries: ## build the one-node cluster's kubelet, containerd, runc, CNI pl
 image: ## build the container image with podman on a locally made Debian + Node 24 base (cached by content)
 	@bash image/build.sh $(IMAGE)
 
+# setup starts the cluster suite's image builds early, beside its Go builds (see .ci/setup).
+test test-e2e cluster-demo: export KUBERELAY_PREBUILD_IMAGES := 1
+
 test: setup ## set up and run every check and test: lint, types, generated files, unit, e2e
 	npm run lint
 	npm run typecheck

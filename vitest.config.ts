@@ -10,6 +10,9 @@ export default defineConfig({
           // Unit tests first, alone: some have second-scale timeouts that two control planes
           // starting beside them would eat (webhook/tls-files flaked that way).
           sequence: { groupOrder: 0 },
+          // Vitest's default is one worker less than the cores: one, on a two-core CI machine.
+          // Unit files are short and each runs alone in its worker, so both cores stay busy.
+          maxWorkers: 2,
           include: [
             "{cli,common,operator,gateway,webhook}/**/*.test.ts",
             "e2e/mock-provider/**/*.test.ts",

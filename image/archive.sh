@@ -8,13 +8,18 @@ cd "$(dirname "$0")/.."
 # shellcheck source=image/podman-env.sh
 source image/podman-env.sh
 
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/kuberelay/images
+mkdir -p "$cache"
+# One build at a time: .ci/setup starts one in the background, and the cluster suite's own call
+# then waits here and finds the image built (or builds it itself, and says why it failed).
+exec 9>"$cache/.build.lock"
+flock 9
+
 bash image/build.sh localhost/kuberelay:dev >&2
 id=$("${PODMAN[@]}" image inspect --format '{{.Id}}' localhost/kuberelay:dev)
 ref="localhost/kuberelay:${id:0:16}"
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/kuberelay/images
 archive="$cache/kuberelay-${id:0:16}.tar"
 if [ ! -f "$archive" ]; then
-  mkdir -p "$cache"
   # One archive is enough: older ones are of images nobody asks for any more.
   find "$cache" -maxdepth 1 -name 'kuberelay-*.tar' -delete
   "${PODMAN[@]}" tag localhost/kuberelay:dev "$ref"

@@ -9,7 +9,7 @@ source "$here/k8s-version.sh"
 k8s=$k8s_version
 etcd=$(awk '$1=="require" && $2=="go.etcd.io/etcd/server/v3" {print $3}' "$here/go.mod")
 cache=${KUBERELAY_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kuberelay/controlplane}
-bin="$cache/k8s-$k8s-etcd-$etcd"
+bin="$cache/k8s-$k8s-etcd-$etcd-$k8s_build_key"
 tools=(kube-apiserver kube-controller-manager kubectl etcd)
 
 complete=1
@@ -23,11 +23,11 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"
 cd "$here"
 echo "build.sh: building control plane $k8s with etcd $etcd into $bin" >&2
-GOFLAGS=-mod=mod go build -trimpath -ldflags "$k8s_ldflags" -o "$tmp/" \
+"${k8s_go_build[@]}" -ldflags "$k8s_ldflags" -o "$tmp/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kubectl >&2
-GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3 >&2
+"${k8s_go_build[@]}" -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3 >&2
 rm -rf "$bin" && mv "$tmp" "$bin"
 echo "build.sh: control plane built in $(( $(date +%s) - start ))s" >&2
 echo "$bin"

@@ -28,7 +28,7 @@ pieces=(
   "cni_plugins cni-plugins-$cni_version bridge host-local loopback portmap"
   "coredns coredns-$coredns_version-$coredns_key coredns"
   "pause pause-$pause_key pause"
-  "k8s_node k8s-node-$k8s_version kubelet kube-scheduler kube-proxy"
+  "k8s_node k8s-node-$k8s_version-$k8s_build_key kubelet kube-scheduler kube-proxy"
 )
 bin="$cache/node-$k8s_version-$(printf '%s\n' "${pieces[@]}" | sha256sum | cut -c1-12)"
 
@@ -52,16 +52,18 @@ tmps=()
 trap 'rm -rf "${tmps[@]}"' EXIT
 mkdir -p "$cache"
 
+# -gcflags=all=-dwarf=false everywhere: the binaries are linked with -s -w, so the compiler's debug
+# information is never used, and leaving it out compiles about a tenth faster.
 build_k8s_node() { # kubelet, kube-scheduler, kube-proxy: the control plane's module, flags and environment
-  (cd "$k8s_module_dir" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$k8s_ldflags" -o "$out/" \
+  (cd "$k8s_module_dir" && "${k8s_go_build[@]}" -ldflags "$k8s_ldflags" -o "$out/" \
     k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy)
 }
 build_containerd() { # the Makefile's version stamp and tags; the shim without gRPC, as upstream ships it
   local m=github.com/containerd/containerd/v2
   local ld="-s -w -X $m/version.Version=$containerd_version -X $m/version.Package=$m"
-  CGO_ENABLED=0 GOBIN=$out go install -trimpath -tags urfave_cli_no_docs -ldflags "$ld" \
+  CGO_ENABLED=0 GOBIN=$out go install -trimpath -gcflags=all=-dwarf=false -tags urfave_cli_no_docs -ldflags "$ld" \
     "$m/cmd/containerd@$containerd_version" "$m/cmd/ctr@$containerd_version"
-  CGO_ENABLED=0 GOBIN=$out go install -trimpath -tags "urfave_cli_no_docs no_grpc" -ldflags "$ld" \
+  CGO_ENABLED=0 GOBIN=$out go install -trimpath -gcflags=all=-dwarf=false -tags "urfave_cli_no_docs no_grpc" -ldflags "$ld" \
     "$m/cmd/containerd-shim-runc-v2@$containerd_version"
 }
 build_runc() { # needs cgo (nsenter) and libseccomp: the Makefile's `static` target, without libpathrs
@@ -69,17 +71,17 @@ build_runc() { # needs cgo (nsenter) and libseccomp: the Makefile's `static` tar
     echo "build.sh: runc needs libseccomp-dev and pkg-config (apt-get install libseccomp-dev pkg-config)" >&2
     return 1
   }
-  CGO_ENABLED=1 GOBIN=$out go install -trimpath -buildmode=pie -tags "seccomp urfave_cli_no_docs netgo osusergo" \
+  CGO_ENABLED=1 GOBIN=$out go install -trimpath -gcflags=all=-dwarf=false -buildmode=pie -tags "seccomp urfave_cli_no_docs netgo osusergo" \
     -ldflags "-s -w -linkmode external -extldflags -static-pie" "github.com/opencontainers/runc@$runc_version"
 }
 build_cni_plugins() {
   local m=github.com/containernetworking/plugins
-  CGO_ENABLED=0 GOBIN=$out go install -trimpath -ldflags "-s -w -X $m/pkg/utils/buildversion.BuildVersion=$cni_version" \
+  CGO_ENABLED=0 GOBIN=$out go install -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w -X $m/pkg/utils/buildversion.BuildVersion=$cni_version" \
     "$m/plugins/main/bridge@$cni_version" "$m/plugins/ipam/host-local@$cni_version" \
     "$m/plugins/main/loopback@$cni_version" "$m/plugins/meta/portmap@$cni_version"
 }
 build_coredns() { # the version is a constant in coremain; the Makefile only adds the git commit
-  (cd "$here/coredns" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$out/coredns" .)
+  (cd "$here/coredns" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w" -o "$out/coredns" .)
 }
 build_pause() { # without VCS stamps: the same source gives the same binary, and so the same image
   (cd "$here/pause" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$out/pause" .)

@@ -14,13 +14,15 @@ key=$({ echo "$base"; sha256sum "$here/Containerfile" "$here/client.mjs" "$sdk/p
 ref="localhost/kuberelay-sdk-client:$key"
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/kuberelay/images
 archive="$cache/sdk-client-$key.tar"
+mkdir -p "$cache"
+exec 9>"$cache/.build.lock" # one image build at a time (see image/archive.sh)
+flock 9
 if [ ! -f "$archive" ]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   cp -r "$sdk" "$work/openai"
   cp "$here/Containerfile" "$here/client.mjs" "$work/"
   "${PODMAN[@]}" build "${PODMAN_RUN_FLAGS[@]}" --build-arg "BASE=$base" --tag "$ref" "$work" >&2
-  mkdir -p "$cache"
   find "$cache" -maxdepth 1 -name 'sdk-client-*.tar' -delete
   "${PODMAN[@]}" save --format docker-archive --output "$archive.tmp" "$ref" >&2
   mv "$archive.tmp" "$archive"
