@@ -1,9 +1,5 @@
 import { parseArgs } from "node:util";
-import type { KeyRing } from "../common/crypto/key-ring.js";
-import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
-import { kmsMetrics } from "../common/crypto/kms-metrics.js";
-import { processKeyRing } from "../common/crypto/process-key-ring.js";
-import { loadKubeConfig } from "../common/kube/kubeconfig.js";
+import { keyEnvUsage } from "../common/crypto/key-env-usage.js";
 import { createLogger, type Logger } from "../common/log.js";
 import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { listenDualProtocol } from "../common/process/dual-protocol-server.js";
@@ -12,7 +8,6 @@ import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
-import { watchConfigSecret } from "./config-source.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
 import { type ConfigOrigin, listeningFields } from "./listening-fields.js";
@@ -60,13 +55,28 @@ async function watchConfigDir(
   });
 }
 
-/** The key ring that opens the config's envelopes, from the environment; logs which keys it holds. */
-function unwrapKeys(log: Logger, metrics: GatewayMetrics): KeyRing {
+/**
+ * In a cluster: the config Secret, through the API server, opened with the key ring from the
+ * environment. Loaded only here, so that a standalone gateway never loads the Kubernetes client
+ * or the KMS SDK (tens of MiB of heap it would not use).
+ */
+async function watchClusterConfig(
+  target: { namespace: string; secretName: string },
+  snapshots: SnapshotHolder,
+  metrics: GatewayMetrics,
+  log: Logger,
+) {
+  const [{ watchConfigSecret }, { loadKubeConfig }, { processKeyRing }, { kmsMetrics }] = await Promise.all([
+    import("./config-source.js"),
+    import("../common/kube/kubeconfig.js"),
+    import("../common/crypto/process-key-ring.js"),
+    import("../common/crypto/kms-metrics.js"),
+  ]);
   const keys = processKeyRing(process.env, { observeKms: kmsMetrics(metrics.registry, "gateway") });
   // Ids are fingerprints and KMS key ids, never key material: they show a rotation's step 1 took.
   log.info("key-encryption keys loaded", { unwrapKeys: keys.ids });
   for (const kek of keys.ids) metrics.keyEncryptionKeys.set({ kek }, 1);
-  return keys;
+  return watchConfigSecret(loadKubeConfig(), target, keys, snapshots, metrics, log);
 }
 
 export async function runGateway(args: string[]): Promise<void> {
@@ -96,10 +106,8 @@ export async function runGateway(args: string[]): Promise<void> {
   const source =
     "configDir" in origin
       ? await watchConfigDir(origin.configDir, snapshots, metrics, board, log)
-      : watchConfigSecret(
-          loadKubeConfig(),
+      : await watchClusterConfig(
           { namespace: origin.namespace, secretName: origin.configSecret },
-          unwrapKeys(log, metrics),
           snapshots,
           metrics,
           log,

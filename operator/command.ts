@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SHARD_BYTES } from "../common/config/config-shards.js";
-import { keyEnvUsage } from "../common/crypto/keys-from-env.js";
+import { keyEnvUsage } from "../common/crypto/key-env-usage.js";
 import { kmsMetrics } from "../common/crypto/kms-metrics.js";
 import { processKeyRing } from "../common/crypto/process-key-ring.js";
 import { loadKubeConfig } from "../common/kube/kubeconfig.js";

@@ -16,9 +16,6 @@ export interface KeyEnv extends KmsClientEnv {
   KUBERELAY_KMS_KEY_ID_PREVIOUS?: string | undefined;
 }
 
-export const keyEnvUsage = `KUBERELAY_MASTER_KEY (base64, 32 bytes) and/or KUBERELAY_KMS_KEY_ID (+ AWS_REGION, optional KUBERELAY_KMS_ENDPOINT);
-     KUBERELAY_MASTER_KEY_PREVIOUS / KUBERELAY_KMS_KEY_ID_PREVIOUS (comma-separated) during a rotation`;
-
 const list = (value: string | undefined) =>
   (value ?? "")
     .split(",")

@@ -356,7 +356,9 @@ describe("fault drills", () => {
     const sigtermAt = Date.now();
     const exitMs = gw.proc.exited.then(() => Date.now() - sigtermAt);
     const exit = gw.proc.stop(DRAIN_MS + 10_000);
-    await sleep(100);
+    // Once the gateway says so, not after a fixed pause: on a busy machine the signal can take
+    // longer than 100 ms to reach a process streaming 20 answers (a new connection then got 200).
+    await gw.proc.waitForLine((l) => l.msg === "shutting down", 5_000);
     const newConnection = await freshConnection(gw.url, key);
     const results = await Promise.all(streams.map((s) => s.done));
     const streamsDoneMs = Date.now() - sigtermAt;
