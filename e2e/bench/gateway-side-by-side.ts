@@ -8,10 +8,9 @@
  * BENCH_SECONDS (per rate, default 10), BENCH_ONLY (comma-separated name prefixes),
  * BENCH_STREAMS (default 1000) shorten or narrow a run.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, release, tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, release } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -24,12 +23,10 @@ import {
   renderTargets,
   type StreamProbeResult,
 } from "./bench-results.js";
+import { CONTESTANT_CPU, chatBody, LOAD_CPU, startBenchBed } from "./bench-setup.js";
 import { type BenchSetup, contestants, type Running } from "./contestants.js";
-import { freePort, type PinnedProcess, startPinned } from "./pinned-process.js";
 import { attack, targetFile } from "./vegeta.js";
 
-const CONTESTANT_CPU = 0;
-const LOAD_CPU = 1;
 const RATES = [200, 500, 1000, 2000];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLOSED_LOOP_SECONDS = Math.max(3, Math.round(SECONDS / 2));
@@ -40,20 +37,6 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const PACE = "200ms";
 const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim().toLowerCase());
 
-const body = (stream: boolean) =>
-  JSON.stringify({
-    model: "gpt-4o-mini",
-    messages: [{ role: "user", content: "benchmark" }],
-    ...(stream ? { stream: true } : {}),
-  });
-
-function loadTools(): string {
-  return execFileSync("bash", [join(repoRoot, "e2e", "bench", "loadgen", "build.sh")], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-}
-
 async function measureMode(
   tools: string,
   dir: string,
@@ -62,7 +45,7 @@ async function measureMode(
 ): Promise<ModeResult> {
   const name = stream ? "streamed" : "plain";
   const headers = { "content-type": "application/json", ...running.endpoint.headers };
-  const targets = targetFile(dir, name, { url: running.endpoint.url, headers, body: body(stream) });
+  const targets = targetFile(dir, name, { url: running.endpoint.url, headers, body: chatBody(stream) });
   const run = (load: { rate: number } | { workers: number }, seconds: number) =>
     attack({ vegeta: join(tools, "vegeta"), cpu: LOAD_CPU, targets, load, seconds });
   const warm = await run({ rate: 200 }, 3); // warm-up: JIT, pools, keep-alive connections
@@ -136,29 +119,9 @@ async function measure(tools: string, setup: BenchSetup, start: () => Promise<Ru
 }
 
 async function main(): Promise<void> {
-  if (cpus().length < 2)
-    throw new Error("the benchmark needs two cores: one for the contestant, one for load");
-  const tools = loadTools();
-  const dir = mkdtempSync(join(tmpdir(), "kuberelay-bench-"));
-  const providerKey = `sk-bench-${randomBytes(16).toString("hex")}`;
-  const mockPort = await freePort();
-  let mock: PinnedProcess | undefined;
+  const bed = await startBenchBed(PACE);
+  const { tools, setup } = bed;
   try {
-    mock = await startPinned({
-      cpu: LOAD_CPU,
-      command: join(tools, "benchmock"),
-      args: ["-listen", `127.0.0.1:${mockPort}`, "-key", providerKey, "-pace", PACE],
-      port: mockPort,
-      logPath: join(dir, "benchmock.log"),
-    });
-    const setup: BenchSetup = {
-      cpu: CONTESTANT_CPU,
-      mockUrl: `http://127.0.0.1:${mockPort}/v1`,
-      providerKey,
-      relayKey: `krk_${randomBytes(32).toString("base64url")}`,
-      dir,
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    };
     const chosen = contestants.filter((c) => !ONLY || ONLY.some((o) => c.name.toLowerCase().startsWith(o)));
     const results: ContestantResult[] = [];
     for (const c of chosen) results.push(await measure(tools, setup, () => c.start(setup), c.name));
@@ -187,8 +150,7 @@ async function main(): Promise<void> {
     console.log(`\n${renderTargets(run)}`);
     writeFileSync(join(repoRoot, "e2e", "bench", "results.json"), `${JSON.stringify(run, null, 2)}\n`);
   } finally {
-    await mock?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bed.stop();
   }
 }
 

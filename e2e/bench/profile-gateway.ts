@@ -4,15 +4,11 @@
  * from core 1 (closed loop) for BENCH_SECONDS; then the profile's self time is printed by
  * origin and by function. BENCH_STREAM=1 profiles streamed answers.
  */
-import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../harness/kuberelay-process.js";
+import { chatBody, LOAD_CPU, startBenchBed } from "./bench-setup.js";
 import { type BenchSetup, kuberelay } from "./contestants.js";
 import { busyFraction, byFunction, byOrigin, type CpuProfile, lastSeconds } from "./cpu-profile-summary.js";
-import { freePort, startPinned } from "./pinned-process.js";
 import { attack, targetFile } from "./vegeta.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -21,42 +17,18 @@ const STREAM = process.env.BENCH_STREAM === "1";
 const TOP = 30;
 
 async function main(): Promise<void> {
-  const tools = execFileSync("bash", [join(repoRoot, "e2e", "bench", "loadgen", "build.sh")], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-  const dir = mkdtempSync(join(tmpdir(), "kuberelay-profile-"));
-  const profiles = join(dir, "profiles");
-  mkdirSync(profiles);
-  const providerKey = `sk-bench-${randomBytes(16).toString("hex")}`;
-  const mockPort = await freePort();
-  const mock = await startPinned({
-    cpu: 1,
-    command: join(tools, "benchmock"),
-    args: ["-listen", `127.0.0.1:${mockPort}`, "-key", providerKey],
-    port: mockPort,
-    logPath: join(dir, "benchmock.log"),
-  });
+  const bed = await startBenchBed("50ms");
+  const { tools } = bed;
   try {
-    const setup: BenchSetup = {
-      cpu: 0,
-      mockUrl: `http://127.0.0.1:${mockPort}/v1`,
-      providerKey,
-      relayKey: `krk_${randomBytes(32).toString("base64url")}`,
-      dir,
-      redisUrl: "redis://127.0.0.1:6379",
-      nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profiles}`],
-    };
+    const profiles = join(bed.setup.dir, "profiles");
+    mkdirSync(profiles);
+    const setup: BenchSetup = { ...bed.setup, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profiles}`] };
     const gateway = await kuberelay("memory").start(setup);
-    const body = JSON.stringify({
-      model: "gpt-4o-mini",
-      messages: [{ role: "user", content: "benchmark" }],
-      ...(STREAM ? { stream: true } : {}),
-    });
+    const body = chatBody(STREAM);
     const headers = { "content-type": "application/json", ...gateway.endpoint.headers };
-    const targets = targetFile(dir, "profile", { url: gateway.endpoint.url, headers, body });
+    const targets = targetFile(setup.dir, "profile", { url: gateway.endpoint.url, headers, body });
     const load = (seconds: number) =>
-      attack({ vegeta: join(tools, "vegeta"), cpu: 1, targets, load: { workers: WORKERS }, seconds });
+      attack({ vegeta: join(tools, "vegeta"), cpu: LOAD_CPU, targets, load: { workers: WORKERS }, seconds });
     await load(3);
     const result = await load(SECONDS);
     const loadEnded = Date.now();
@@ -77,8 +49,7 @@ async function main(): Promise<void> {
     print("self time by origin (% of busy samples)", byOrigin(profile));
     print("self time by function", byFunction(profile));
   } finally {
-    await mock.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bed.stop();
   }
 }
 
