@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliEntry, repoRoot } from "../harness/kuberelay-process.js";
 import { standaloneConfig } from "../harness/standalone-config.js";
+import { imageNodeFlags } from "./image-node-flags.js";
 import { freePort, type PinnedProcess, startPinned } from "./pinned-process.js";
 
 export interface BenchSetup {
@@ -75,6 +76,7 @@ export function kuberelay(limiter: "memory" | "redis"): Contestant {
       });
       const metricsPort = await freePort();
       const { port, process } = await node(setup, `kuberelay-${limiter}`, (p) => [
+        ...imageNodeFlags(),
         cliEntry,
         "gateway",
         ...["--config-dir", configDir, "--host", "127.0.0.1"],
