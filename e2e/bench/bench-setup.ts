@@ -1,6 +1,9 @@
 /**
  * What every gateway benchmark starts from: the load tools (vegeta, benchmock, streamprobe,
  * built by loadgen/build.sh), and benchmock pinned to the load core with a fresh provider key.
+ * The Redis limiter gets a Redis of its own on the load core too (unless REDIS_URL names one):
+ * in a cluster Redis runs on another machine, and left unpinned it ran its scripts on the
+ * contestant's core, woken by the gateway's writes.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,7 +12,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../harness/kuberelay-process.js";
 import type { BenchSetup } from "./contestants.js";
-import { freePort, startPinned } from "./pinned-process.js";
+import { freePort, type PinnedProcess, startPinned } from "./pinned-process.js";
 
 export const CONTESTANT_CPU = 0;
 export const LOAD_CPU = 1;
@@ -33,7 +36,13 @@ export async function startBenchBed(pace: string): Promise<BenchBed> {
   const dir = mkdtempSync(join(tmpdir(), "kuberelay-bench-"));
   const providerKey = `sk-bench-${randomBytes(16).toString("hex")}`;
   const mockPort = await freePort();
+  const started: PinnedProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
+    const redisUrl = process.env.REDIS_URL ?? (await startRedis(dir, started));
     const mock = await startPinned({
       cpu: LOAD_CPU,
       command: join(tools, "benchmock"),
@@ -41,6 +50,7 @@ export async function startBenchBed(pace: string): Promise<BenchBed> {
       port: mockPort,
       logPath: join(dir, "benchmock.log"),
     });
+    started.push(mock);
     return {
       tools,
       setup: {
@@ -49,17 +59,30 @@ export async function startBenchBed(pace: string): Promise<BenchBed> {
         providerKey,
         relayKey: `krk_${randomBytes(32).toString("base64url")}`,
         dir,
-        redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        redisUrl,
       },
-      stop: async () => {
-        await mock.stop();
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop: stopAll,
     };
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    await stopAll();
     throw err;
   }
+}
+
+/** A throwaway redis-server on the load core, nothing persisted; its URL. */
+async function startRedis(dir: string, started: PinnedProcess[]): Promise<string> {
+  const port = await freePort();
+  const redis = await startPinned({
+    cpu: LOAD_CPU,
+    command: "redis-server",
+    args: ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"],
+    port,
+    logPath: join(dir, "redis.log"),
+  }).catch((err: unknown) => {
+    throw new Error(`the Redis limiter's benchmark needs redis-server on the PATH, or REDIS_URL: ${err}`);
+  });
+  started.push(redis);
+  return `redis://127.0.0.1:${port}`;
 }
 
 /** The chat completion every gateway benchmark sends. */

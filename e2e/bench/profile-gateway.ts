@@ -1,8 +1,9 @@
 /**
- * `npm run bench:profile`: where the gateway's time goes under load. kuberelay (memory
- * limiter) runs with --cpu-prof on core 0 while vegeta keeps BENCH_WORKERS requests in flight
- * from core 1 (closed loop) for BENCH_SECONDS; then the profile's self time is printed by
- * origin and by function. BENCH_STREAM=1 profiles streamed answers.
+ * `npm run bench:profile`: where the gateway's time goes under load. kuberelay (memory limiter,
+ * or Redis with BENCH_LIMITER=redis) runs with --cpu-prof on core 0 while vegeta keeps
+ * BENCH_WORKERS requests in flight from core 1 (closed loop) for BENCH_SECONDS; then the
+ * profile's self time is printed by origin and by function. BENCH_STREAM=1 profiles streamed
+ * answers.
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { attack, targetFile } from "./vegeta.js";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
 const STREAM = process.env.BENCH_STREAM === "1";
+const LIMITER = process.env.BENCH_LIMITER === "redis" ? "redis" : "memory";
 const TOP = 30;
 
 async function main(): Promise<void> {
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     const profiles = join(bed.setup.dir, "profiles");
     mkdirSync(profiles);
     const setup: BenchSetup = { ...bed.setup, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profiles}`] };
-    const gateway = await kuberelay("memory").start(setup);
+    const gateway = await kuberelay(LIMITER).start(setup);
     const body = chatBody(STREAM);
     const headers = { "content-type": "application/json", ...gateway.endpoint.headers };
     const targets = targetFile(setup.dir, "profile", { url: gateway.endpoint.url, headers, body });
