@@ -23,11 +23,15 @@ function levelFromEnv(): LogLevel {
 
 /** Errors do not serialise to JSON by default; keep name and message, never the stack's object graph. */
 function normalise(fields: LogFields): LogFields {
-  const out: LogFields = {};
-  for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? { name: v.name, message: v.message } : v;
+  // A line per request: copy only when there is an Error to replace.
+  let out: LogFields | undefined;
+  for (const k in fields) {
+    const v = fields[k];
+    if (!(v instanceof Error)) continue;
+    out ??= { ...fields };
+    out[k] = { name: v.name, message: v.message };
   }
-  return out;
+  return out ?? fields;
 }
 
 export function createLogger(

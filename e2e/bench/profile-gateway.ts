@@ -16,7 +16,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
 const STREAM = process.env.BENCH_STREAM === "1";
 const LIMITER = process.env.BENCH_LIMITER === "redis" ? "redis" : "memory";
-const TOP = 30;
+const TOP = Number(process.env.BENCH_TOP ?? 30);
 
 async function main(): Promise<void> {
   const bed = await startBenchBed("50ms");

@@ -27,3 +27,15 @@ describe("utcDayKey across days", () => {
     expect(utcDayKey(Date.UTC(1970, 0, 1))).toBe("19700101");
   });
 });
+
+describe("the next day and month, asked in any order", () => {
+  it("answers from the instant asked, not from the day it worked out last", () => {
+    const feb28 = Date.UTC(2027, 1, 28, 12);
+    expect(msUntilNextUtcMonth(feb28)).toBe(12 * 3_600_000);
+    expect(msUntilNextUtcDay(feb28 + 1)).toBe(12 * 3_600_000 - 1);
+    expect(msUntilNextUtcMonth(Date.UTC(2027, 2, 1))).toBe(31 * 86_400_000);
+    expect(utcMonthKey(feb28)).toBe("202702");
+    expect(msUntilNextUtcDay(Date.UTC(1969, 11, 31, 23))).toBe(3_600_000);
+    expect(msUntilNextUtcMonth(Date.UTC(1969, 11, 31, 23))).toBe(3_600_000);
+  });
+});

@@ -181,7 +181,7 @@ export async function handleInference(
     admission = await admit(key, policy, deps);
     caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), policy.failOpen ?? true);
     const namespaceCaps = caps;
-    if (admission?.allowed) for (const [h, v] of Object.entries(admission.headers)) res.setHeader(h, v);
+    if (admission?.allowed) for (const h in admission.headers) res.setHeader(h, admission.headers[h] ?? "");
 
     const upstream = await callUpstream(
       attempts,
