@@ -8,6 +8,7 @@ import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
+import type { UsageRow } from "./ledger/usage-row.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
 import { type ConfigOrigin, listeningFields } from "./listening-fields.js";
@@ -30,6 +31,8 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --request-timeout-seconds N  a whole request, body included, must arrive within N s (default 120)
   --config-dir DIR         standalone: read ProviderKey/Policy/RelayKey/Secret YAML from DIR (no cluster)
   --redis-url URL          shared limit counters for all replicas (or REDIS_URL); without it, in memory
+  --database-url URL       the usage ledger in PostgreSQL (or DATABASE_URL)
+  --data-dir DIR           the usage ledger in an embedded PostgreSQL in DIR (or KUBERELAY_DATA_DIR)
 env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
      ${keyEnvUsage}`;
 
@@ -79,6 +82,54 @@ async function watchClusterConfig(
   return watchConfigSecret(loadKubeConfig(), target, keys, snapshots, metrics, log);
 }
 
+/**
+ * The usage ledger, when a database is configured: PostgreSQL by URL, or the embedded one in a
+ * folder. Migrated before the port opens, so a replica never writes to an older schema.
+ */
+async function startLedger(
+  url: string | undefined,
+  dataDir: string | undefined,
+  metrics: GatewayMetrics,
+  log: Logger,
+): Promise<{ record(row: UsageRow): void; close(): Promise<void> } | undefined> {
+  if (url === undefined && dataDir === undefined) return undefined;
+  const [{ openDatabase }, { UsageLedger }] = await Promise.all([
+    import("../common/db/open-database.js"),
+    import("./ledger/usage-ledger.js"),
+  ]);
+  const { db, migrated } = await openDatabase(url !== undefined ? { url } : { dataDir: dataDir ?? "" });
+  // The URL may hold a password: only the kind of database is logged.
+  log.info("usage ledger ready", { database: db.kind, migrationsApplied: migrated.applied });
+  if (migrated.unknown.length > 0) {
+    log.warn("the database has migrations this version does not know (a newer release ran)", {
+      versions: migrated.unknown,
+    });
+  }
+  let lastWarning = 0;
+  const ledger = new UsageLedger({
+    db,
+    metrics: {
+      rowsWritten: { inc: (n) => metrics.ledgerRowsWritten.inc(n) },
+      rowsDropped: { inc: (n) => metrics.ledgerRowsDropped.inc(n) },
+      writeErrors: metrics.ledgerWriteErrors,
+      pending: metrics.ledgerPending,
+    },
+    onError: (err) => {
+      if (Date.now() - lastWarning < 10_000) return;
+      lastWarning = Date.now();
+      log.warn("usage ledger write failed; rows stay queued", { error: err, pending: ledger.backlog });
+    },
+  });
+  return {
+    record: (row) => ledger.record(row),
+    async close() {
+      const unwritten = await ledger.close();
+      if (unwritten > 0) log.error("usage ledger rows not written at shutdown", { rows: unwritten });
+      await db.close();
+    },
+  };
+}
+
 export async function runGateway(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -93,6 +144,8 @@ export async function runGateway(args: string[]): Promise<void> {
       "request-timeout-seconds": { type: "string" },
       "redis-url": { type: "string" },
       "config-dir": { type: "string" },
+      "database-url": { type: "string" },
+      "data-dir": { type: "string" },
     },
   });
   const log = createLogger("gateway");
@@ -125,11 +178,18 @@ export async function runGateway(args: string[]): Promise<void> {
       log.warn("limit store unavailable; answering per each Policy's failOpen", { error: err });
     },
   });
+  const ledger = await startLedger(
+    values["database-url"] ?? process.env.DATABASE_URL,
+    values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
+    metrics,
+    log,
+  );
   const deps: InferenceDeps = {
     snapshots,
     log,
     metrics,
     limiter,
+    ledger,
     price: (q) => {
       const cost = costUsd(q);
       if (cost === undefined) metrics.unpricedRequests.inc({ provider: q.provider });
@@ -156,6 +216,7 @@ export async function runGateway(args: string[]): Promise<void> {
     await api.drain(Number(values["drain-seconds"]) * 1000);
     await source.stop();
     await limiter.close();
+    await ledger?.close();
     await drain(ops.server, 1000);
   });
 }

@@ -76,6 +76,26 @@ export function createGatewayMetrics() {
       labelNames: ["kind", "reason"] as const,
       registers: [registry],
     }),
+    ledgerRowsWritten: new Counter({
+      name: "kuberelay_gateway_ledger_rows_written_total",
+      help: "Usage ledger rows written to the database.",
+      registers: [registry],
+    }),
+    ledgerRowsDropped: new Counter({
+      name: "kuberelay_gateway_ledger_rows_dropped_total",
+      help: "Usage ledger rows dropped because too many were waiting for an unreachable database.",
+      registers: [registry],
+    }),
+    ledgerWriteErrors: new Counter({
+      name: "kuberelay_gateway_ledger_write_errors_total",
+      help: "Failed ledger writes (the rows stay queued and are retried).",
+      registers: [registry],
+    }),
+    ledgerPending: new Gauge({
+      name: "kuberelay_gateway_ledger_pending_rows",
+      help: "Usage ledger rows waiting to be written.",
+      registers: [registry],
+    }),
     configKeys: new Gauge({
       name: "kuberelay_gateway_config_keys",
       help: "Relay keys in the config being served.",

@@ -126,15 +126,32 @@ async function nextSettlement(act: () => Promise<void>) {
   const before = gateway.requests().length;
   await act();
   await vi.waitFor(() => expect(gateway.requests().length).toBe(before + 1), { timeout: 3000 });
-  return { line: gateway.requests()[before] ?? {}, settled: gateway.settled.at(-1) };
+  return {
+    line: gateway.requests()[before] ?? {},
+    settled: gateway.settled.at(-1),
+    row: gateway.ledger.at(-1),
+  };
 }
 
 describe("usage is billed when the caller hangs up", () => {
   it("security: a caller who hangs up after the last content chunk is billed the upstream's usage", async () => {
-    const { line, settled } = await nextSettlement(() => hangUpAfterContent("usage-later"));
+    const { line, settled, row } = await nextSettlement(() => hangUpAfterContent("usage-later"));
     expect(settled).toEqual({ inputTokens: 11, outputTokens: 7, costUsd: 0.001 });
     expect(line).toMatchObject({ inputTokens: 11, outputTokens: 7 });
     expect(line.usageEstimated).toBeUndefined();
+    // The ledger's row says the caller left, and bills what the upstream reported.
+    expect(row).toMatchObject({
+      requestId: line.requestId,
+      relayKey: "ns/app",
+      policy: "ns/p",
+      status: 200,
+      streamed: true,
+      cancelled: true,
+      inputTokens: 11,
+      outputTokens: 7,
+      costUsd: 0.001,
+      usageEstimated: false,
+    });
   });
 
   it("security: when the upstream never sends usage, an estimate is billed and flagged", async () => {
@@ -185,6 +202,7 @@ describe("usage is billed when the caller hangs up", () => {
     });
     expect(line).toMatchObject({ status: 200, usageEstimated: true });
     expect(line.outputTokens).toBeGreaterThan(0);
+    expect(gateway.ledger.at(-1)).toMatchObject({ streamed: true, cancelled: false, usageEstimated: true });
   });
 });
 

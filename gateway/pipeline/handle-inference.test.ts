@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type InProcessGateway,
   KEY_BODY_LIMIT,
@@ -152,6 +152,52 @@ describe("request bodies are read after authentication, under the key's limit", 
     expect(res.status).toBe(200);
     expect(((await res.json()) as { choices: unknown[] }).choices).toHaveLength(1);
     expect(received.at(-1)).toMatchObject({ model: "gpt-4o-mini", messages: [{ content: "hello" }] });
+  });
+});
+
+describe("the usage ledger", () => {
+  const ask = (authorization: string) =>
+    fetch(`http://127.0.0.1:${gateway.port}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/json" },
+      body: chat,
+    });
+
+  it("gets one metadata row per authenticated request, matching its log line", async () => {
+    const before = gateway.ledger.length;
+    const res = await ask(`Bearer ${RELAY_KEY}`);
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get("x-kuberelay-request-id");
+    await res.text();
+    await vi.waitFor(() => expect(gateway.ledger.length).toBe(before + 1));
+    const row = gateway.ledger.at(-1);
+    expect(row).toMatchObject({
+      requestId,
+      relayKey: "ns/app",
+      policy: "ns/p",
+      surface: "openai",
+      model: "gpt-4o-mini",
+      providerKey: "ns/a",
+      provider: "openai-compatible",
+      status: 200,
+      inputTokens: 3,
+      outputTokens: 1,
+      costUsd: 0.001,
+      streamed: false,
+      cancelled: false,
+    });
+    expect(Math.abs((row?.occurredAt ?? 0) - Date.now())).toBeLessThan(5_000);
+    // Metadata only: nothing of the prompt or the answer.
+    expect(JSON.stringify(row)).not.toMatch(/hello|"hi"/);
+  });
+
+  it("security: gets no row for a caller without a valid key (a flood of 401s cannot fill it)", async () => {
+    const before = gateway.ledger.length;
+    const res = await ask("Bearer krk_wrong");
+    expect(res.status).toBe(401);
+    await res.text();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gateway.ledger.length).toBe(before);
   });
 });
 

@@ -6,6 +6,7 @@ import { continueIfAwaited } from "../../common/process/expect-continue.js";
 import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { authenticate, callerKey } from "../caller-auth.js";
 import { badRequest, GatewayError, modelNotFound, routeUnavailable } from "../errors.js";
+import type { UsageRow } from "../ledger/usage-row.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { sendError } from "../respond.js";
 import { routeFor } from "../route-model.js";
@@ -43,6 +44,8 @@ export interface InferenceDeps {
   defaultTimeoutMs: number;
   /** How long a stream is still read for its usage after the caller left (default 5 s, 1 MiB). */
   usageGrace?: UsageGrace;
+  /** The usage ledger: a row per authenticated request, queued here and written in batches. */
+  ledger?: { record(row: UsageRow): void } | undefined;
 }
 
 /** Compiled ids are `namespace/name`: a Policy's namespace is the calling tenant's. */
@@ -129,6 +132,7 @@ export async function handleInference(
   deps: InferenceDeps,
 ) {
   const started = performance.now();
+  const arrivedAt = Date.now();
   // randomUUID draws from a cached pool of random bytes: no system call per request.
   const requestId = `req_${randomUUID().replaceAll("-", "")}`;
   res.setHeader("x-kuberelay-request-id", requestId);
@@ -140,6 +144,12 @@ export async function handleInference(
     if (!res.writableFinished) caller.abort();
   };
   res.on("close", abortUpstream);
+  // The caller hung up before the response ended (not the gateway cutting a broken one).
+  let callerLeft = false;
+  let gatewayCut = false;
+  res.once("close", () => {
+    if (!res.writableFinished && !gatewayCut) callerLeft = true;
+  });
   let admission: AdmissionResult | undefined;
   let caps: NamespaceCaps | undefined;
   let usage: Usage | undefined;
@@ -225,9 +235,23 @@ export async function handleInference(
     usageEstimated = forwarded.usageEstimated;
     if (forwarded.error) fields.error = forwarded.error;
   } catch (err) {
+    gatewayCut = res.headersSent;
     renderFailure(err, req, res, surface, fields);
   } finally {
-    await settle({ started, res, surface, fields, deps, admission, caps, usage, usageEstimated, priced });
+    await settle({
+      started,
+      arrivedAt,
+      res,
+      surface,
+      fields,
+      deps,
+      admission,
+      caps,
+      usage,
+      usageEstimated,
+      priced,
+      cancelled: callerLeft,
+    });
   }
 }
 
@@ -253,6 +277,8 @@ function renderFailure(
 
 interface Settlement {
   started: number;
+  /** Epoch ms, for the ledger. */
+  arrivedAt: number;
   res: ServerResponse;
   surface: Surface;
   fields: Record<string, unknown>;
@@ -262,11 +288,13 @@ interface Settlement {
   usage: Usage | undefined;
   usageEstimated: boolean;
   priced: Priced | undefined;
+  cancelled: boolean;
 }
 
 /** Records usage against limits and budgets, metrics, and the request's one log line. */
 async function settle({
   started,
+  arrivedAt,
   res,
   surface,
   fields,
@@ -276,6 +304,7 @@ async function settle({
   usage,
   usageEstimated,
   priced,
+  cancelled,
 }: Settlement): Promise<void> {
   const costUsd = usage && priced ? (deps.price({ ...priced, ...usage }) ?? 0) : 0;
   const settled = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, costUsd };
@@ -293,11 +322,37 @@ async function settle({
     deps.metrics.tokens.inc({ provider, direction: "output" }, usage.outputTokens);
     deps.metrics.costUsd.inc({ provider }, costUsd);
   }
+  const durationMs = Math.round(seconds * 1000);
+  if (deps.ledger && typeof fields.relayKey === "string" && typeof fields.policy === "string") {
+    deps.ledger.record({
+      requestId: String(fields.requestId),
+      occurredAt: arrivedAt,
+      relayKey: fields.relayKey,
+      policy: fields.policy,
+      surface: surface.name,
+      operation: stringOr(fields.operation),
+      model: stringOr(fields.model),
+      providerKey: priced?.providerId,
+      provider: priced?.provider,
+      upstreamModel: priced?.model,
+      status: res.statusCode,
+      inputTokens: settled.inputTokens,
+      outputTokens: settled.outputTokens,
+      costUsd,
+      durationMs,
+      firstByteMs: typeof fields.firstByteMs === "number" ? fields.firstByteMs : undefined,
+      streamed: fields.stream === true,
+      cancelled,
+      usageEstimated,
+    });
+  }
   deps.log.info("request", {
     ...fields,
     status: res.statusCode,
-    durationMs: Math.round(seconds * 1000),
+    durationMs,
     ...(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd } : {}),
     ...(usageEstimated ? { usageEstimated } : {}),
   });
 }
+
+const stringOr = (v: unknown) => (typeof v === "string" ? v : undefined);

@@ -4,6 +4,7 @@ import type { CompiledRoute } from "../../../common/config/gateway-config.js";
 import { hashRelayKey } from "../../../common/crypto/relay-key.js";
 import { createLogger } from "../../../common/log.js";
 import { createGatewayApp } from "../../app.js";
+import type { UsageRow } from "../../ledger/usage-row.js";
 import { createGatewayMetrics } from "../../metrics.js";
 import { type RuntimeProvider, SnapshotHolder } from "../../snapshot.js";
 import type { AdmissionGate } from "../admission.js";
@@ -25,6 +26,8 @@ export interface InProcessGateway {
   port: number;
   /** Usage settled against the limiter, one entry per admitted request. */
   settled: Settled[];
+  /** The usage ledger's rows, one per authenticated request. */
+  ledger: UsageRow[];
   /** The request log lines, parsed. */
   requests(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export function startGateway(
 export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGateway> {
   const { usageGrace } = setup;
   const settled: Settled[] = [];
+  const ledger: UsageRow[] = [];
   const logs: string[] = [];
   const limiter: AdmissionGate = {
     admit: async () => ({
@@ -117,6 +121,7 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
         maxAttempts: setup.maxAttempts ?? 1,
         defaultTimeoutMs: setup.timeoutMs ?? 5000,
         ...(usageGrace ? { usageGrace } : {}),
+        ledger: { record: (row) => ledger.push(row) },
       }),
     )
     .listen(0, "127.0.0.1");
@@ -124,6 +129,7 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
   return {
     port: (server.address() as AddressInfo).port,
     settled,
+    ledger,
     requests: () =>
       logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request"),
     close: () => {

@@ -1,0 +1,40 @@
+import type { Migration } from "./migrate.js";
+
+/**
+ * The schema, version by version. Forward-only: a released migration is never edited; a change is
+ * a new one. Every statement must also run on the embedded database (PGlite, PostgreSQL 17).
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "usage ledger",
+    // Partitioned by month so that retention drops a whole partition instead of deleting rows.
+    // The request id is unique with the time it began: a batch written twice adds nothing.
+    sql: `
+      CREATE TABLE usage_events (
+        request_id text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        namespace text NOT NULL,
+        relay_key text NOT NULL,
+        policy text NOT NULL,
+        surface text NOT NULL,
+        operation text,
+        model text,
+        provider_key text,
+        provider text,
+        upstream_model text,
+        status smallint NOT NULL,
+        input_tokens bigint NOT NULL,
+        output_tokens bigint NOT NULL,
+        cost_usd numeric(18, 9) NOT NULL,
+        duration_ms integer NOT NULL,
+        first_byte_ms integer,
+        streamed boolean NOT NULL,
+        cancelled boolean NOT NULL,
+        usage_estimated boolean NOT NULL,
+        PRIMARY KEY (request_id, occurred_at)
+      ) PARTITION BY RANGE (occurred_at);
+      CREATE INDEX usage_events_namespace_time ON usage_events (namespace, occurred_at);
+    `,
+  },
+];

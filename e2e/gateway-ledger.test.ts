@@ -1,0 +1,168 @@
+/**
+ * The usage ledger of a gateway process, on the machine's PostgreSQL (reached through a proxy
+ * the test cuts, to take the database away without stopping it for everyone else) and on the
+ * embedded one: every authenticated request gets exactly one row, outage or not.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openEmbedded } from "../common/db/embedded.js";
+import { TEST_DATABASE_URL } from "../common/db/testing/test-databases.js";
+import { type CuttableProxy, startCuttableProxy } from "./harness/cuttable-proxy.js";
+import { type KuberelayProcess, startKuberelay } from "./harness/kuberelay-process.js";
+import { standaloneConfig } from "./harness/standalone-config.js";
+import { waitFor } from "./harness/wait-for.js";
+import { type MockProvider, startMockProvider } from "./mock-provider/server.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kuberelay-ledger-"));
+const providerKey = `sk-${randomBytes(24).toString("hex")}`;
+const relayKey = `krk_${randomBytes(32).toString("base64url")}`;
+// The server trusts loopback, so any password is accepted: it is here to be looked for in the output.
+const dbPassword = randomBytes(18).toString("base64url");
+const schema = `kr_ledger_${process.pid}_${randomBytes(4).toString("hex")}`;
+let mock: MockProvider;
+let proxy: CuttableProxy;
+const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+
+beforeAll(async () => {
+  mock = await startMockProvider({ openaiKey: providerKey, chunkDelayMs: 5 });
+  standaloneConfig(join(dir, "config"), { upstreamURL: `${mock.url}/v1`, providerKey, relayKey });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  const target = new URL(TEST_DATABASE_URL);
+  proxy = await startCuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+});
+
+afterAll(async () => {
+  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+  await admin.end();
+  await proxy?.close();
+  await mock?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startGateway(name: string, ledgerArgs: string[]): KuberelayProcess {
+  const args = ["gateway", "--config-dir", join(dir, "config"), "--host", "127.0.0.1"];
+  return startKuberelay(
+    name,
+    [...args, "--port", "0", "--metrics-port", "0", ...ledgerArgs],
+    {},
+    join(dir, `${name}.log`),
+  );
+}
+
+async function baseURL(gateway: KuberelayProcess): Promise<string> {
+  const line = await gateway.waitForLine((l) => l.msg === "listening");
+  return `http://127.0.0.1:${line.port}/v1`;
+}
+
+/** A chat (or a stream) through the gateway; the request id the gateway gave it. */
+async function chat(url: string, stream = false): Promise<string> {
+  const client = new OpenAI({ apiKey: relayKey, baseURL: url, maxRetries: 0 });
+  const messages = [{ role: "user" as const, content: "ledger" }];
+  if (stream) {
+    const { data, response } = await client.chat.completions
+      .create({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } })
+      .withResponse();
+    for await (const _ of data) {
+      // read to the end
+    }
+    return response.headers.get("x-kuberelay-request-id") ?? "";
+  }
+  const { response } = await client.chat.completions
+    .create({ model: "gpt-4o-mini", messages })
+    .withResponse();
+  return response.headers.get("x-kuberelay-request-id") ?? "";
+}
+
+async function refused(url: string): Promise<void> {
+  const client = new OpenAI({ apiKey: "krk_not-a-key", baseURL: url, maxRetries: 0 });
+  await expect(client.chat.completions.create({ model: "gpt-4o-mini", messages: [] })).rejects.toThrow(/401/);
+}
+
+describe("the usage ledger in PostgreSQL", () => {
+  it("writes exactly one row per authenticated request, across an outage of the database", async () => {
+    const options = encodeURIComponent(`-c search_path=${schema}`);
+    const url = `postgres://postgres:${dbPassword}@127.0.0.1:${proxy.port}/test?options=${options}`;
+    const gateway = startGateway("gateway-pg", ["--database-url", url]);
+    try {
+      const api = await baseURL(gateway);
+      expect(gateway.lines.find((l) => l.msg === "usage ledger ready")).toMatchObject({
+        database: "postgres",
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push(await chat(api, i % 4 === 0));
+      await refused(api);
+
+      proxy.cut();
+      // Served while the database is away; their rows wait.
+      for (let i = 0; i < 8; i++) ids.push(await chat(api, i % 4 === 0));
+      await refused(api);
+      await gateway.waitForLine((l) => l.msg === "usage ledger write failed; rows stay queued", 10_000);
+      await new Promise((r) => setTimeout(r, 3_000));
+      proxy.restore();
+      for (let i = 0; i < 4; i++) ids.push(await chat(api));
+
+      const count = async () =>
+        (
+          await admin.query<{ id: string; n: string }>(
+            `SELECT request_id AS id, count(*) AS n FROM "${schema}".usage_events GROUP BY 1`,
+          )
+        ).rows;
+      await waitFor(
+        "every row written",
+        async () => ((await count()).length === ids.length ? true : undefined),
+        45_000,
+      );
+      const rows = await count();
+      expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+      expect(rows.every((r) => r.n === "1")).toBe(true);
+      const detail = await admin.query(
+        `SELECT DISTINCT relay_key, policy, status, streamed, cancelled FROM "${schema}".usage_events ORDER BY streamed`,
+      );
+      expect(detail.rows).toEqual([
+        { relay_key: "bench/bench", policy: "bench/bench", status: 200, streamed: false, cancelled: false },
+        { relay_key: "bench/bench", policy: "bench/bench", status: 200, streamed: true, cancelled: false },
+      ]);
+      expect(await gateway.stop()).toBe(0);
+      expect(gateway.output()).not.toContain(dbPassword);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+describe("the usage ledger in the embedded database", () => {
+  it("keeps the rows in its data directory, which one gateway holds at a time", async () => {
+    const dataDir = join(dir, "data");
+    const gateway = startGateway("gateway-embedded", ["--data-dir", dataDir]);
+    const ids: string[] = [];
+    try {
+      const api = await baseURL(gateway);
+      expect(gateway.lines.find((l) => l.msg === "usage ledger ready")).toMatchObject({
+        database: "embedded",
+      });
+      for (let i = 0; i < 5; i++) ids.push(await chat(api, i === 0));
+      await refused(api);
+
+      const second = startGateway("gateway-embedded-2", ["--data-dir", dataDir]);
+      expect(await second.exited).not.toBe(0);
+      expect(second.output()).toContain(`in use by process ${gateway.pid}`);
+      // SIGTERM writes what is queued before the gateway exits.
+      expect(await gateway.stop()).toBe(0);
+    } finally {
+      await gateway.stop();
+    }
+    const db = await openEmbedded(dataDir);
+    try {
+      const rows = await db.query<{ request_id: string }>("SELECT request_id FROM usage_events");
+      expect(rows.rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Database, QueryResult } from "../../common/db/database.js";
+import { migrate } from "../../common/db/migrate.js";
+import { migrations } from "../../common/db/migrations.js";
+import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { UsageLedger } from "./usage-ledger.js";
+import type { UsageRow } from "./usage-row.js";
+
+// The embedded database starts in 2-3 s alone, and slower beside a whole unit run.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+
+const row = (n: number, at = Date.UTC(2026, 11, 6, 12)): UsageRow => ({
+  requestId: `req_${n}`,
+  occurredAt: at,
+  relayKey: "team-a/ci-bot",
+  policy: "team-a/default",
+  surface: "openai",
+  operation: "chat",
+  model: "gpt-4o-mini",
+  providerKey: "platform/openai",
+  provider: "openai",
+  upstreamModel: "gpt-4o-mini-2024-07-18",
+  status: 200,
+  inputTokens: 12,
+  outputTokens: 30,
+  costUsd: 0.0000198,
+  durationMs: 41,
+  firstByteMs: 40,
+  streamed: false,
+  cancelled: false,
+  usageEstimated: false,
+});
+
+describe.each(databaseKinds)("the usage ledger on the $kind database", ({ open }) => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it("writes every recorded row in batches, across month partitions, exactly once", async () => {
+    t = await open();
+    await migrate(t.db, migrations);
+    const ledger = new UsageLedger({ db: t.db, batchSize: 7, flushIntervalMs: 60_000 });
+    const december = Date.UTC(2026, 11, 31, 23, 59);
+    const january = Date.UTC(2027, 0, 1, 0, 1);
+    for (let i = 0; i < 30; i++) ledger.record(row(i, i % 2 === 0 ? december : january));
+    expect(await ledger.close()).toBe(0);
+    const counts = await t.db.query<{ part: string; n: string }>(
+      "SELECT tableoid::regclass::text AS part, count(*) AS n FROM usage_events GROUP BY 1 ORDER BY 1",
+    );
+    expect(counts.rows.map((r) => [r.part.replace(/^.*\./, ""), Number(r.n)])).toEqual([
+      ["usage_events_2026_12", 15],
+      ["usage_events_2027_01", 15],
+    ]);
+    const first = await t.db.query<Record<string, unknown>>(
+      "SELECT namespace, relay_key, status, input_tokens, cost_usd::text AS cost, streamed, cancelled FROM usage_events WHERE request_id = 'req_0'",
+    );
+    expect(first.rows[0]).toMatchObject({
+      namespace: "team-a",
+      relay_key: "team-a/ci-bot",
+      status: 200,
+      cost: "0.000019800",
+      streamed: false,
+      cancelled: false,
+    });
+    expect(Number(first.rows[0]?.input_tokens)).toBe(12);
+  });
+
+  it("adds nothing when a batch is written again (a retry after a lost reply)", async () => {
+    t = await open();
+    await migrate(t.db, migrations);
+    for (let round = 0; round < 2; round++) {
+      const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
+      for (let i = 0; i < 5; i++) ledger.record(row(i));
+      await ledger.close();
+    }
+    const n = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM usage_events");
+    expect(Number(n.rows[0]?.n)).toBe(5);
+  });
+});
+
+/** A database that fails its first `failures` queries, then passes them to the real one. */
+function flaky(real: Database, failures: number): Database & { calls: number } {
+  let left = failures;
+  const wrapped = {
+    ...real,
+    calls: 0,
+    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      wrapped.calls++;
+      if (left-- > 0) throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+      return real.query<R>(text, params);
+    },
+  };
+  return wrapped;
+}
+
+describe("the usage ledger while the database is down", () => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it("keeps the rows, backs off, and writes them once the database answers", async () => {
+    t = await databaseKinds[0].open();
+    await migrate(t.db, migrations);
+    let now = 1_000_000;
+    const errors: unknown[] = [];
+    const db = flaky(t.db, 2);
+    const ledger = new UsageLedger({
+      db,
+      flushIntervalMs: 60_000,
+      clock: () => now,
+      onError: (e) => errors.push(e),
+    });
+    for (let i = 0; i < 3; i++) ledger.record(row(i));
+    await ledger.flush();
+    expect(ledger.backlog).toBe(3);
+    expect(errors).toHaveLength(1);
+    await ledger.flush(); // flush ignores the back-off: a second failure
+    expect(ledger.backlog).toBe(3);
+    now += 60_000;
+    expect(await ledger.close()).toBe(0);
+    const n = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM usage_events");
+    expect(Number(n.rows[0]?.n)).toBe(3);
+  });
+
+  it("holds at most maxPending rows and counts the ones it drops", async () => {
+    const dropped: number[] = [];
+    const down: Database = {
+      kind: "postgres",
+      query: () => Promise.reject(new Error("down")),
+      exec: () => Promise.reject(new Error("down")),
+      withConnection: () => Promise.reject(new Error("down")),
+      close: async () => undefined,
+    };
+    const ledger = new UsageLedger({
+      db: down,
+      maxPending: 4,
+      flushIntervalMs: 60_000,
+      metrics: {
+        rowsWritten: { inc: () => undefined },
+        rowsDropped: { inc: (n) => dropped.push(n) },
+        writeErrors: { inc: () => undefined },
+        pending: { set: () => undefined },
+      },
+    });
+    for (let i = 0; i < 6; i++) ledger.record(row(i));
+    expect(ledger.backlog).toBe(4);
+    expect(dropped).toEqual([1, 1]);
+    expect(await ledger.close()).toBe(4);
+  });
+});

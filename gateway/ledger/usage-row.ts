@@ -1,0 +1,86 @@
+/** One request in the usage ledger: metadata only, never content or a credential. */
+export interface UsageRow {
+  requestId: string;
+  /** When the request arrived (epoch ms). */
+  occurredAt: number;
+  /** The RelayKey, `namespace/name`; its namespace is the tenant's. */
+  relayKey: string;
+  policy: string;
+  surface: string;
+  operation?: string | undefined;
+  model?: string | undefined;
+  /** The ProviderKey that answered, `namespace/name`, and its provider type. */
+  providerKey?: string | undefined;
+  provider?: string | undefined;
+  upstreamModel?: string | undefined;
+  status: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  durationMs: number;
+  firstByteMs?: number | undefined;
+  streamed: boolean;
+  /** The caller left before the response ended. */
+  cancelled: boolean;
+  /** Tokens counted by the gateway because the upstream reported none. */
+  usageEstimated: boolean;
+}
+
+export const USAGE_COLUMNS = [
+  "request_id",
+  "occurred_at",
+  "namespace",
+  "relay_key",
+  "policy",
+  "surface",
+  "operation",
+  "model",
+  "provider_key",
+  "provider",
+  "upstream_model",
+  "status",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+  "duration_ms",
+  "first_byte_ms",
+  "streamed",
+  "cancelled",
+  "usage_estimated",
+] as const;
+
+/** The row's values in USAGE_COLUMNS order, as query parameters. */
+export function usageValues(row: UsageRow): unknown[] {
+  return [
+    row.requestId,
+    new Date(row.occurredAt).toISOString(),
+    row.relayKey.slice(0, Math.max(0, row.relayKey.indexOf("/"))),
+    row.relayKey,
+    row.policy,
+    row.surface,
+    row.operation ?? null,
+    row.model ?? null,
+    row.providerKey ?? null,
+    row.provider ?? null,
+    row.upstreamModel ?? null,
+    row.status,
+    row.inputTokens,
+    row.outputTokens,
+    row.costUsd.toFixed(9),
+    row.durationMs,
+    row.firstByteMs ?? null,
+    row.streamed,
+    row.cancelled,
+    row.usageEstimated,
+  ];
+}
+
+/** One INSERT for `count` rows; rows already written (same request id and time) are skipped. */
+export function insertUsageSql(count: number): string {
+  const width = USAGE_COLUMNS.length;
+  const tuples = Array.from(
+    { length: count },
+    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
+  );
+  return `INSERT INTO usage_events (${USAGE_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`;
+}
