@@ -1,7 +1,8 @@
 /**
  * Limits hold across gateway replicas: three gateways share counters in the real Redis, so a
- * 60 requests/minute Policy admits 60 (± 2) of 90 requests spread over all three. A gateway
- * whose Redis is unreachable keeps serving (fail open) and says so in a metric.
+ * 60 requests/minute Policy admits 60 (± 2) of 90 requests spread over all three, and a budget
+ * worth five requests admits five of 50 sent at once. A gateway whose Redis is unreachable keeps
+ * serving (fail open) and says so in a metric.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,17 @@ const NS = `limits-${randomBytes(4).toString("hex")}`;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 let stack: Stack;
 let relayKey = "";
+let spenderKey = "";
+
+/** The spender's request; the ProviderKey prices it at $1 per thousand tokens, in and out. */
+const SPEND_BODY = JSON.stringify({
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content: "x" }],
+  stream: true,
+});
+const OUTPUT_CAP = 1000;
+/** What the gateway reserves per request: every body byte an input token, plus the output cap. */
+const RESERVE_USD = ((Buffer.byteLength(SPEND_BODY) + OUTPUT_CAP) * 1000) / 1e6;
 
 const manifests = (upstream: string, secret: string) => `apiVersion: v1
 kind: Namespace
@@ -30,6 +42,22 @@ spec:
   baseURL: ${upstream}/v1
   allowPrivateNetwork: true
   credentials: { secretKeyRef: { name: upstream, key: apiKey } }
+  pricing: { gpt-4o-mini: { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: budgeted, namespace: ${NS} }
+spec:
+  routes: [{ model: gpt-4o-mini, targets: [{ providerKeyRef: { name: mock } }] }]
+  limits: { maxOutputTokens: ${OUTPUT_CAP} }
+  budget: { usdPerDay: ${(RESERVE_USD * 5.5).toFixed(6)} }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: RelayKey
+metadata: { name: spender, namespace: ${NS} }
+spec:
+  policyRef: { name: budgeted }
+  secretName: spender-key
 ---
 apiVersion: kuberelay.dev/v1alpha1
 kind: Policy
@@ -57,9 +85,12 @@ async function chat(gw: GatewayHandle): Promise<Response> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ gateways: 3, gatewayEnv: { REDIS_URL } });
+  // Slow streams (the plain answers of the RPM test are not slowed): the budget's five requests
+  // are still in flight, holding their reservations, when the other 45 arrive.
+  stack = await startStack({ gateways: 3, gatewayEnv: { REDIS_URL }, mock: { chunkDelayMs: 400 } });
   await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url, stack.providerSecret));
   relayKey = await issuedRelayKey(stack, NS, "caller", "caller-key");
+  spenderKey = await issuedRelayKey(stack, NS, "spender", "spender-key");
 }, 240_000);
 
 afterAll(async () => {
@@ -85,6 +116,31 @@ describe("limits across replicas", () => {
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(refused?.headers.get("x-ratelimit-limit-requests")).toBe("60");
     expect(refused?.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+  });
+
+  it("a budget worth 5 requests admits 5 of 50 sent at once across three gateways", async () => {
+    for (const gw of stack.gateways) await waitForKeyOnGateway(gw, spenderKey);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const gw = stack.gateways[i % 3] as GatewayHandle;
+        const res = await fetch(`${gw.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${spenderKey}`, "content-type": "application/json" },
+          body: SPEND_BODY,
+        });
+        const text = await res.text();
+        return { status: res.status, retryAfter: res.headers.get("retry-after"), text };
+      }),
+    );
+    const admitted = answers.filter((a) => a.status === 200);
+    console.log(
+      `budget of ${(RESERVE_USD * 5.5).toFixed(4)} USD, ${RESERVE_USD.toFixed(4)} reserved each: admitted ${admitted.length} of 50`,
+    );
+    expect(admitted).toHaveLength(5);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.every((a) => a.status === 429)).toBe(true);
+    // Held by requests in flight, or spent by those that already ended: never admitted past the budget.
+    expect(refused.every((a) => /budget/.test(a.text))).toBe(true);
   });
 
   it("keeps serving when Redis is unreachable, and reports it in a metric", async () => {

@@ -190,11 +190,7 @@ export async function runGateway(args: string[]): Promise<void> {
     metrics,
     limiter,
     ledger,
-    price: (q) => {
-      const cost = costUsd(q);
-      if (cost === undefined) metrics.unpricedRequests.inc({ provider: q.provider });
-      return cost;
-    },
+    price: costUsd,
     defaultMaxBodyBytes: 10 * 1024 * 1024,
     maxAttempts: 3,
     defaultTimeoutMs: 600_000,

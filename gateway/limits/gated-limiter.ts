@@ -33,13 +33,13 @@ async function admit(store: LimitStore, options: GateOptions, req: AdmitRequest)
   const leaseId = randomUUID();
   let verdict: StoreVerdict;
   try {
-    verdict = await store.admit(scopes, t, leaseId);
+    verdict = await store.admit(scopes, t, leaseId, reserveOf(req));
   } catch (err) {
     reportStoreError(err, options);
     return req.failOpen ? unlimited() : storeUnavailable(first.id, options);
   }
   options.metrics?.storeUp.set(1);
-  if (!verdict.admitted) return refusal(scopes, verdict, t, options);
+  if (!verdict.admitted) return refusal(scopes, verdict, t, options, reserveOf(req));
   const after = scopes.map((scope, i) => withAdmission(scope, verdict.usages[i] ?? emptyUsage(), t));
   return {
     allowed: true,
@@ -64,8 +64,14 @@ async function finish(
   }
 }
 
-function refusal(scopes: Scope[], verdict: StoreVerdict, t: Timing, options: GateOptions): Refusal {
-  const found = longestRefusal(scopes, verdict.usages, t) ?? storeOwnRefusal(scopes, verdict);
+function refusal(
+  scopes: Scope[],
+  verdict: StoreVerdict,
+  t: Timing,
+  options: GateOptions,
+  reserveUsd: number,
+): Refusal {
+  const found = longestRefusal(scopes, verdict.usages, t, reserveUsd) ?? storeOwnRefusal(scopes, verdict);
   options.metrics?.rejections.inc({ reason: found.reason });
   const headers = {
     ...rateLimitHeaders(scopes, verdict.usages),
@@ -128,6 +134,9 @@ const sanitized = (usage: Usage): Usage => ({
 });
 
 const nonNegative = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0);
+
+/** A reservation from a price table: an odd figure reserves nothing rather than refusing forever. */
+const reserveOf = (req: AdmitRequest) => nonNegative(req.reserveUsd ?? 0);
 
 const noop = async () => {};
 

@@ -14,11 +14,15 @@ export interface StoreVerdict {
 export interface LimitStore {
   readonly backend: "redis" | "memory";
   /**
-   * Checks every scope and, only when all pass, counts the request and takes a concurrency lease
-   * under `leaseId` — all at once, so concurrent admissions cannot both take the last slot.
+   * Checks every scope and, only when all pass, counts the request, takes a concurrency lease and
+   * reserves `reserveUsd` against each budget under `leaseId` — all at once, so concurrent
+   * admissions cannot both take the last slot or the last dollars.
    */
-  admit(scopes: readonly Scope[], t: Timing, leaseId: string): Promise<StoreVerdict>;
-  /** Releases the lease and records tokens and cost (finite, non-negative, whole tokens) at `t`. */
+  admit(scopes: readonly Scope[], t: Timing, leaseId: string, reserveUsd?: number): Promise<StoreVerdict>;
+  /**
+   * Releases the lease and the reservation, and records tokens and cost (finite, non-negative,
+   * whole tokens) at `t`.
+   */
   finish(scopes: readonly Scope[], t: Timing, leaseId: string, usage: Usage): Promise<void>;
   close(): Promise<void>;
 }

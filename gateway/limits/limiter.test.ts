@@ -304,6 +304,75 @@ describe.each(Object.entries(backends))("%s limiter", (backend, make) => {
     expect((await l.admit(req)).allowed).toBe(true);
   });
 
+  describe("budgets hold under concurrency (reservations)", () => {
+    it("admits 50 concurrent requests against a budget worth 5 of them: exactly 5", async () => {
+      const clock = fakeClock();
+      const l = await limiter({ clock: () => clock.now });
+      const req = {
+        scopes: [{ id: uniq("policy:ns/reserve"), budget: { usdPerDay: 1 } }],
+        failOpen: false,
+        reserveUsd: 0.2,
+      };
+      const results = await admitMany(l, 50, req);
+      const admitted = results.filter((a) => a.allowed);
+      expect(admitted).toHaveLength(5);
+      const held = refusal(results.find((a) => !a.allowed) ?? (await l.admit(req)));
+      // Held by requests in flight, not spent: worth asking again in a second.
+      expect(held.reason).toBe("budget_day");
+      expect(held.retryAfterSeconds).toBe(1);
+      expect(held.message).toContain("held by requests in flight");
+      // They cost less than they reserved: the difference comes back.
+      await Promise.all(
+        admitted.map((a) => allowed(a).finish({ inputTokens: 10, outputTokens: 10, costUsd: 0.1 })),
+      );
+      const again = await admitMany(l, 50, req);
+      expect(again.filter((a) => a.allowed)).toHaveLength(2);
+    });
+
+    it("refuses a request that may cost more than the budget has left, until the period resets", async () => {
+      const clock = fakeClock(Date.UTC(2026, 10, 24, 22, 0, 0));
+      const l = await limiter({ clock: () => clock.now });
+      const scopes = [{ id: uniq("policy:ns/left"), budget: { usdPerDay: 1 } }];
+      await allowed(await l.admit({ scopes, failOpen: false })).finish({
+        inputTokens: 1,
+        outputTokens: 1,
+        costUsd: 0.7,
+      });
+      const refused = refusal(await l.admit({ scopes, failOpen: false, reserveUsd: 0.5 }));
+      expect(refused.reason).toBe("budget_day");
+      expect(refused.retryAfterSeconds).toBe(2 * 3600);
+      expect(refused.message).toContain("has $0.30 left, and this request may cost up to $0.50");
+      expect((await l.admit({ scopes, failOpen: false, reserveUsd: 0.25 })).allowed).toBe(true);
+    });
+
+    it("releases the reservation of a request that never finishes (the gateway died)", async () => {
+      const clock = fakeClock();
+      const l = await limiter({ clock: () => clock.now, leaseTtlMs: 2_000 });
+      const req = {
+        scopes: [{ id: uniq("key:ns/reserve-ttl"), budget: { usdPerMonth: 1 } }],
+        failOpen: false,
+        reserveUsd: 0.75,
+      };
+      allowed(await l.admit(req));
+      expect(refusal(await l.admit(req)).reason).toBe("budget_month");
+      clock.advance(2_001);
+      expect((await l.admit(req)).allowed).toBe(true);
+    });
+
+    it("reserves nothing for an odd figure, and nothing on scopes without a budget", async () => {
+      const clock = fakeClock();
+      const l = await limiter({ clock: () => clock.now });
+      const budgeted = { id: uniq("policy:ns/odd-reserve"), budget: { usdPerDay: 1 } };
+      const unbudgeted = { id: uniq("key:ns/no-budget"), limits: { maxConcurrentRequests: 100 } };
+      for (const reserveUsd of [Number.NaN, -5, Number.POSITIVE_INFINITY]) {
+        expect((await l.admit({ scopes: [budgeted, unbudgeted], failOpen: false, reserveUsd })).allowed).toBe(
+          true,
+        );
+      }
+      expect((await l.admit({ scopes: [unbudgeted], failOpen: false, reserveUsd: 1e9 })).allowed).toBe(true);
+    });
+  });
+
   it("refuses once the UTC month's spend reaches the monthly budget, until the next month", async () => {
     const clock = fakeClock(Date.UTC(2026, 10, 10, 12, 0, 0));
     const l = await limiter({ clock: () => clock.now });

@@ -31,6 +31,12 @@ export interface AdmitRequest {
   failOpen: boolean;
   /** Admission time in epoch ms; defaults to the limiter's clock. */
   now?: number;
+  /**
+   * The most this request can cost (USD), held against every scope's budget while it runs and
+   * replaced by its real cost at `finish`: concurrent requests cannot all pass a budget's last
+   * dollars. 0 or absent reserves nothing (the budget is then checked against spend alone).
+   */
+  reserveUsd?: number;
 }
 
 export interface Usage {

@@ -26,6 +26,8 @@ export class MemoryScopeState {
   private readonly leases = new Map<string, number>();
   private readonly spentToday = new PeriodSpend();
   private readonly spentThisMonth = new PeriodSpend();
+  /** Lease id → the USD it holds against the budgets, until it finishes or expires. */
+  private readonly reservations = new Map<string, { usd: number; expiresAt: number }>();
 
   usage(scope: Scope, t: Timing): ScopeUsage {
     const { requestsPerMinute: rpm, tokensPerMinute: tpm, requestsPerDay: rpd } = scope.limits ?? {};
@@ -36,17 +38,22 @@ export class MemoryScopeState {
       concurrent: this.liveLeases(t),
       spentTodayUsd: this.spentToday.at(t.dayKey),
       spentThisMonthUsd: this.spentThisMonth.at(t.monthKey),
+      reservedUsd: this.liveReservations(t),
     };
   }
 
-  count(scope: Scope, t: Timing, leaseId: string, leaseTtlMs: number) {
+  count(scope: Scope, t: Timing, leaseId: string, leaseTtlMs: number, reserveUsd: number) {
     if (scope.limits?.requestsPerMinute !== undefined) this.requestsPerMinute.add(t.now, 1);
     if (scope.limits?.requestsPerDay !== undefined) this.requestsPerDay.add(t.now, 1);
     if (scope.limits?.maxConcurrentRequests !== undefined) this.leases.set(leaseId, t.now + leaseTtlMs);
+    if (hasBudget(scope) && reserveUsd > 0) {
+      this.reservations.set(leaseId, { usd: reserveUsd, expiresAt: t.now + leaseTtlMs });
+    }
   }
 
   record(scope: Scope, t: Timing, leaseId: string, usage: Usage) {
     this.leases.delete(leaseId);
+    this.reservations.delete(leaseId);
     const tokens = usage.inputTokens + usage.outputTokens;
     if (scope.limits?.tokensPerMinute !== undefined && tokens > 0) this.tokensPerMinute.add(t.now, tokens);
     if (usage.costUsd <= 0) return;
@@ -61,6 +68,7 @@ export class MemoryScopeState {
       this.tokensPerMinute.emptyAt(t.now) &&
       this.requestsPerDay.emptyAt(t.now) &&
       this.liveLeases(t) === 0 &&
+      this.liveReservations(t) === 0 &&
       this.spentToday.at(t.dayKey) === 0 &&
       this.spentThisMonth.at(t.monthKey) === 0
     );
@@ -75,4 +83,17 @@ export class MemoryScopeState {
     }
     return this.leases.size;
   }
+
+  /** The USD held by live reservations; expired ones (a finish that never came) are dropped. */
+  private liveReservations(t: Timing): number {
+    let usd = 0;
+    for (const [id, r] of this.reservations) {
+      if (r.expiresAt <= t.now) this.reservations.delete(id);
+      else usd += r.usd;
+    }
+    return usd;
+  }
 }
+
+const hasBudget = (scope: Scope) =>
+  scope.budget?.usdPerDay !== undefined || scope.budget?.usdPerMonth !== undefined;

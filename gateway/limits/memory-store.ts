@@ -16,16 +16,16 @@ export class MemoryStore implements LimitStore {
 
   constructor(private readonly leaseTtlMs: number) {}
 
-  async admit(scopes: readonly Scope[], t: Timing, leaseId: string): Promise<StoreVerdict> {
+  async admit(scopes: readonly Scope[], t: Timing, leaseId: string, reserveUsd = 0): Promise<StoreVerdict> {
     this.sweep(t);
     const entries = scopes.map((scope) => {
       const state = this.state(scope.id);
       return { scope, state, usage: state.usage(scope, t) };
     });
     const usages = entries.map((e) => e.usage);
-    const refused = entries.flatMap((e) => scopeRefusals(e.scope, e.usage, t))[0];
+    const refused = entries.flatMap((e) => scopeRefusals(e.scope, e.usage, t, reserveUsd))[0];
     if (refused !== undefined) return { admitted: false, usages, refusedBy: refused };
-    for (const e of entries) e.state.count(e.scope, t, leaseId, this.leaseTtlMs);
+    for (const e of entries) e.state.count(e.scope, t, leaseId, this.leaseTtlMs, reserveUsd);
     return { admitted: true, usages };
   }
 

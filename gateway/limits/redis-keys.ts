@@ -11,6 +11,8 @@ import type { Timing } from "./timing.js";
  *   <prefix>{<scope>}:leases                  ZSET lease id → expiry   expires one lease TTL after the last lease
  *   <prefix>{<scope>}:usd:day:<YYYYMMDD>      INCRBYFLOAT at finish    expires after that UTC day
  *   <prefix>{<scope>}:usd:month:<YYYYMM>      INCRBYFLOAT at finish    expires after that UTC month
+ *   <prefix>{<scope>}:reserved                HASH lease id → "usd:expiry"   the budgets' holds of requests in flight,
+ *                                             expires one lease TTL after the last
  *
  * A window hash's fields are bucket indices (epoch ms / bucket width, sliding-window.ts), so
  * replicas never need to agree on when to reset anything: a bucket too old to count is ignored,
@@ -22,7 +24,7 @@ export const DEFAULT_KEY_PREFIX = "kuberelay:limits:";
 /** Added to every expiry so a replica whose clock runs a little behind still finds the keys it expects. */
 const CLOCK_SKEW_MS = 60_000;
 
-/** The six keys an admission reads, in the order the admit script expects them. */
+/** The seven keys an admission reads, in the order the admit script expects them. */
 export function admitKeys(prefix: string, scopeId: string, t: Timing): string[] {
   const tag = scopeTag(prefix, scopeId);
   return [
@@ -32,13 +34,20 @@ export function admitKeys(prefix: string, scopeId: string, t: Timing): string[] 
     `${tag}:leases`,
     `${tag}:usd:day:${t.dayKey}`,
     `${tag}:usd:month:${t.monthKey}`,
+    `${tag}:reserved`,
   ];
 }
 
-/** The four keys a finish writes, in the order the finish script expects them. */
+/** The five keys a finish writes, in the order the finish script expects them. */
 export function finishKeys(prefix: string, scopeId: string, t: Timing): string[] {
   const tag = scopeTag(prefix, scopeId);
-  return [`${tag}:tpm`, `${tag}:leases`, `${tag}:usd:day:${t.dayKey}`, `${tag}:usd:month:${t.monthKey}`];
+  return [
+    `${tag}:tpm`,
+    `${tag}:leases`,
+    `${tag}:usd:day:${t.dayKey}`,
+    `${tag}:usd:month:${t.monthKey}`,
+    `${tag}:reserved`,
+  ];
 }
 
 /**

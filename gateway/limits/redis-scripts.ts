@@ -1,31 +1,33 @@
 import { RedisScript } from "./redis-script.js";
 import { BUCKETS, DAY_WINDOW, MINUTE_WINDOW } from "./sliding-window.js";
 
-/** Values the admit script answers per scope: used / ms until room / ms until empty of 3 windows, then 3. */
-export const ADMIT_VALUES_PER_SCOPE = 12;
+/** Values the admit script answers per scope: used / ms until room / ms until empty of 3 windows, then 4. */
+export const ADMIT_VALUES_PER_SCOPE = 13;
 
 /**
  * One admission over every scope, atomically: read all counters, and only if no scope refuses,
  * count the request and take the leases. Comparisons mirror refusals.ts; windows are read as
  * bucket-ring.ts reads them (sliding-window.ts says what they promise).
  *
- * KEYS: per scope, the 6 keys of redis-keys.ts admitKeys().
+ * KEYS: per scope, the 7 keys of redis-keys.ts admitKeys().
  * ARGV: now ms, minute bucket index, day bucket index, lease id, lease expiry ms,
- *       TTLs (ms) of leases / minute windows / day windows, then per scope 6 limits in the order
- *       rpm, tpm, rpd, concurrency, usd/day, usd/month ("" = not set).
+ *       TTLs (ms) of leases / minute windows / day windows, the USD this request reserves, then
+ *       per scope 6 limits in the order rpm, tpm, rpd, concurrency, usd/day, usd/month ("" = not set).
  * Returns: allowed (1/0), index of the first refusing scope (1-based, 0 if none), its reason, then
- *          per scope 12 values: for rpm, tpm and rpd each the count, ms until it is below the limit,
- *          ms until it is empty; then leases, usd today, usd this month — as read before this
- *          admission counted.
+ *          per scope 13 values: for rpm, tpm and rpd each the count, ms until it is below the limit,
+ *          ms until it is empty; then leases, usd today, usd this month, usd reserved by requests
+ *          in flight — as read before this admission counted. Budgets compare as refusals.ts
+ *          budgetExceeded does.
  */
 export const admitScript = new RedisScript(`
 local BUCKETS = ${BUCKETS}
 local MINUTE_BUCKET_MS, MINUTE_MS = ${MINUTE_WINDOW.bucketMs}, ${MINUTE_WINDOW.lengthMs}
 local DAY_BUCKET_MS, DAY_MS = ${DAY_WINDOW.bucketMs}, ${DAY_WINDOW.lengthMs}
-local KEYS_PER_SCOPE, LIMITS_PER_SCOPE, GLOBAL_ARGS = 6, 6, 8
+local KEYS_PER_SCOPE, LIMITS_PER_SCOPE, GLOBAL_ARGS = 7, 6, 9
 local now, minuteBucket, dayBucket = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local leaseId, leaseExpiresAt = ARGV[4], ARGV[5]
 local leasesTtl, minuteTtl, dayTtl = ARGV[6], ARGV[7], ARGV[8]
+local reserve = tonumber(ARGV[9])
 
 local function key(s, slot) return KEYS[(s - 1) * KEYS_PER_SCOPE + slot] end
 local function limit(s, slot)
@@ -73,6 +75,24 @@ local function window(k, bucket, bucketMs, lengthMs, lim)
   return used, untilRoom, untilEmpty
 end
 
+-- The USD held by live reservations; expired ones, of gateways that died mid-request, are
+-- deleted here. (Summed in the hash's order: it can differ from the memory store's in the last
+-- bits of a double.)
+local function reservations(k)
+  local fields = redis.call('HGETALL', k)
+  local held, gone = 0, {}
+  for i = 1, #fields, 2 do
+    local usd, expiresAt = string.match(fields[i + 1], '^([^:]+):(.+)$')
+    if tonumber(expiresAt) <= now then gone[#gone + 1] = fields[i] else held = held + tonumber(usd) end
+  end
+  if #gone > 0 then redis.call('HDEL', k, unpack(gone)) end
+  return held
+end
+
+local function exceeded(spent, held, lim)
+  return spent + held >= lim or spent + held + reserve > lim
+end
+
 local result = {1, 0, ''}
 local function refuse(s, reason)
   if result[1] == 1 then result = {0, s, reason} end
@@ -80,7 +100,7 @@ end
 
 local usage = {}
 for s = 1, #KEYS / KEYS_PER_SCOPE do
-  local u = {0, 0, 0, 0, 0, 0, 0, 0, 0, '0', '0', '0'}
+  local u = {0, 0, 0, 0, 0, 0, 0, 0, 0, '0', '0', '0', '0'}
   local rpm, tpm, rpd, conc, usdDay, usdMonth = limit(s, 1), limit(s, 2), limit(s, 3), limit(s, 4), limit(s, 5), limit(s, 6)
   if rpm then
     u[1], u[2], u[3] = window(key(s, 1), minuteBucket, MINUTE_BUCKET_MS, MINUTE_MS, rpm)
@@ -100,13 +120,18 @@ for s = 1, #KEYS / KEYS_PER_SCOPE do
     u[10] = tostring(redis.call('ZCARD', key(s, 4)))
     if tonumber(u[10]) + 1 > conc then refuse(s, 'concurrency') end
   end
+  local held = 0
+  if usdDay or usdMonth then
+    held = reservations(key(s, 7))
+    u[13] = string.format('%.17g', held)
+  end
   if usdDay then
     u[11] = read(key(s, 5))
-    if tonumber(u[11]) >= usdDay then refuse(s, 'budget_day') end
+    if exceeded(tonumber(u[11]), held, usdDay) then refuse(s, 'budget_day') end
   end
   if usdMonth then
     u[12] = read(key(s, 6))
-    if tonumber(u[12]) >= usdMonth then refuse(s, 'budget_month') end
+    if exceeded(tonumber(u[12]), held, usdMonth) then refuse(s, 'budget_month') end
   end
   -- As strings: a Lua number becomes an integer reply, which would truncate a spend in dollars.
   for i = 1, ${ADMIT_VALUES_PER_SCOPE} do usage[#usage + 1] = tostring(u[i]) end
@@ -126,6 +151,10 @@ if result[1] == 1 then
       redis.call('ZADD', key(s, 4), leaseExpiresAt, leaseId)
       redis.call('PEXPIRE', key(s, 4), leasesTtl)
     end
+    if (limit(s, 5) or limit(s, 6)) and reserve > 0 then
+      redis.call('HSET', key(s, 7), leaseId, ARGV[9] .. ':' .. leaseExpiresAt)
+      redis.call('PEXPIRE', key(s, 7), leasesTtl)
+    end
   end
 end
 
@@ -135,9 +164,9 @@ return result
 
 /**
  * Records a finished request: tokens into the current minute's bucket, cost into the day and
- * month, and releases the lease.
+ * month, and releases the lease and the budgets' reservation.
  *
- * KEYS: per scope, the 4 keys of redis-keys.ts finishKeys().
+ * KEYS: per scope, the 5 keys of redis-keys.ts finishKeys().
  * ARGV: lease id, tokens (integer), cost (USD, decimal), TTLs (ms) of minute windows / day budget /
  *       month budget, minute bucket index, then per scope a 4-character flag string ("1" = this
  *       scope has the limit) for tpm, concurrency, usd/day, usd/month.
@@ -146,9 +175,9 @@ export const finishScript = new RedisScript(`
 local leaseId, tokens, cost = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local minuteTtl, dayTtl, monthTtl, minuteBucket = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local spent = tonumber(cost) > 0
-for s = 1, #KEYS / 4 do
+for s = 1, #KEYS / 5 do
   local flags = ARGV[7 + s]
-  local base = (s - 1) * 4
+  local base = (s - 1) * 5
   if string.sub(flags, 1, 1) == '1' and tokens > 0 then
     redis.call('HINCRBY', KEYS[base + 1], minuteBucket, tokens)
     redis.call('PEXPIRE', KEYS[base + 1], minuteTtl)
@@ -161,6 +190,9 @@ for s = 1, #KEYS / 4 do
   if string.sub(flags, 4, 4) == '1' and spent then
     redis.call('INCRBYFLOAT', KEYS[base + 4], cost)
     redis.call('PEXPIRE', KEYS[base + 4], monthTtl)
+  end
+  if string.sub(flags, 3, 3) == '1' or string.sub(flags, 4, 4) == '1' then
+    redis.call('HDEL', KEYS[base + 5], leaseId)
   end
 end
 return 1

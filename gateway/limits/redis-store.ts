@@ -18,7 +18,7 @@ export class RedisStore implements LimitStore {
     private readonly leaseTtlMs: number,
   ) {}
 
-  async admit(scopes: readonly Scope[], t: Timing, leaseId: string): Promise<StoreVerdict> {
+  async admit(scopes: readonly Scope[], t: Timing, leaseId: string, reserveUsd = 0): Promise<StoreVerdict> {
     const ttl = keyTtls(t, this.leaseTtlMs);
     const keys = scopes.flatMap((scope) => admitKeys(this.prefix, scope.id, t));
     const args = [
@@ -30,6 +30,8 @@ export class RedisStore implements LimitStore {
       String(ttl.leases),
       String(ttl.minuteWindow),
       String(ttl.dayWindow),
+      // Shortest round-trip form: Lua reads the same double the memory store compares.
+      String(reserveUsd),
       ...scopes.flatMap(limitArgs),
     ];
     return parseAdmitReply(await admitScript.run(this.redis, keys, args), scopes);
@@ -100,7 +102,7 @@ const windowFrom = ([used = 0, msUntilRoom = 0, msUntilEmpty = 0]: number[]) => 
 });
 
 function usageFrom(values: number[]): ScopeUsage {
-  const [leases = 0, day = 0, month = 0] = values.slice(9);
+  const [leases = 0, day = 0, month = 0, reserved = 0] = values.slice(9);
   return {
     requestsPerMinute: windowFrom(values.slice(0, 3)),
     tokensPerMinute: windowFrom(values.slice(3, 6)),
@@ -108,5 +110,6 @@ function usageFrom(values: number[]): ScopeUsage {
     concurrent: leases,
     spentTodayUsd: day,
     spentThisMonthUsd: month,
+    reservedUsd: reserved,
   };
 }

@@ -19,15 +19,23 @@ export interface ScopeRefusal {
  * implements the same comparisons (redis-scripts.ts) and the gateway explains its verdict
  * with this.
  */
-export function scopeRefusals(scope: Scope, usage: ScopeUsage, t: Timing): ScopeRefusal[] {
+export function scopeRefusals(scope: Scope, usage: ScopeUsage, t: Timing, reserveUsd = 0): ScopeRefusal[] {
   const { limits = {}, budget = {} } = scope;
+  const ask = { reserved: usage.reservedUsd, reserve: reserveUsd };
   const found = [
     windowRefusal(scope.id, "requests_per_minute", limits.requestsPerMinute, usage.requestsPerMinute),
     windowRefusal(scope.id, "tokens_per_minute", limits.tokensPerMinute, usage.tokensPerMinute),
     windowRefusal(scope.id, "requests_per_day", limits.requestsPerDay, usage.requestsPerDay),
     concurrencyRefusal(scope.id, limits.maxConcurrentRequests, usage.concurrent),
-    budgetRefusal(scope.id, "budget_day", budget.usdPerDay, usage.spentTodayUsd, t.msToNextDay),
-    budgetRefusal(scope.id, "budget_month", budget.usdPerMonth, usage.spentThisMonthUsd, t.msToNextMonth),
+    budgetRefusal(scope.id, "budget_day", budget.usdPerDay, usage.spentTodayUsd, ask, t.msToNextDay),
+    budgetRefusal(
+      scope.id,
+      "budget_month",
+      budget.usdPerMonth,
+      usage.spentThisMonthUsd,
+      ask,
+      t.msToNextMonth,
+    ),
   ];
   return found.filter((r) => r !== undefined);
 }
@@ -36,12 +44,17 @@ export function scopeRefusals(scope: Scope, usage: ScopeUsage, t: Timing): Scope
  * The refusal to report when several apply: the one that lasts longest, so that a caller who
  * honours `retry-after` is not refused again for a reason we already knew about.
  */
-export function longestRefusal(scopes: readonly Scope[], usages: readonly ScopeUsage[], t: Timing) {
+export function longestRefusal(
+  scopes: readonly Scope[],
+  usages: readonly ScopeUsage[],
+  t: Timing,
+  reserveUsd = 0,
+) {
   let chosen: ScopeRefusal | undefined;
   scopes.forEach((scope, i) => {
     const usage = usages[i];
     if (usage === undefined) return;
-    for (const refusal of scopeRefusals(scope, usage, t)) {
+    for (const refusal of scopeRefusals(scope, usage, t, reserveUsd)) {
       if (chosen === undefined || refusal.retryAfterMs > chosen.retryAfterMs) chosen = refusal;
     }
   });
@@ -91,21 +104,45 @@ function concurrencyRefusal(
   };
 }
 
+/**
+ * A budget refuses when what is spent and held by requests in flight leaves no room for this
+ * request's reservation (or, reserving nothing, when it is used up). Spend plus reservations never
+ * passes the budget by more than what requests cost beyond what they reserved.
+ */
+export const budgetExceeded = (limitUsd: number, spentUsd: number, reservedUsd: number, reserveUsd: number) =>
+  spentUsd + reservedUsd >= limitUsd || spentUsd + reservedUsd + reserveUsd > limitUsd;
+
 function budgetRefusal(
   scope: string,
   reason: "budget_day" | "budget_month",
   limitUsd: number | undefined,
   spentUsd: number,
+  ask: { reserved: number; reserve: number },
   msToReset: number,
 ): ScopeRefusal | undefined {
-  if (limitUsd === undefined || spentUsd < limitUsd) return undefined;
+  if (limitUsd === undefined || !budgetExceeded(limitUsd, spentUsd, ask.reserved, ask.reserve))
+    return undefined;
   const period = reason === "budget_day" ? "daily" : "monthly";
   const resets = reason === "budget_day" ? "at 00:00 UTC" : "on the 1st of next month, 00:00 UTC";
+  if (spentUsd >= limitUsd || spentUsd + ask.reserve > limitUsd) {
+    const what =
+      spentUsd >= limitUsd
+        ? `is spent ($${spentUsd.toFixed(2)})`
+        : `has $${(limitUsd - spentUsd).toFixed(2)} left, and this request may cost up to $${ask.reserve.toFixed(2)}`;
+    return {
+      reason,
+      scope,
+      retryAfterMs: Math.max(1, Math.ceil(msToReset)),
+      retryAfterSeconds: toRetrySeconds(msToReset),
+      message: `The ${period} budget of $${limitUsd} on ${scope} ${what}. It resets ${resets}.`,
+    };
+  }
+  // Only requests in flight hold the rest: room comes back as soon as one of them finishes.
   return {
     reason,
     scope,
-    retryAfterMs: Math.max(1, Math.ceil(msToReset)),
-    retryAfterSeconds: toRetrySeconds(msToReset),
-    message: `The ${period} budget of $${limitUsd} on ${scope} is spent ($${spentUsd.toFixed(2)}). It resets ${resets}.`,
+    retryAfterMs: 1000,
+    retryAfterSeconds: 1,
+    message: `The ${period} budget of $${limitUsd} on ${scope} is held by requests in flight ($${spentUsd.toFixed(2)} spent, $${ask.reserved.toFixed(2)} reserved; this request may cost up to $${ask.reserve.toFixed(2)}). Please try again when a request finishes.`,
   };
 }

@@ -18,6 +18,8 @@ export interface ScopeUsage {
   concurrent: number;
   spentTodayUsd: number;
   spentThisMonthUsd: number;
+  /** Held by requests in flight on a scope with a budget, until they finish. */
+  reservedUsd: number;
 }
 
 export const emptyUsage = (): ScopeUsage => ({
@@ -27,6 +29,7 @@ export const emptyUsage = (): ScopeUsage => ({
   concurrent: 0,
   spentTodayUsd: 0,
   spentThisMonthUsd: 0,
+  reservedUsd: 0,
 });
 
 /** The usage once this admission is counted, for the headers of an allowed request. */

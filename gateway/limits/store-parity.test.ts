@@ -68,3 +68,56 @@ describe("memory and Redis stores agree (the admit script mirrors bucket-ring.ts
     );
   }, 30_000);
 });
+
+describe("memory and Redis stores agree on budget reservations", () => {
+  it("same verdicts and the same spend and holds, through admits, finishes and an expired hold", async () => {
+    const memory = new MemoryStore(10_000);
+    const shared = new RedisStore(redis, prefix, 10_000);
+    const scopes: Scope[] = [
+      { id: `policy:ns/${randomUUID()}`, budget: { usdPerDay: 1, usdPerMonth: 3 } },
+      { id: `key:ns/${randomUUID()}`, limits: { requestsPerMinute: 100 } },
+    ];
+    let now = Date.UTC(2026, 11, 6, 12);
+    // Binary fractions: sums are exact whatever order each store adds them in.
+    const steps: (
+      | { admit: string; reserve: number }
+      | { finish: string; cost: number }
+      | { wait: number }
+    )[] = [
+      { admit: "a", reserve: 0.25 },
+      { admit: "b", reserve: 0.5 },
+      { admit: "c", reserve: 0.5 },
+      { finish: "a", cost: 0.125 },
+      { admit: "d", reserve: 0.375 },
+      { admit: "e", reserve: 0 },
+      { wait: 10_001 },
+      { admit: "f", reserve: 0.75 },
+      { finish: "f", cost: 0.875 },
+      { admit: "g", reserve: 0 },
+    ];
+    for (const step of steps) {
+      if ("wait" in step) {
+        now += step.wait;
+        continue;
+      }
+      const t = timingAt(now);
+      if ("finish" in step) {
+        const usage = { inputTokens: 1, outputTokens: 1, costUsd: step.cost };
+        await memory.finish(scopes, t, step.finish, usage);
+        await shared.finish(scopes, t, step.finish, usage);
+        continue;
+      }
+      const inMemory = await memory.admit(scopes, t, step.admit, step.reserve);
+      const inRedis = await shared.admit(scopes, t, step.admit, step.reserve);
+      expect({ step: step.admit, admitted: inRedis.admitted }).toEqual({
+        step: step.admit,
+        admitted: inMemory.admitted,
+      });
+      expect(inRedis.usages).toEqual(inMemory.usages);
+    }
+    // The last admission saw a's and f's spend, and no hold left (b and d expired, f finished).
+    const last = await memory.admit(scopes, timingAt(now), "h", 0);
+    expect(last.usages[0]).toMatchObject({ spentTodayUsd: 1, reservedUsd: 0 });
+    expect(last.admitted).toBe(false);
+  });
+});

@@ -27,10 +27,11 @@ export type AdmissionResult =
     };
 
 export interface AdmissionGate {
-  admit(req: { scopes: AdmissionScope[]; failOpen: boolean }): Promise<AdmissionResult>;
+  /** `reserveUsd`: the most the request can cost, held against budgets until it finishes. */
+  admit(req: { scopes: AdmissionScope[]; failOpen: boolean; reserveUsd?: number }): Promise<AdmissionResult>;
 }
 
-/** Prices usage in USD; undefined when the model has no known price. */
+/** Prices usage in USD; undefined when the model has no known price. Called per request: no side effects. */
 export type PriceUsage = (args: {
   provider: ProviderName;
   model: string;

@@ -74,6 +74,9 @@ export function clampOutputTokens(
   return { body, clamped, added: present.length === 0 };
 }
 
+/** Whether the operation generates output tokens at all (embeddings and token counts do not). */
+export const generatesOutput = (operation: InboundRequest["operation"]) => fieldsOf[operation] !== undefined;
+
 /** The most output tokens a request may produce, when its body caps them: every completion's share. */
 export function outputTokenCap(operation: InboundRequest["operation"], body: Record<string, unknown>) {
   const fields = fieldsOf[operation];

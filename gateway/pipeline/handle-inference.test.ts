@@ -189,6 +189,8 @@ describe("the usage ledger", () => {
     expect(Math.abs((row?.occurredAt ?? 0) - Date.now())).toBeLessThan(5_000);
     // Metadata only: nothing of the prompt or the answer.
     expect(JSON.stringify(row)).not.toMatch(/hello|"hi"/);
+    // Its budgets held the request's priced worst case while it ran (this gateway prices all at $0.001).
+    expect(gateway.reserved.at(-1)).toBe(0.001);
   });
 
   it("security: gets no row for a caller without a valid key (a flood of 401s cannot fill it)", async () => {

@@ -15,12 +15,13 @@ import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
 import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js";
 import { callUpstream } from "./call-upstream.js";
-import { clampOutputTokens, outputTokenCap } from "./clamp-output.js";
+import { clampOutputTokens, generatesOutput, outputTokenCap } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
 import type { UsageGrace } from "./forward-stream.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.js";
 import { NamespaceCaps, refusalError } from "./namespace-caps.js";
 import { readBody } from "./read-body.js";
+import { dearestReservationUsd, type ReservationInput, reservationUsd } from "./reservation.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
 import type { InboundRequest, Target, Usage } from "./types.js";
 
@@ -96,9 +97,11 @@ async function admit(
   key: CompiledKey,
   policy: CompiledPolicy,
   deps: InferenceDeps,
+  reserveUsd: number,
 ): Promise<AdmissionResult | undefined> {
   if (!deps.limiter) return undefined;
   const result = await deps.limiter.admit({
+    reserveUsd,
     scopes: [
       { id: `key:${key.id}`, ...(key.limits ? { limits: key.limits } : {}) },
       {
@@ -188,8 +191,15 @@ export async function handleInference(
       body: clamp.body,
       ...(clamp.added ? { outputCapAdded: true as const } : {}),
     };
-    admission = await admit(key, policy, deps);
-    caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), policy.failOpen ?? true);
+    const cost: ReservationInput = {
+      requestBytes,
+      outputCap: outputTokenCap(inbound.operation, clamp.body),
+      generatesOutput: generatesOutput(inbound.operation),
+    };
+    admission = await admit(key, policy, deps, dearestReservationUsd(deps.price, attempts, cost));
+    caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), policy.failOpen ?? true, (t) =>
+      reservationUsd(deps.price, t, cost),
+    );
     const namespaceCaps = caps;
     if (admission?.allowed) for (const h in admission.headers) res.setHeader(h, admission.headers[h] ?? "");
 
@@ -224,7 +234,7 @@ export async function handleInference(
       secrets: upstream.secrets,
       ownRateLimits: Boolean(admission?.allowed && Object.keys(admission.headers).length > 0),
       requestBytes,
-      outputCap: outputTokenCap(inbound.operation, clamp.body),
+      outputCap: cost.outputCap,
       ...(deps.usageGrace ? { usageGrace: deps.usageGrace } : {}),
       onFirstByte: () => {
         fields.firstByteMs = Math.round(performance.now() - started);
@@ -306,7 +316,9 @@ async function settle({
   priced,
   cancelled,
 }: Settlement): Promise<void> {
-  const costUsd = usage && priced ? (deps.price({ ...priced, ...usage }) ?? 0) : 0;
+  const price = usage && priced ? deps.price({ ...priced, ...usage }) : 0;
+  if (price === undefined && priced) deps.metrics.unpricedRequests.inc({ provider: priced.provider });
+  const costUsd = price ?? 0;
   const settled = { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0, costUsd };
   if (admission?.allowed) {
     // Settling must never fail the request: the limiter reports its store errors itself.

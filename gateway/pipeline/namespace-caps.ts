@@ -33,6 +33,8 @@ export class NamespaceCaps {
     private readonly gate: AdmissionGate | undefined,
     private readonly namespace: string,
     private readonly failOpen: boolean,
+    /** The most the request can cost on a target, held against that ProviderKey's budget. */
+    private readonly reserveUsd: (target: Target) => number = () => 0,
   ) {}
 
   /** Undefined when the target may be called; otherwise the error to report if nothing else answers. */
@@ -48,6 +50,7 @@ export class NamespaceCaps {
         },
       ],
       failOpen: this.failOpen,
+      reserveUsd: this.reserveUsd(target),
     });
     if (!result.allowed) return refusalError(result);
     this.leases.set(id, result);

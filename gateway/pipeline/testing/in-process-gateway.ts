@@ -26,6 +26,8 @@ export interface InProcessGateway {
   port: number;
   /** Usage settled against the limiter, one entry per admitted request. */
   settled: Settled[];
+  /** What each admission reserved against budgets (USD). */
+  reserved: number[];
   /** The usage ledger's rows, one per authenticated request. */
   ledger: UsageRow[];
   /** The request log lines, parsed. */
@@ -83,15 +85,19 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
   const { usageGrace } = setup;
   const settled: Settled[] = [];
   const ledger: UsageRow[] = [];
+  const reserved: number[] = [];
   const logs: string[] = [];
   const limiter: AdmissionGate = {
-    admit: async () => ({
-      allowed: true,
-      headers: {},
-      finish: async (usage) => {
-        settled.push(usage);
-      },
-    }),
+    admit: async (req) => {
+      reserved.push(req.reserveUsd ?? 0);
+      return {
+        allowed: true,
+        headers: {},
+        finish: async (usage) => {
+          settled.push(usage);
+        },
+      };
+    },
   };
   const snapshots = new SnapshotHolder();
   const hash = hashRelayKey(RELAY_KEY);
@@ -130,6 +136,7 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
     port: (server.address() as AddressInfo).port,
     settled,
     ledger,
+    reserved,
     requests: () =>
       logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request"),
     close: () => {
