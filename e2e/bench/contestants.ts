@@ -62,9 +62,12 @@ async function node(setup: BenchSetup, name: string, args: (port: number) => str
   return { port, process };
 }
 
-export function kuberelay(limiter: "memory" | "redis"): Contestant {
+export function kuberelay(
+  limiter: "memory" | "redis",
+  ledger?: { name: string; args: (setup: BenchSetup) => string[] },
+): Contestant {
   return {
-    name: `kuberelay (${limiter} limiter)`,
+    name: `kuberelay (${limiter} limiter${ledger ? `, ${ledger.name}` : ""})`,
     async start(setup) {
       const configDir = join(setup.dir, "config");
       standaloneConfig(configDir, {
@@ -82,6 +85,7 @@ export function kuberelay(limiter: "memory" | "redis"): Contestant {
         ...["--config-dir", configDir, "--host", "127.0.0.1"],
         ...["--port", String(p), "--metrics-port", String(metricsPort)],
         ...(limiter === "redis" ? ["--redis-url", setup.redisUrl] : []),
+        ...(ledger ? ledger.args(setup) : []),
       ]);
       return { endpoint: { url: chatUrl(port), headers: bearer(setup.relayKey) }, process };
     },
