@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Database, QueryResult, Sql } from "./database.js";
 import { lockDataDir } from "./dir-lock.js";
@@ -33,8 +38,15 @@ const sqlOn = (pglite: PGlite): Sql => ({
 export async function openEmbedded(dataDir: string): Promise<Database> {
   const lock = lockDataDir(dataDir);
   try {
+    const pgdata = join(dataDir, "pgdata");
+    if (!existsSync(join(pgdata, "PG_VERSION"))) await initialise(pgdata);
     const { PGlite } = await import("@electric-sql/pglite");
-    const pglite = await PGlite.create({ dataDir: `${dataDir}/pgdata` });
+    const pglite = await PGlite.create({
+      dataDir: pgdata,
+      // PostgreSQL's 128 MB default is memory this process holds for good; the ledger mostly
+      // appends. Reopening a data directory: 324 MiB RSS with the default, 241 with this.
+      postgresqlconf: ["shared_buffers = 16MB"],
+    });
     const turns = new Turns();
     const direct = sqlOn(pglite);
     return {
@@ -50,5 +62,19 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   } catch (err) {
     lock.release();
     throw err;
+  }
+}
+
+/** initdb in a process of its own (embedded-init.ts says why), next to this file as built. */
+async function initialise(pgdata: string): Promise<void> {
+  const script = new URL(
+    `./embedded-init${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+    import.meta.url,
+  );
+  try {
+    await promisify(execFile)(process.execPath, [fileURLToPath(script), pgdata], { timeout: 120_000 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    throw new Error(`could not create the embedded database in ${pgdata}${stderr ? `: ${stderr}` : ""}`);
   }
 }
