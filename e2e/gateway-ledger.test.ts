@@ -4,7 +4,7 @@
  * embedded one: every authenticated request gets exactly one row, outage or not.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -163,6 +163,106 @@ describe("the usage ledger in the embedded database", () => {
       expect(rows.rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe("budgets across a restart, counted in memory", () => {
+  /** $1 per thousand tokens; the Policy caps output at 1 token: each request costs $0.006 (5 + 1 tokens). */
+  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ledger" }] });
+  // Room for one request's reservation (every byte an input token, plus 1 output) and $0.003 more.
+  const budget = ((Buffer.byteLength(body) + 1) * 1000) / 1e6 + 0.003;
+  const config = join(dir, "budget-config");
+
+  const ask = async (url: string) => {
+    const res = await fetch(`${url}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${relayKey}`, "content-type": "application/json" },
+      body,
+    });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it("resume from the ledger: a budget spent before the restart stays spent", async () => {
+    mkdirSync(config, { recursive: true });
+    writeFileSync(
+      join(config, "kuberelay.yaml"),
+      `apiVersion: v1
+kind: Secret
+metadata: { name: upstream, namespace: spend }
+stringData: { apiKey: "${providerKey}" }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: caller, namespace: spend }
+stringData: { key: "${relayKey}" }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: ProviderKey
+metadata: { name: mock, namespace: spend }
+spec:
+  provider: openai-compatible
+  baseURL: ${mock.url}/v1
+  allowPrivateNetwork: true
+  credentials: { secretKeyRef: { name: upstream, key: apiKey } }
+  pricing: { gpt-4o-mini: { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: capped, namespace: spend }
+spec:
+  routes: [{ model: gpt-4o-mini, targets: [{ providerKeyRef: { name: mock } }] }]
+  limits: { maxOutputTokens: 1 }
+  budget: { usdPerDay: ${budget.toFixed(6)} }
+---
+apiVersion: kuberelay.dev/v1alpha1
+kind: RelayKey
+metadata: { name: caller, namespace: spend }
+spec:
+  policyRef: { name: capped }
+  secretRef: { name: caller, key: key }
+`,
+    );
+    const dataDir = join(dir, "budget-data");
+    const start = (name: string) =>
+      startKuberelay(
+        name,
+        [
+          "gateway",
+          "--config-dir",
+          config,
+          "--host",
+          "127.0.0.1",
+          "--port",
+          "0",
+          "--metrics-port",
+          "0",
+          "--data-dir",
+          dataDir,
+        ],
+        {},
+        join(dir, `${name}.log`),
+      );
+    const first = start("gateway-budget-1");
+    try {
+      const api = await baseURL(first);
+      expect((await ask(api)).status).toBe(200);
+      const spent = await ask(api);
+      expect(spent.status).toBe(429);
+      expect(spent.text).toContain("daily budget");
+      expect(await first.stop()).toBe(0);
+    } finally {
+      await first.stop();
+    }
+    const second = start("gateway-budget-2");
+    try {
+      const api = await baseURL(second);
+      expect(second.lines.find((l) => l.msg === "budgets resumed from the usage ledger")?.scopes).toBe(3);
+      const after = await ask(api);
+      expect(after.status).toBe(429);
+      expect(after.text).toContain("daily budget");
+    } finally {
+      await second.stop();
     }
   });
 });

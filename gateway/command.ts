@@ -8,6 +8,7 @@ import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
+import type { ScopeSpend } from "./ledger/spend-so-far.js";
 import type { UsageRow } from "./ledger/usage-row.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
@@ -91,11 +92,14 @@ async function startLedger(
   dataDir: string | undefined,
   metrics: GatewayMetrics,
   log: Logger,
-): Promise<{ record(row: UsageRow): void; close(): Promise<void> } | undefined> {
+): Promise<
+  { record(row: UsageRow): void; spendSoFar(): Promise<ScopeSpend[]>; close(): Promise<void> } | undefined
+> {
   if (url === undefined && dataDir === undefined) return undefined;
-  const [{ openDatabase }, { UsageLedger }] = await Promise.all([
+  const [{ openDatabase }, { UsageLedger }, { spendSoFar }] = await Promise.all([
     import("../common/db/open-database.js"),
     import("./ledger/usage-ledger.js"),
+    import("./ledger/spend-so-far.js"),
   ]);
   const { db, migrated } = await openDatabase(url !== undefined ? { url } : { dataDir: dataDir ?? "" });
   // The URL may hold a password: only the kind of database is logged.
@@ -122,6 +126,7 @@ async function startLedger(
   });
   return {
     record: (row) => ledger.record(row),
+    spendSoFar: () => spendSoFar(db, Date.now()),
     async close() {
       const unwritten = await ledger.close();
       if (unwritten > 0) log.error("usage ledger rows not written at shutdown", { rows: unwritten });
@@ -167,9 +172,19 @@ export async function runGateway(args: string[]): Promise<void> {
         );
 
   const redisUrl = values["redis-url"] ?? process.env.REDIS_URL;
+  const ledger = await startLedger(
+    values["database-url"] ?? process.env.DATABASE_URL,
+    values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
+    metrics,
+    log,
+  );
+  // Counted in memory, budgets would start from zero at every restart: the ledger has the sums.
+  const resumeSpend = ledger && !redisUrl ? await ledger.spendSoFar() : undefined;
+  if (resumeSpend) log.info("budgets resumed from the usage ledger", { scopes: resumeSpend.length });
   let lastStoreWarning = 0;
   const limiter = await createLimiter({
     ...(redisUrl ? { redisUrl } : {}),
+    ...(resumeSpend ? { resumeSpend } : {}),
     metrics: limiterMetrics(metrics.registry),
     onStoreError: (err) => {
       // One line per 10 s is enough to say the store is down; the metric counts every error.
@@ -178,12 +193,6 @@ export async function runGateway(args: string[]): Promise<void> {
       log.warn("limit store unavailable; answering per each Policy's failOpen", { error: err });
     },
   });
-  const ledger = await startLedger(
-    values["database-url"] ?? process.env.DATABASE_URL,
-    values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
-    metrics,
-    log,
-  );
   const deps: InferenceDeps = {
     snapshots,
     log,

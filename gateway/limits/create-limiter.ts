@@ -1,10 +1,11 @@
 import { gatedLimiter } from "./gated-limiter.js";
 import type { Limiter } from "./limiter.js";
 import type { LimiterMetrics } from "./limiter-metrics.js";
-import { MemoryStore } from "./memory-store.js";
+import { MemoryStore, type ResumedSpend } from "./memory-store.js";
 import { connectRedis, settled } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX } from "./redis-keys.js";
 import { RedisStore } from "./redis-store.js";
+import { timingAt } from "./timing.js";
 
 export interface LimiterOptions {
   /** Shared counters for all replicas; without it counters live in this process (one replica only). */
@@ -22,6 +23,11 @@ export interface LimiterOptions {
   connectWaitMs?: number;
   /** Epoch ms; tests move time without sleeping. */
   clock?: () => number;
+  /**
+   * Without Redis: each scope's spend so far this UTC day and month (from the usage ledger), so
+   * budgets hold across a restart. Redis keeps its own counters, so it is not used there.
+   */
+  resumeSpend?: readonly ResumedSpend[];
 }
 
 export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
@@ -36,7 +42,9 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Limit
   const gate = { clock, metrics, onStoreError };
   if (options.redisUrl === undefined) {
     metrics?.storeUp.set(1);
-    return gatedLimiter(new MemoryStore(leaseTtlMs), gate);
+    const store = new MemoryStore(leaseTtlMs);
+    store.resume(options.resumeSpend ?? [], timingAt(clock()));
+    return gatedLimiter(store, gate);
   }
   metrics?.storeUp.set(0);
   const redis = connectRedis(options.redisUrl, {

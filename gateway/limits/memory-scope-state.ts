@@ -61,6 +61,12 @@ export class MemoryScopeState {
     if (scope.budget?.usdPerMonth !== undefined) this.spentThisMonth.add(t.monthKey, usage.costUsd);
   }
 
+  /** Spend recorded before this process started (from the ledger), in the periods of `t`. */
+  resume(t: Timing, todayUsd: number, thisMonthUsd: number) {
+    if (todayUsd > 0) this.spentToday.add(t.dayKey, todayUsd);
+    if (thisMonthUsd > 0) this.spentThisMonth.add(t.monthKey, thisMonthUsd);
+  }
+
   /** True when forgetting this scope loses nothing, so the store can drop it. */
   idle(t: Timing): boolean {
     return (

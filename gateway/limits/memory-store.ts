@@ -1,6 +1,14 @@
 import type { LimitStore, StoreVerdict } from "./limit-store.js";
 import type { Scope, Usage } from "./limiter.js";
 import { MemoryScopeState } from "./memory-scope-state.js";
+
+/** One scope's spend in the current UTC day and month, from before this process started. */
+export interface ResumedSpend {
+  scope: string;
+  todayUsd: number;
+  thisMonthUsd: number;
+}
+
 import { scopeRefusals } from "./refusals.js";
 import { MINUTE_MS } from "./sliding-window.js";
 import type { Timing } from "./timing.js";
@@ -32,6 +40,11 @@ export class MemoryStore implements LimitStore {
   async finish(scopes: readonly Scope[], t: Timing, leaseId: string, usage: Usage): Promise<void> {
     // state(), not get(): a TPM-only scope counts nothing at admission and may have been swept since.
     for (const scope of scopes) this.state(scope.id).record(scope, t, leaseId, usage);
+  }
+
+  /** Starts each scope's day and month from what it spent before this process (the ledger's sums). */
+  resume(spend: readonly ResumedSpend[], t: Timing): void {
+    for (const s of spend) this.state(s.scope).resume(t, s.todayUsd, s.thisMonthUsd);
   }
 
   async close(): Promise<void> {
