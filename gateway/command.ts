@@ -34,6 +34,7 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --redis-url URL          shared limit counters for all replicas (or REDIS_URL); without it, in memory
   --database-url URL       the usage ledger in PostgreSQL (or DATABASE_URL)
   --data-dir DIR           the usage ledger in an embedded PostgreSQL in DIR (or KUBERELAY_DATA_DIR)
+  --ledger-retention-months N  keep the ledger's current month and the N before it (default 13)
 env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
      ${keyEnvUsage}`;
 
@@ -88,18 +89,22 @@ async function watchClusterConfig(
  * folder. Migrated before the port opens, so a replica never writes to an older schema.
  */
 async function startLedger(
-  url: string | undefined,
-  dataDir: string | undefined,
+  {
+    url,
+    dataDir,
+    retentionMonths,
+  }: { url?: string | undefined; dataDir?: string | undefined; retentionMonths: number },
   metrics: GatewayMetrics,
   log: Logger,
 ): Promise<
   { record(row: UsageRow): void; spendSoFar(): Promise<ScopeSpend[]>; close(): Promise<void> } | undefined
 > {
   if (url === undefined && dataDir === undefined) return undefined;
-  const [{ openDatabase }, { UsageLedger }, { spendSoFar }] = await Promise.all([
+  const [{ openDatabase }, { UsageLedger }, { spendSoFar }, { dropExpiredMonths }] = await Promise.all([
     import("../common/db/open-database.js"),
     import("./ledger/usage-ledger.js"),
     import("./ledger/spend-so-far.js"),
+    import("./ledger/retention.js"),
   ]);
   const { db, migrated } = await openDatabase(url !== undefined ? { url } : { dataDir: dataDir ?? "" });
   // The URL may hold a password: only the kind of database is logged.
@@ -109,6 +114,14 @@ async function startLedger(
       versions: migrated.unknown,
     });
   }
+  const expire = () =>
+    dropExpiredMonths(db, Date.now(), retentionMonths).then(
+      (dropped) => dropped.length > 0 && log.info("usage ledger months dropped", { partitions: dropped }),
+      (err: unknown) => log.warn("usage ledger retention failed; retried tomorrow", { error: err }),
+    );
+  await expire();
+  const daily = setInterval(expire, 86_400_000);
+  daily.unref();
   let lastWarning = 0;
   const ledger = new UsageLedger({
     db,
@@ -128,6 +141,7 @@ async function startLedger(
     record: (row) => ledger.record(row),
     spendSoFar: () => spendSoFar(db, Date.now()),
     async close() {
+      clearInterval(daily);
       const unwritten = await ledger.close();
       if (unwritten > 0) log.error("usage ledger rows not written at shutdown", { rows: unwritten });
       await db.close();
@@ -151,6 +165,7 @@ export async function runGateway(args: string[]): Promise<void> {
       "config-dir": { type: "string" },
       "database-url": { type: "string" },
       "data-dir": { type: "string" },
+      "ledger-retention-months": { type: "string", default: "13" },
     },
   });
   const log = createLogger("gateway");
@@ -173,8 +188,11 @@ export async function runGateway(args: string[]): Promise<void> {
 
   const redisUrl = values["redis-url"] ?? process.env.REDIS_URL;
   const ledger = await startLedger(
-    values["database-url"] ?? process.env.DATABASE_URL,
-    values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
+    {
+      url: values["database-url"] ?? process.env.DATABASE_URL,
+      dataDir: values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
+      retentionMonths: wholeNumber(values["ledger-retention-months"], "--ledger-retention-months"),
+    },
     metrics,
     log,
   );
@@ -224,4 +242,10 @@ export async function runGateway(args: string[]): Promise<void> {
     await ledger?.close();
     await drain(ops.server, 1000);
   });
+}
+
+function wholeNumber(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, got "${value}"`);
+  return n;
 }
