@@ -4,7 +4,7 @@
  * embedded one: every authenticated request gets exactly one row, outage or not.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -132,6 +132,48 @@ describe("the usage ledger in PostgreSQL", () => {
       expect(gateway.output()).not.toContain(dbPassword);
     } finally {
       await gateway.stop();
+    }
+  });
+});
+
+describe("the usage ledger's spool", () => {
+  it("keeps the rows of a gateway stopped while the database is away, for the next one to write", async () => {
+    const schema2 = `${schema}_spool`;
+    await admin.query(`CREATE SCHEMA "${schema2}"`);
+    const url = `postgres://postgres@127.0.0.1:${proxy.port}/test?options=${encodeURIComponent(`-c search_path=${schema2}`)}`;
+    const spool = join(dir, "spool");
+    const args = ["--database-url", url, "--ledger-spool-dir", spool];
+    const rows = async () =>
+      (await admin.query<{ id: string }>(`SELECT request_id AS id FROM "${schema2}".usage_events`)).rows.map(
+        (r) => r.id,
+      );
+    const ids: string[] = [];
+    const first = startGateway("gateway-spool-1", args);
+    try {
+      const api = await baseURL(first);
+      for (let i = 0; i < 3; i++) ids.push(await chat(api));
+      await waitFor("the first rows written", async () => ((await rows()).length === 3 ? true : undefined));
+      proxy.cut();
+      for (let i = 0; i < 4; i++) ids.push(await chat(api, i === 0));
+      expect(await first.stop()).toBe(0);
+      expect(readdirSync(spool).filter((f) => f.endsWith(".ndjson"))).toHaveLength(1);
+    } finally {
+      proxy.restore();
+      await first.stop();
+    }
+    const second = startGateway("gateway-spool-2", args);
+    try {
+      await baseURL(second);
+      await waitFor(
+        "the spooled rows written",
+        async () => ((await rows()).length === ids.length ? true : undefined),
+        20_000,
+      );
+      expect((await rows()).sort()).toEqual([...ids].sort());
+      expect(readdirSync(spool).filter((f) => f.endsWith(".ndjson"))).toEqual([]);
+    } finally {
+      await second.stop();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema2}" CASCADE`);
     }
   });
 });

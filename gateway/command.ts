@@ -8,8 +8,7 @@ import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
-import type { ScopeSpend } from "./ledger/spend-so-far.js";
-import type { UsageRow } from "./ledger/usage-row.js";
+import { startLedger } from "./ledger/start-ledger.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
 import { type ConfigOrigin, listeningFields } from "./listening-fields.js";
@@ -35,6 +34,8 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --database-url URL       the usage ledger in PostgreSQL (or DATABASE_URL)
   --data-dir DIR           the usage ledger in an embedded PostgreSQL in DIR (or KUBERELAY_DATA_DIR)
   --ledger-retention-months N  keep the ledger's current month and the N before it (default 13)
+  --ledger-spool-dir DIR   ledger rows wait here while the database is away, and at shutdown
+                           (or KUBERELAY_LEDGER_SPOOL_DIR; default DIR/spool of --data-dir)
 env: KUBECONFIG or in-cluster credentials, and (not in standalone mode)
      ${keyEnvUsage}`;
 
@@ -84,71 +85,6 @@ async function watchClusterConfig(
   return watchConfigSecret(loadKubeConfig(), target, keys, snapshots, metrics, log);
 }
 
-/**
- * The usage ledger, when a database is configured: PostgreSQL by URL, or the embedded one in a
- * folder. Migrated before the port opens, so a replica never writes to an older schema.
- */
-async function startLedger(
-  {
-    url,
-    dataDir,
-    retentionMonths,
-  }: { url?: string | undefined; dataDir?: string | undefined; retentionMonths: number },
-  metrics: GatewayMetrics,
-  log: Logger,
-): Promise<
-  { record(row: UsageRow): void; spendSoFar(): Promise<ScopeSpend[]>; close(): Promise<void> } | undefined
-> {
-  if (url === undefined && dataDir === undefined) return undefined;
-  const [{ openDatabase }, { UsageLedger }, { spendSoFar }, { dropExpiredMonths }] = await Promise.all([
-    import("../common/db/open-database.js"),
-    import("./ledger/usage-ledger.js"),
-    import("./ledger/spend-so-far.js"),
-    import("./ledger/retention.js"),
-  ]);
-  const { db, migrated } = await openDatabase(url !== undefined ? { url } : { dataDir: dataDir ?? "" });
-  // The URL may hold a password: only the kind of database is logged.
-  log.info("usage ledger ready", { database: db.kind, migrationsApplied: migrated.applied });
-  if (migrated.unknown.length > 0) {
-    log.warn("the database has migrations this version does not know (a newer release ran)", {
-      versions: migrated.unknown,
-    });
-  }
-  const expire = () =>
-    dropExpiredMonths(db, Date.now(), retentionMonths).then(
-      (dropped) => dropped.length > 0 && log.info("usage ledger months dropped", { partitions: dropped }),
-      (err: unknown) => log.warn("usage ledger retention failed; retried tomorrow", { error: err }),
-    );
-  await expire();
-  const daily = setInterval(expire, 86_400_000);
-  daily.unref();
-  let lastWarning = 0;
-  const ledger = new UsageLedger({
-    db,
-    metrics: {
-      rowsWritten: { inc: (n) => metrics.ledgerRowsWritten.inc(n) },
-      rowsDropped: { inc: (n) => metrics.ledgerRowsDropped.inc(n) },
-      writeErrors: metrics.ledgerWriteErrors,
-      pending: metrics.ledgerPending,
-    },
-    onError: (err) => {
-      if (Date.now() - lastWarning < 10_000) return;
-      lastWarning = Date.now();
-      log.warn("usage ledger write failed; rows stay queued", { error: err, pending: ledger.backlog });
-    },
-  });
-  return {
-    record: (row) => ledger.record(row),
-    spendSoFar: () => spendSoFar(db, Date.now()),
-    async close() {
-      clearInterval(daily);
-      const unwritten = await ledger.close();
-      if (unwritten > 0) log.error("usage ledger rows not written at shutdown", { rows: unwritten });
-      await db.close();
-    },
-  };
-}
-
 export async function runGateway(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -166,6 +102,7 @@ export async function runGateway(args: string[]): Promise<void> {
       "database-url": { type: "string" },
       "data-dir": { type: "string" },
       "ledger-retention-months": { type: "string", default: "13" },
+      "ledger-spool-dir": { type: "string" },
     },
   });
   const log = createLogger("gateway");
@@ -192,6 +129,7 @@ export async function runGateway(args: string[]): Promise<void> {
       url: values["database-url"] ?? process.env.DATABASE_URL,
       dataDir: values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
       retentionMonths: wholeNumber(values["ledger-retention-months"], "--ledger-retention-months"),
+      spoolDir: values["ledger-spool-dir"] ?? process.env.KUBERELAY_LEDGER_SPOOL_DIR,
     },
     metrics,
     log,

@@ -86,6 +86,11 @@ export function createGatewayMetrics() {
       help: "Usage ledger rows dropped because too many were waiting for an unreachable database.",
       registers: [registry],
     }),
+    ledgerRowsSpooled: new Counter({
+      name: "kuberelay_gateway_ledger_rows_spooled_total",
+      help: "Usage ledger rows put in the spool directory to wait for the database (memory bound reached, or shutdown).",
+      registers: [registry],
+    }),
     ledgerWriteErrors: new Counter({
       name: "kuberelay_gateway_ledger_write_errors_total",
       help: "Failed ledger writes (the rows stay queued and are retried).",

@@ -152,3 +152,53 @@ describe("the usage ledger while the database is down", () => {
     expect(await ledger.close()).toBe(4);
   });
 });
+
+describe("the usage ledger while a write is in flight", () => {
+  it("loses no row when the queue spills to the spool during a write", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { LedgerSpool } = await import("./spool.js");
+    const dir = mkdtempSync(join(tmpdir(), "kuberelay-spill-"));
+    const written: string[] = [];
+    let release: () => void = () => undefined;
+    const slow: Database = {
+      kind: "postgres",
+      async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+        if (text.startsWith("INSERT")) {
+          await new Promise<void>((r) => {
+            release = r;
+          });
+          for (let i = 0; i < (params?.length ?? 0); i += 20) written.push(String(params?.[i]));
+        }
+        return { rows: [], rowCount: 0 };
+      },
+      exec: async () => undefined,
+      withConnection: (fn) => fn(slow),
+      close: async () => undefined,
+    };
+    try {
+      const ledger = new UsageLedger({
+        db: slow,
+        spool: new LedgerSpool(dir),
+        batchSize: 3,
+        maxPending: 3,
+        flushIntervalMs: 60_000,
+      });
+      for (let i = 0; i < 3; i++) ledger.record(row(i)); // a full batch: its write starts and waits
+      await new Promise((r) => setTimeout(r, 10));
+      for (let i = 3; i < 7; i++) ledger.record(row(i)); // the queue spills to disk meanwhile
+      release();
+      await new Promise((r) => setTimeout(r, 10));
+      const closing = ledger.close();
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        release();
+      }
+      expect(await closing).toBe(0);
+      expect([...new Set(written)].sort()).toEqual(Array.from({ length: 7 }, (_, i) => `req_${i}`).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { Database } from "../../common/db/database.js";
 import { ensureMonthPartition, monthPartition } from "./month-partitions.js";
+import type { LedgerSpool } from "./spool.js";
 import { insertUsageSql, type UsageRow, usageValues } from "./usage-row.js";
 
 export interface LedgerMetrics {
@@ -7,6 +8,7 @@ export interface LedgerMetrics {
   rowsDropped: { inc(n: number): void };
   writeErrors: { inc(): void };
   pending: { set(n: number): void };
+  rowsSpooled?: { inc(n: number): void };
 }
 
 export interface LedgerOptions {
@@ -15,8 +17,13 @@ export interface LedgerOptions {
   batchSize?: number;
   /** Rows wait at most this long before they are written (default 1 s). */
   flushIntervalMs?: number;
-  /** Rows held while the database is unreachable; past that, new rows are dropped and counted. */
+  /**
+   * Rows held in memory while the database is unreachable; past that they go to the spool, or,
+   * without one (or with it full), new rows are dropped and counted.
+   */
   maxPending?: number;
+  /** Where rows wait on disk: when too many wait in memory, and at shutdown. */
+  spool?: LedgerSpool;
   /** The longest wait between attempts while the database fails (default 30 s). */
   maxRetryMs?: number;
   onError?: (err: unknown) => void;
@@ -35,7 +42,10 @@ export class UsageLedger {
   private readonly timer: NodeJS.Timeout;
   private readonly partitions = new Set<string>();
   private failures = 0;
+  private inFlight = 0;
   private retryAt = 0;
+  /** The spool may hold files (from this process or one before it). */
+  private spooled: boolean;
   private readonly batchSize: number;
   private readonly maxPending: number;
   private readonly clock: () => number;
@@ -44,12 +54,13 @@ export class UsageLedger {
     this.batchSize = options.batchSize ?? 500;
     this.maxPending = options.maxPending ?? 100_000;
     this.clock = options.clock ?? Date.now;
+    this.spooled = (options.spool?.files().length ?? 0) > 0;
     this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
 
   record(row: UsageRow): void {
-    if (this.pending.length >= this.maxPending) {
+    if (this.pending.length >= this.maxPending && !this.spoolPending()) {
       this.options.metrics?.rowsDropped.inc(1);
       return;
     }
@@ -60,7 +71,7 @@ export class UsageLedger {
 
   /** Rows recorded and not yet written. */
   get backlog(): number {
-    return this.pending.length;
+    return this.pending.length + this.inFlight;
   }
 
   /**
@@ -74,15 +85,30 @@ export class UsageLedger {
     await this.writing;
   }
 
-  /** Stops the timer and writes what is queued; resolves to the rows that could not be written. */
+  /**
+   * Stops the timer and writes what is queued, or spools it; resolves to the rows neither written
+   * nor spooled.
+   */
   async close(): Promise<number> {
     clearInterval(this.timer);
     await this.flush();
+    this.spoolPending();
     return this.pending.length;
   }
 
+  /** Moves every row waiting in memory to the spool; false when there is none or it is full. */
+  private spoolPending(): boolean {
+    const { spool } = this.options;
+    if (!spool || this.pending.length === 0 || !spool.save(this.pending)) return false;
+    this.options.metrics?.rowsSpooled?.inc(this.pending.length);
+    this.pending = [];
+    this.options.metrics?.pending.set(0);
+    this.spooled = true;
+    return true;
+  }
+
   private kick(): void {
-    if (this.writing || this.pending.length === 0 || this.clock() < this.retryAt) return;
+    if (this.writing || (this.pending.length === 0 && !this.spooled) || this.clock() < this.retryAt) return;
     this.writing = this.writeQueued().finally(() => {
       this.writing = undefined;
     });
@@ -90,21 +116,49 @@ export class UsageLedger {
 
   private async writeQueued(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, this.batchSize);
-      try {
-        await this.write(batch);
-      } catch (err) {
-        this.failures++;
-        this.retryAt = this.clock() + Math.min(this.options.maxRetryMs ?? 30_000, 500 * 2 ** this.failures);
-        this.options.metrics?.writeErrors.inc();
-        this.options.onError?.(err);
+      // Out of the queue while in flight: a spill to the spool meanwhile must not take it along.
+      const batch = this.pending.splice(0, this.batchSize);
+      this.inFlight = batch.length;
+      const written = await this.attempt(batch);
+      this.inFlight = 0;
+      if (!written) {
+        this.pending.unshift(...batch);
         return;
       }
-      this.failures = 0;
-      this.pending.splice(0, batch.length);
-      this.options.metrics?.rowsWritten.inc(batch.length);
       this.options.metrics?.pending.set(this.pending.length);
     }
+    if (this.spooled) await this.drainSpool();
+  }
+
+  /** Writes the spool back, oldest file first; a file goes once all its rows are in. */
+  private async drainSpool(): Promise<void> {
+    const { spool } = this.options;
+    if (!spool) return;
+    for (const file of spool.files()) {
+      const { rows, skipped } = spool.read(file);
+      if (skipped > 0) this.options.metrics?.rowsDropped.inc(skipped);
+      for (let i = 0; i < rows.length; i += this.batchSize) {
+        if (!(await this.attempt(rows.slice(i, i + this.batchSize)))) return;
+      }
+      spool.remove(file);
+    }
+    this.spooled = false;
+  }
+
+  /** One batch; on failure, backs off and reports, and answers false. */
+  private async attempt(batch: UsageRow[]): Promise<boolean> {
+    try {
+      await this.write(batch);
+    } catch (err) {
+      this.failures++;
+      this.retryAt = this.clock() + Math.min(this.options.maxRetryMs ?? 30_000, 500 * 2 ** this.failures);
+      this.options.metrics?.writeErrors.inc();
+      this.options.onError?.(err);
+      return false;
+    }
+    this.failures = 0;
+    this.options.metrics?.rowsWritten.inc(batch.length);
+    return true;
   }
 
   private async write(batch: UsageRow[]): Promise<void> {
