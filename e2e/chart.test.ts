@@ -505,6 +505,30 @@ describe("helm chart", () => {
     expect(env(await gateway("gateway.maxHeapMiB=0"), "NODE_OPTIONS")).toBeUndefined();
   });
 
+  it("gives the gateway a ledger only when asked: DATABASE_URL from the named Secret, a spool volume, the retention", async () => {
+    const gateway = async (...sets: string[]) =>
+      one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-gateway");
+    const none = await gateway();
+    expect(env(firstContainer(none), "DATABASE_URL")).toBeUndefined();
+    expect(none.spec?.template.spec?.volumes?.map((v) => v.name)).toEqual(["tmp"]);
+    const withLedger = await gateway(
+      "gateway.ledger.databaseUrlSecret.name=ledger-db",
+      "gateway.ledger.retentionMonths=25",
+    );
+    const c = firstContainer(withLedger);
+    // security: the URL (and its password) stays in the Secret; the manifest only names it.
+    expect(env(c, "DATABASE_URL")?.valueFrom?.secretKeyRef).toEqual({ name: "ledger-db", key: "url" });
+    expect(env(c, "DATABASE_URL")?.value).toBeUndefined();
+    expect(c.args).toEqual(
+      expect.arrayContaining(["--ledger-retention-months=25", "--ledger-spool-dir=/var/lib/kuberelay/spool"]),
+    );
+    expect(c.volumeMounts).toContainEqual({ name: "ledger-spool", mountPath: "/var/lib/kuberelay/spool" });
+    expect(withLedger.spec?.template.spec?.volumes).toContainEqual({
+      name: "ledger-spool",
+      emptyDir: { sizeLimit: "256Mi" },
+    });
+  });
+
   it("security: renders byte-identical manifests on every helm template run (GitOps)", async () => {
     const first = await render();
     const second = await render();
