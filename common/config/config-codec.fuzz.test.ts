@@ -170,8 +170,9 @@ describe("decodeConfig (fuzz)", () => {
 
   it("decodes ten times the keys in about ten times the time", () => {
     // Timed, because gunzip, JSON.parse and zod hold nothing to count. The bound is generous
-    // (a quadratic step would be ~100×) and each side takes the best of three runs, so a busy
-    // machine cannot fail it; it catches a decoder that goes superlinear, not a slow one.
+    // (a quadratic step would be ~100×) and each side takes the best of five runs (three once
+    // gave 49× on a machine running a second test suite beside it); it catches a decoder that
+    // goes superlinear, not a slow one.
     const bytesFor = (n: number) =>
       encodeConfig({
         version: 1,
@@ -185,7 +186,7 @@ describe("decodeConfig (fuzz)", () => {
       });
     const best = (bytes: Buffer) =>
       Math.min(
-        ...[0, 1, 2].map(() => {
+        ...[0, 1, 2, 3, 4].map(() => {
           const started = performance.now();
           decodeConfig(bytes);
           return performance.now() - started;
@@ -194,6 +195,6 @@ describe("decodeConfig (fuzz)", () => {
     const small = bytesFor(2_000);
     const large = bytesFor(20_000);
     best(small); // warm up the JIT before timing
-    expect(best(large) / best(small)).toBeLessThan(40);
+    expect(best(large) / best(small)).toBeLessThan(50);
   });
 });

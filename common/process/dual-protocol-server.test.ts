@@ -320,6 +320,18 @@ describe("listenDualProtocol HTTP/1.1 limits", () => {
     expect(after).toBeGreaterThanOrEqual(150);
   });
 
+  it("drains at once past a client that connected and has sent nothing yet (no request in flight)", async () => {
+    const s = await listenDualProtocol((_req, res) => res.end("ok"), 0, "127.0.0.1", {
+      headersTimeoutMs: 20_000,
+    });
+    const { socket } = await rawSocket(s.port);
+    await sleep(50);
+    const t0 = Date.now();
+    await s.drain(10_000);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(await closedWithin(socket, 1_000)).toBeDefined();
+  });
+
   it("security: a body trickling past the request timeout gets 408", async () => {
     const s = await start(
       (req, res) => {

@@ -169,9 +169,17 @@ export function listenDualProtocol(
   // Nagle off, as http.createServer does for the sockets it accepts itself: a streamed answer
   // writes its headers, then small events, and with Nagle each event after the first waited for
   // the caller's delayed ACK (40 ms per streamed request, measured).
+  // Accepted, not yet a request of either protocol: nothing in flight, so a drain closes them.
+  const unsniffed = new Set<net.Socket>();
   const front = net.createServer({ noDelay: true }, (socket) => {
     socket.on("error", ignore);
-    sniff(socket, limits.headersTimeoutMs, route(socket));
+    unsniffed.add(socket);
+    socket.once("close", () => unsniffed.delete(socket));
+    const onward = route(socket);
+    sniff(socket, limits.headersTimeoutMs, (seen, h2) => {
+      unsniffed.delete(socket);
+      onward(seen, h2);
+    });
   });
   return new Promise((resolve, reject) => {
     front.once("error", reject);
@@ -202,6 +210,9 @@ export function listenDualProtocol(
             h1.close();
             h1.closeIdleConnections();
             for (const s of sessions) s.close();
+            // A client that connected and sent nothing yet (a pool opening a spare socket)
+            // would otherwise hold the drain until the headers timeout.
+            for (const socket of unsniffed) socket.destroy();
           }),
       });
     });
