@@ -22,7 +22,8 @@ describe("commandHelp", async () => {
 describe("allUsages", () => {
   it("names every command, with the usage of each that has one here", async () => {
     const text = await allUsages();
-    expect(text).toMatch(/^usage: kuberelay <operator\|gateway\|webhook\|validate>/);
+    expect(text).toMatch(/^usage: kuberelay <operator\|gateway\|webhook\|validate\|decrypt>/);
+    expect(text).toContain("kuberelay decrypt --request-id");
     expect(text).toContain(gatewayUsage);
     expect(text).toContain("kuberelay operator");
     expect(text).toContain("kuberelay webhook --help");

@@ -6,20 +6,23 @@ const usages: Record<string, () => Promise<string>> = {
   operator: async () => (await import("../operator/command.js")).operatorUsage,
   gateway: async () => (await import("../gateway/command.js")).gatewayUsage,
   validate: async () => (await import("../gateway/standalone/validate-command.js")).validateUsage,
+  decrypt: async () => (await import("../gateway/content/decrypt-command.js")).decryptUsage,
 };
 
 /** Every command's usage, for `kuberelay` without a command. */
 export async function allUsages(): Promise<string> {
-  const [operator, gateway, validate] = await Promise.all(
-    ["operator", "gateway", "validate"].map((name) => usages[name]?.() ?? ""),
+  const [operator, gateway, validate, decrypt] = await Promise.all(
+    ["operator", "gateway", "validate", "decrypt"].map((name) => usages[name]?.() ?? ""),
   );
-  return `usage: kuberelay <operator|gateway|webhook|validate> [flags]
+  return `usage: kuberelay <operator|gateway|webhook|validate|decrypt> [flags]
 
 ${operator}
 
 ${gateway}
 
 ${validate}
+
+${decrypt}
 
 kuberelay webhook --help for the webhook's flags`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `kuberelay operator|gateway|webhook|validate`: one binary, one entry per process or tool.
+ * `kuberelay operator|gateway|webhook|validate|decrypt`: one binary, one entry per process or tool.
  * Each command's module is imported when it runs: a gateway does not load the operator's
  * Kubernetes controllers or the webhook, and keeps that memory.
  */
@@ -16,6 +16,12 @@ const commands: Record<string, () => Promise<Command>> = {
     const { runValidate } = await import("../gateway/standalone/validate-command.js");
     return async (args) => {
       process.exitCode = await runValidate(args);
+    };
+  },
+  decrypt: async () => {
+    const { runDecrypt } = await import("../gateway/content/decrypt-command.js");
+    return async (args) => {
+      process.exitCode = await runDecrypt(args);
     };
   },
 };

@@ -3,17 +3,19 @@
  * the test cuts, to take the database away without stopping it for everyone else) and on the
  * embedded one: every authenticated request gets exactly one row, outage or not.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import OpenAI from "openai";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmbedded } from "../common/db/embedded.js";
 import { TEST_DATABASE_URL } from "../common/db/testing/test-databases.js";
 import { type CuttableProxy, startCuttableProxy } from "./harness/cuttable-proxy.js";
-import { type KuberelayProcess, startKuberelay } from "./harness/kuberelay-process.js";
+import { cliEntry, type KuberelayProcess, startKuberelay } from "./harness/kuberelay-process.js";
 import { standaloneConfig } from "./harness/standalone-config.js";
 import { waitFor } from "./harness/wait-for.js";
 import { type MockProvider, startMockProvider } from "./mock-provider/server.js";
@@ -305,6 +307,103 @@ spec:
       expect(after.text).toContain("daily budget");
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe("Policy content capture, encrypted", () => {
+  it("stores prompts and answers only as ciphertext; kuberelay decrypt opens them with the content key", async () => {
+    const contentKey = randomBytes(32).toString("base64");
+    const schema3 = `${schema}_content`;
+    await admin.query(`CREATE SCHEMA "${schema3}"`);
+    const config = join(dir, "content-config");
+    standaloneConfig(config, {
+      upstreamURL: `${mock.url}/v1`,
+      providerKey,
+      relayKey,
+      policy: { content: { mode: "encrypted", retentionDays: 7 } },
+    });
+    const direct = new URL(TEST_DATABASE_URL);
+    direct.searchParams.set("options", `-c search_path=${schema3}`);
+    const gateway = startKuberelay(
+      "gateway-content",
+      [
+        "gateway",
+        "--config-dir",
+        config,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--database-url",
+        direct.href,
+      ],
+      { KUBERELAY_CONTENT_KEY: contentKey },
+      join(dir, "gateway-content.log"),
+    );
+    const ids: string[] = [];
+    const marker = "marker-9c1e";
+    try {
+      const api = await baseURL(gateway);
+      const client = new OpenAI({ apiKey: relayKey, baseURL: api, maxRetries: 0 });
+      const messages = [{ role: "user" as const, content: `please repeat ${marker}` }];
+      const plain = await client.chat.completions.create({ model: "gpt-4o-mini", messages }).withResponse();
+      ids.push(plain.response.headers.get("x-kuberelay-request-id") ?? "");
+      const streamed = await client.chat.completions
+        .create({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } })
+        .withResponse();
+      for await (const _ of streamed.data) {
+        // read to the end
+      }
+      ids.push(streamed.response.headers.get("x-kuberelay-request-id") ?? "");
+      expect(await gateway.stop()).toBe(0);
+      expect(gateway.output()).not.toContain(contentKey);
+    } finally {
+      await gateway.stop();
+    }
+    try {
+      // The table as anyone with database access reads it: no prompt, no answer.
+      const raw = await admin.query<{
+        request_id: string;
+        encoding: string;
+        key_id: string;
+        request: Buffer;
+        response: Buffer;
+      }>(`SELECT request_id, encoding, key_id, request, response FROM "${schema3}".usage_content`);
+      expect(raw.rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
+      for (const row of raw.rows) {
+        expect(row.encoding).toBe("aes-256-gcm");
+        expect(row.key_id).toMatch(/^content:[0-9a-f]{16}$/);
+        for (const bytes of [row.request, row.response]) {
+          expect(bytes.includes(Buffer.from(marker))).toBe(false);
+          expect(bytes.includes(Buffer.from("gpt-4o-mini"))).toBe(false);
+        }
+      }
+      const decrypt = (env: Record<string, string>, id: string) =>
+        promisify(execFile)(
+          process.execPath,
+          [cliEntry, "decrypt", "--database-url", direct.href, "--request-id", id],
+          {
+            env: { PATH: process.env.PATH ?? "", ...env },
+          },
+        );
+      for (const id of ids) {
+        const { stdout } = await decrypt({ KUBERELAY_CONTENT_KEY: contentKey }, id);
+        const opened = JSON.parse(stdout) as { request: string; response: string; encoding: string };
+        expect(opened.request).toContain(marker);
+        expect(opened.response.length).toBeGreaterThan(0);
+      }
+      // Another key cannot open it, and says which key it needs (by id, never the key).
+      const wrong = await decrypt(
+        { KUBERELAY_CONTENT_KEY: randomBytes(32).toString("base64") },
+        ids[0] ?? "",
+      ).catch((e: { code?: number; stderr?: string }) => e);
+      expect((wrong as { code?: number }).code).toBe(1);
+      expect((wrong as { stderr?: string }).stderr).toMatch(/is sealed with content:[0-9a-f]{16}/);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema3}" CASCADE`);
     }
   });
 });

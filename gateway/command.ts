@@ -8,6 +8,7 @@ import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
+import { contentRetentionOf, contentSettings } from "./content/content-settings.js";
 import { startLedger } from "./ledger/start-ledger.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
@@ -130,6 +131,7 @@ export async function runGateway(args: string[]): Promise<void> {
       dataDir: values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
       retentionMonths: wholeNumber(values["ledger-retention-months"], "--ledger-retention-months"),
       spoolDir: values["ledger-spool-dir"] ?? process.env.KUBERELAY_LEDGER_SPOOL_DIR,
+      contentRetention: () => contentRetentionOf(snapshots),
     },
     metrics,
     log,
@@ -155,6 +157,7 @@ export async function runGateway(args: string[]): Promise<void> {
     metrics,
     limiter,
     ledger,
+    content: contentSettings(ledger !== undefined, log),
     price: costUsd,
     defaultMaxBodyBytes: 10 * 1024 * 1024,
     maxAttempts: 3,

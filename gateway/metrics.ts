@@ -91,6 +91,12 @@ export function createGatewayMetrics() {
       help: "Usage ledger rows put in the spool directory to wait for the database (memory bound reached, or shutdown).",
       registers: [registry],
     }),
+    contentNotCaptured: new Counter({
+      name: "kuberelay_gateway_content_not_captured_total",
+      help: "Requests whose Policy asks for content capture that this gateway could not keep: no_ledger (no database), no_content_key (KUBERELAY_CONTENT_KEY unset).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     ledgerWriteErrors: new Counter({
       name: "kuberelay_gateway_ledger_write_errors_total",
       help: "Failed ledger writes (the rows stay queued and are retried).",

@@ -95,6 +95,23 @@ describe("compile", () => {
     expect(r.relayKeyFacts.get("team-a/app")?.keyPrefix).toBe("krk_team");
   });
 
+  it("carries a Policy's content capture to the gateway, and nothing for mode off", () => {
+    const withContent = (content: NonNullable<Policy["spec"]["content"]>, name: string): Policy => {
+      const p = policy("team-a", name);
+      return { ...p, spec: { ...p.spec, content } };
+    };
+    const r = compile(
+      sources({
+        policies: [
+          withContent({ mode: "encrypted", retentionDays: 30 }, "default"),
+          withContent({ mode: "off" }, "quiet"),
+        ],
+      }),
+    );
+    expect(r.draft.policies["team-a/default"]?.content).toEqual({ mode: "encrypted", retentionDays: 30 });
+    expect(r.draft.policies["team-a/quiet"]).not.toHaveProperty("content");
+  });
+
   it("leaves out a RelayKey whose Policy is missing, and says why", () => {
     const r = compile(sources({ relayKeys: [relayKey("team-a", "app", "nope")] }));
     expect(r.draft.keys).toEqual([]);

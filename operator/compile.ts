@@ -188,10 +188,19 @@ function targetProblem(
 
 function compiledPolicy(policy: Policy, routes: CompiledPolicy["routes"]): CompiledPolicy {
   const { failOpen, ...limits } = policy.spec.limits ?? {};
+  const { content } = policy.spec;
   return {
     routes,
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(policy.spec.budget ? { budget: policy.spec.budget } : {}),
+    ...(content && content.mode !== "off"
+      ? {
+          content: {
+            mode: content.mode,
+            ...(content.retentionDays === undefined ? {} : { retentionDays: content.retentionDays }),
+          },
+        }
+      : {}),
     ...(failOpen === undefined ? {} : { failOpen }),
   };
 }

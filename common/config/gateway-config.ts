@@ -56,6 +56,13 @@ const compiledPolicySchema = z.object({
   routes: z.array(compiledRouteSchema),
   limits: limitsSchema.optional(),
   budget: compiledBudgetSchema.optional(),
+  /** Policy content capture, absent when off: the gateway keeps each request and answer. */
+  content: z
+    .object({
+      mode: z.enum(["encrypted", "plaintext"]),
+      retentionDays: z.number().int().min(1).optional(),
+    })
+    .optional(),
   /** When the shared limit store is unreachable: admit (true, the default) or refuse. */
   failOpen: z.boolean().optional(),
 });

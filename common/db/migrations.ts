@@ -37,4 +37,25 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX usage_events_namespace_time ON usage_events (namespace, occurred_at);
     `,
   },
+  {
+    version: 2,
+    name: "captured content",
+    // Only for Policies with content.mode encrypted (or plaintext where allowed): each direction
+    // is nonce || ciphertext || tag under the key named by key_id, bound to its request id.
+    sql: `
+      CREATE TABLE usage_content (
+        request_id text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        policy text NOT NULL,
+        encoding text NOT NULL CHECK (encoding IN ('aes-256-gcm', 'plaintext')),
+        key_id text,
+        request bytea NOT NULL,
+        response bytea NOT NULL,
+        request_truncated boolean NOT NULL,
+        response_truncated boolean NOT NULL,
+        PRIMARY KEY (request_id, occurred_at)
+      ) PARTITION BY RANGE (occurred_at);
+      CREATE INDEX usage_content_policy_time ON usage_content (policy, occurred_at);
+    `,
+  },
 ];

@@ -30,8 +30,19 @@ const routeSchema = z.object({
 export type Route = z.infer<typeof routeSchema>;
 
 const contentSchema = z.object({
-  mode: z.enum(["off", "encrypted", "plaintext"]).default("off"),
-  retentionDays: z.number().int().min(1).max(3650).optional(),
+  mode: z
+    .enum(["off", "encrypted", "plaintext"])
+    .default("off")
+    .describe(
+      "off keeps nothing; encrypted keeps each request and its answer as AES-256-GCM ciphertext under the gateways' content key (KUBERELAY_CONTENT_KEY); plaintext keeps them in the clear only where the gateways allow it (KUBERELAY_ALLOW_PLAINTEXT=true), else encrypted. Needs the gateways' usage ledger database.",
+    ),
+  retentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe("Captured content older than this many days is deleted; the usage records stay."),
 });
 
 const guardrailsSchema = z.object({

@@ -23,8 +23,8 @@ describe.each(databaseKinds)("ledger retention on the $kind database", ({ open }
     await t.db.exec("CREATE TABLE usage_events_notes (id int)");
     const now = Date.UTC(2026, 11, 6);
     // Keep December and the 11 months before it: January 2026 onwards.
-    expect(await dropExpiredMonths(t.db, now, 11)).toEqual(["usage_events_2025_12"]);
-    expect(await dropExpiredMonths(t.db, now, 10)).toEqual(["usage_events_2026_01"]);
+    expect(await dropExpiredMonths(t.db, now, 11)).toEqual(["usage_content_2025_12", "usage_events_2025_12"]);
+    expect(await dropExpiredMonths(t.db, now, 10)).toEqual(["usage_content_2026_01", "usage_events_2026_01"]);
     expect(await dropExpiredMonths(t.db, now, 10)).toEqual([]);
     const left = await t.db.query<{ name: string }>(
       "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('usage_events') ORDER BY 1",

@@ -1,9 +1,9 @@
 import type { Sql } from "../../common/db/database.js";
 
-const PARTITION = /^usage_events_(\d{4})_(\d{2})$/;
+const PARTITION = /^usage_(?:events|content)_(\d{4})_(\d{2})$/;
 
 /**
- * Drops the usage_events partitions of months that ended more than `keepMonths` whole months
+ * Drops the usage_events and usage_content partitions of months that ended more than `keepMonths` whole months
  * before the current one: retention is a DROP of a month's table, not a DELETE of its rows.
  * Replicas may run it at once; a partition another one dropped first is skipped.
  */
@@ -14,7 +14,7 @@ export async function dropExpiredMonths(sql: Sql, now: number, keepMonths: numbe
   const { rows } = await sql.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i
        JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = to_regclass('usage_events')`,
+      WHERE i.inhparent IN (to_regclass('usage_events'), to_regclass('usage_content'))`,
   );
   const dropped: string[] = [];
   for (const { name } of rows) {

@@ -24,6 +24,16 @@ const spooledRow = z.object({
   streamed: z.boolean(),
   cancelled: z.boolean(),
   usageEstimated: z.boolean(),
+  content: z
+    .object({
+      encoding: z.enum(["aes-256-gcm", "plaintext"]),
+      keyId: z.string().max(64).optional(),
+      request: z.base64(),
+      response: z.base64(),
+      requestTruncated: z.boolean(),
+      responseTruncated: z.boolean(),
+    })
+    .optional(),
 });
 
 const SPOOL_FILE = /^spool-\d+-\d+-\d+\.ndjson$/;

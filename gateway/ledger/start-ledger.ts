@@ -12,6 +12,8 @@ export interface LedgerSettings {
   retentionMonths: number;
   /** Where rows wait on disk; default `<dataDir>/spool`, none without a data directory. */
   spoolDir?: string | undefined;
+  /** Each Policy's content.retentionDays, as the config serving now has them. */
+  contentRetention: () => ReadonlyMap<string, number>;
 }
 
 export interface RunningLedger {
@@ -32,13 +34,14 @@ export async function startLedger(
 ): Promise<RunningLedger | undefined> {
   const { url, dataDir, retentionMonths } = settings;
   if (url === undefined && dataDir === undefined) return undefined;
-  const [{ openDatabase }, { UsageLedger }, { spendSoFar }, { dropExpiredMonths }, { LedgerSpool }] =
+  const [{ openDatabase }, { UsageLedger }, { spendSoFar }, { dropExpiredMonths }, { LedgerSpool }, content] =
     await Promise.all([
       import("../../common/db/open-database.js"),
       import("./usage-ledger.js"),
       import("./spend-so-far.js"),
       import("./retention.js"),
       import("./spool.js"),
+      import("../content/content-retention.js"),
     ]);
   const { db, migrated } = await openDatabase(url !== undefined ? { url } : { dataDir: dataDir ?? "" });
   // The URL may hold a password: only the kind of database is logged.
@@ -48,13 +51,19 @@ export async function startLedger(
       versions: migrated.unknown,
     });
   }
-  const expire = () =>
-    dropExpiredMonths(db, Date.now(), retentionMonths).then(
-      (dropped) => dropped.length > 0 && log.info("usage ledger months dropped", { partitions: dropped }),
-      (err: unknown) => log.warn("usage ledger retention failed; retried tomorrow", { error: err }),
-    );
+  const expire = async () => {
+    try {
+      const dropped = await dropExpiredMonths(db, Date.now(), retentionMonths);
+      if (dropped.length > 0) log.info("usage ledger months dropped", { partitions: dropped });
+      const deleted = await content.deleteExpiredContent(db, Date.now(), settings.contentRetention());
+      if (deleted > 0) log.info("captured content past its Policy's retention deleted", { rows: deleted });
+    } catch (err) {
+      log.warn("usage ledger retention failed; retried in an hour", { error: err });
+    }
+  };
   await expire();
-  const daily = setInterval(expire, 86_400_000);
+  // Hourly: retentionDays is counted in days, and a day-old row should not wait another day.
+  const daily = setInterval(expire, 3_600_000);
   daily.unref();
   const spoolDir = settings.spoolDir ?? (dataDir === undefined ? undefined : join(dataDir, "spool"));
   let lastWarning = 0;

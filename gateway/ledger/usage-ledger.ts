@@ -1,7 +1,7 @@
 import type { Database } from "../../common/db/database.js";
 import { ensureMonthPartition, monthPartition } from "./month-partitions.js";
 import type { LedgerSpool } from "./spool.js";
-import { insertUsageSql, type UsageRow, usageValues } from "./usage-row.js";
+import { insertContent, insertUsageSql, type UsageRow, usageValues } from "./usage-row.js";
 
 export interface LedgerMetrics {
   rowsWritten: { inc(n: number): void };
@@ -170,5 +170,8 @@ export class UsageLedger {
       this.partitions.add(month);
     }
     await db.query(insertUsageSql(batch.length), batch.flatMap(usageValues));
+    // After the usage rows: a retry after a failure here writes both again, and both skip duplicates.
+    const content = insertContent(batch);
+    if (content) await db.query(content.sql, content.params);
   }
 }

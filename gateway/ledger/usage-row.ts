@@ -1,4 +1,9 @@
-/** One request in the usage ledger: metadata only, never content or a credential. */
+import type { ContentRecord } from "../content/capture.js";
+
+/**
+ * One request in the usage ledger: metadata, never a credential; its content only where its
+ * Policy captures it (stored apart, in usage_content).
+ */
 export interface UsageRow {
   requestId: string;
   /** When the request arrived (epoch ms). */
@@ -24,6 +29,7 @@ export interface UsageRow {
   cancelled: boolean;
   /** Tokens counted by the gateway because the upstream reported none. */
   usageEstimated: boolean;
+  content?: ContentRecord | undefined;
 }
 
 export const USAGE_COLUMNS = [
@@ -83,4 +89,44 @@ export function insertUsageSql(count: number): string {
     (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
   );
   return `INSERT INTO usage_events (${USAGE_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`;
+}
+
+export const CONTENT_COLUMNS = [
+  "request_id",
+  "occurred_at",
+  "policy",
+  "encoding",
+  "key_id",
+  "request",
+  "response",
+  "request_truncated",
+  "response_truncated",
+] as const;
+
+/** The content rows of a batch, as one INSERT and its parameters; undefined when none has content. */
+export function insertContent(rows: readonly UsageRow[]): { sql: string; params: unknown[] } | undefined {
+  const withContent = rows.filter((r) => r.content !== undefined);
+  if (withContent.length === 0) return undefined;
+  const width = CONTENT_COLUMNS.length;
+  const tuples = withContent.map(
+    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
+  );
+  const params = withContent.flatMap((row) => {
+    const c = row.content as NonNullable<UsageRow["content"]>;
+    return [
+      row.requestId,
+      new Date(row.occurredAt).toISOString(),
+      row.policy,
+      c.encoding,
+      c.keyId ?? null,
+      Buffer.from(c.request, "base64"),
+      Buffer.from(c.response, "base64"),
+      c.requestTruncated,
+      c.responseTruncated,
+    ];
+  });
+  return {
+    sql: `INSERT INTO usage_content (${CONTENT_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`,
+    params,
+  };
 }

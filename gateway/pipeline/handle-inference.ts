@@ -5,6 +5,8 @@ import type { Logger } from "../../common/log.js";
 import { continueIfAwaited } from "../../common/process/expect-continue.js";
 import type { ProviderName } from "../../common/schemas/provider-key.js";
 import { authenticate, callerKey } from "../caller-auth.js";
+import { type ContentSettings, captureFor, contentRecord } from "../content/capture.js";
+import { type Tapped, tapResponse } from "../content/response-tap.js";
 import { badRequest, GatewayError, modelNotFound, routeUnavailable } from "../errors.js";
 import type { UsageRow } from "../ledger/usage-row.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -47,6 +49,8 @@ export interface InferenceDeps {
   usageGrace?: UsageGrace;
   /** The usage ledger: a row per authenticated request, queued here and written in batches. */
   ledger?: { record(row: UsageRow): void } | undefined;
+  /** Content capture (Policy `content`): the content key and what this deployment allows. */
+  content?: ContentSettings | undefined;
 }
 
 /** Compiled ids are `namespace/name`: a Policy's namespace is the calling tenant's. */
@@ -158,6 +162,7 @@ export async function handleInference(
   let usage: Usage | undefined;
   let usageEstimated = false;
   let priced: Priced | undefined;
+  let capture: Capture | undefined;
   try {
     const snapshot = deps.snapshots.current;
     if (!snapshot)
@@ -168,6 +173,7 @@ export async function handleInference(
     Object.assign(fields, { relayKey: key.id, policy: key.policy });
     const policy = snapshot.policies.get(key.policy);
     if (!policy) throw new GatewayError("internal", "the key's Policy is missing from the config");
+    capture = startCapture(policy, res, deps);
     const maxBody =
       tighter(key.limits?.maxRequestBodyBytes, policy.limits?.maxRequestBodyBytes) ??
       deps.defaultMaxBodyBytes;
@@ -175,6 +181,7 @@ export async function handleInference(
     continueIfAwaited(req, res);
     const body = await readBody(req, maxBody);
     const requestBytes = body.length;
+    if (capture) capture.request = body;
     const inbound: InboundRequest = {
       surface: surface.name,
       ...read(parseBody(body), { headers: req.headers, params }),
@@ -261,6 +268,7 @@ export async function handleInference(
       usageEstimated,
       priced,
       cancelled: callerLeft,
+      capture,
     });
   }
 }
@@ -299,6 +307,28 @@ interface Settlement {
   usageEstimated: boolean;
   priced: Priced | undefined;
   cancelled: boolean;
+  capture: Capture | undefined;
+}
+
+/** A request whose Policy keeps its content: the body read, and what the caller was sent. */
+interface Capture {
+  encoding: "aes-256-gcm" | "plaintext";
+  request: Buffer | undefined;
+  response: Tapped;
+}
+
+function startCapture(policy: CompiledPolicy, res: ServerResponse, deps: InferenceDeps): Capture | undefined {
+  if (!deps.content || !policy.content) return undefined;
+  const decision = captureFor(policy, deps.content);
+  if (!decision.capture) {
+    if (decision.reason) deps.metrics.contentNotCaptured.inc({ reason: decision.reason });
+    return undefined;
+  }
+  return {
+    encoding: decision.encoding,
+    request: undefined,
+    response: tapResponse(res, deps.content.maxBytes),
+  };
 }
 
 /** Records usage against limits and budgets, metrics, and the request's one log line. */
@@ -315,6 +345,7 @@ async function settle({
   usageEstimated,
   priced,
   cancelled,
+  capture,
 }: Settlement): Promise<void> {
   const price = usage && priced ? deps.price({ ...priced, ...usage }) : 0;
   if (price === undefined && priced) deps.metrics.unpricedRequests.inc({ provider: priced.provider });
@@ -356,6 +387,7 @@ async function settle({
       streamed: fields.stream === true,
       cancelled,
       usageEstimated,
+      content: capture && deps.content ? sealed(String(fields.requestId), capture, deps.content) : undefined,
     });
   }
   deps.log.info("request", {
@@ -368,3 +400,10 @@ async function settle({
 }
 
 const stringOr = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+function sealed(requestId: string, capture: Capture, settings: ContentSettings) {
+  const body = capture.request ?? Buffer.alloc(0);
+  const request = { bytes: body.subarray(0, settings.maxBytes), truncated: body.length > settings.maxBytes };
+  const response = { bytes: capture.response.bytes(), truncated: capture.response.truncated };
+  return contentRecord(requestId, capture.encoding, settings.key, request, response);
+}

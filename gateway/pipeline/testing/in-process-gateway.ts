@@ -1,9 +1,10 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CompiledRoute } from "../../../common/config/gateway-config.js";
+import type { CompiledPolicy, CompiledRoute } from "../../../common/config/gateway-config.js";
 import { hashRelayKey } from "../../../common/crypto/relay-key.js";
 import { createLogger } from "../../../common/log.js";
 import { createGatewayApp } from "../../app.js";
+import type { ContentSettings } from "../../content/capture.js";
 import type { UsageRow } from "../../ledger/usage-row.js";
 import { createGatewayMetrics } from "../../metrics.js";
 import { type RuntimeProvider, SnapshotHolder } from "../../snapshot.js";
@@ -45,6 +46,8 @@ export interface GatewaySetup {
   timeoutMs?: number;
   /** Routes in their compiled form, after those of `routes` (e.g. an unavailable one). */
   moreRoutes?: CompiledRoute[];
+  /** The test Policy's content capture, and what the gateway can do with it. */
+  content?: { policy: NonNullable<CompiledPolicy["content"]>; settings: ContentSettings };
 }
 
 /** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
@@ -112,7 +115,7 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
     keys: new Map([
       [hash, { hash, id: "ns/app", policy: "ns/p", limits: { maxRequestBodyBytes: KEY_BODY_LIMIT } }],
     ]),
-    policies: new Map([["ns/p", { routes }]]),
+    policies: new Map([["ns/p", { routes, ...(setup.content ? { content: setup.content.policy } : {}) }]]),
     providers: new Map(setup.providers.map((p) => [p.id, p])),
   });
   const server = http
@@ -128,6 +131,7 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
         defaultTimeoutMs: setup.timeoutMs ?? 5000,
         ...(usageGrace ? { usageGrace } : {}),
         ledger: { record: (row) => ledger.push(row) },
+        ...(setup.content ? { content: setup.content.settings } : {}),
       }),
     )
     .listen(0, "127.0.0.1");

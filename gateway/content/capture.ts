@@ -1,0 +1,67 @@
+import type { CompiledPolicy } from "../../common/config/gateway-config.js";
+import { type ContentKey, sealContent } from "../../common/crypto/content-key.js";
+
+/** A request and its answer as the ledger keeps them: sealed (or, where allowed, plain), base64. */
+export interface ContentRecord {
+  encoding: "aes-256-gcm" | "plaintext";
+  /** The content key's id, for aes-256-gcm. */
+  keyId?: string | undefined;
+  request: string;
+  response: string;
+  requestTruncated: boolean;
+  responseTruncated: boolean;
+}
+
+/** What this gateway can do with content: its key, whether plaintext is allowed, whether it has a ledger. */
+export interface ContentSettings {
+  key: ContentKey | undefined;
+  allowPlaintext: boolean;
+  ledger: boolean;
+  /** Per direction; the rest is cut and the record says so. */
+  maxBytes: number;
+}
+
+export type CaptureDecision =
+  | { capture: false; reason?: "no_ledger" | "no_content_key" }
+  | { capture: true; encoding: "aes-256-gcm" | "plaintext" };
+
+/**
+ * What a Policy's content mode comes to on this gateway. `plaintext` needs
+ * KUBERELAY_ALLOW_PLAINTEXT=true; without it the content is kept encrypted instead, or not at all
+ * without a content key: it fails towards keeping less, never more in the clear.
+ */
+export function captureFor(policy: CompiledPolicy, settings: ContentSettings): CaptureDecision {
+  const mode = policy.content?.mode;
+  if (mode === undefined) return { capture: false };
+  if (!settings.ledger) return { capture: false, reason: "no_ledger" };
+  if (mode === "plaintext" && settings.allowPlaintext) return { capture: true, encoding: "plaintext" };
+  if (!settings.key) return { capture: false, reason: "no_content_key" };
+  return { capture: true, encoding: "aes-256-gcm" };
+}
+
+/** Binds each sealed value to its row and direction. */
+export const contentBinding = (requestId: string, direction: "request" | "response") =>
+  `${requestId}:${direction}`;
+
+export function contentRecord(
+  requestId: string,
+  encoding: "aes-256-gcm" | "plaintext",
+  key: ContentKey | undefined,
+  request: { bytes: Buffer; truncated: boolean },
+  response: { bytes: Buffer; truncated: boolean },
+): ContentRecord {
+  if (encoding === "aes-256-gcm" && !key) throw new Error("no content key to seal with");
+  const seal = (bytes: Buffer, direction: "request" | "response") =>
+    (key && encoding === "aes-256-gcm"
+      ? sealContent(key, bytes, contentBinding(requestId, direction))
+      : bytes
+    ).toString("base64");
+  return {
+    encoding,
+    ...(encoding === "aes-256-gcm" && key ? { keyId: key.id } : {}),
+    request: seal(request.bytes, "request"),
+    response: seal(response.bytes, "response"),
+    requestTruncated: request.truncated,
+    responseTruncated: response.truncated,
+  };
+}
