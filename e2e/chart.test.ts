@@ -529,6 +529,22 @@ describe("helm chart", () => {
     });
   });
 
+  it("security: gives the gateway its content key from the named Secret, and plaintext only when allowed", async () => {
+    const gateway = async (...sets: string[]) =>
+      firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-gateway"));
+    const none = await gateway();
+    expect(env(none, "KUBERELAY_CONTENT_KEY")).toBeUndefined();
+    expect(env(none, "KUBERELAY_ALLOW_PLAINTEXT")).toBeUndefined();
+    const sealed = await gateway("gateway.content.keySecret.name=content-key");
+    expect(env(sealed, "KUBERELAY_CONTENT_KEY")?.valueFrom?.secretKeyRef).toEqual({
+      name: "content-key",
+      key: "content-key",
+    });
+    expect(env(sealed, "KUBERELAY_ALLOW_PLAINTEXT")).toBeUndefined();
+    const plain = await gateway("gateway.content.allowPlaintext=true");
+    expect(env(plain, "KUBERELAY_ALLOW_PLAINTEXT")?.value).toBe("true");
+  });
+
   it("security: renders byte-identical manifests on every helm template run (GitOps)", async () => {
     const first = await render();
     const second = await render();
