@@ -47,12 +47,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startGateway(name: string, ledgerArgs: string[]): KuberelayProcess {
-  const args = ["gateway", "--config-dir", join(dir, "config"), "--host", "127.0.0.1"];
+function startGateway(
+  name: string,
+  ledgerArgs: string[],
+  o: { config?: string; env?: Record<string, string> } = {},
+): KuberelayProcess {
+  const args = ["gateway", "--config-dir", o.config ?? join(dir, "config"), "--host", "127.0.0.1"];
   return startKuberelay(
     name,
     [...args, "--port", "0", "--metrics-port", "0", ...ledgerArgs],
-    {},
+    o.env ?? {},
     join(dir, `${name}.log`),
   );
 }
@@ -268,25 +272,7 @@ spec:
 `,
     );
     const dataDir = join(dir, "budget-data");
-    const start = (name: string) =>
-      startKuberelay(
-        name,
-        [
-          "gateway",
-          "--config-dir",
-          config,
-          "--host",
-          "127.0.0.1",
-          "--port",
-          "0",
-          "--metrics-port",
-          "0",
-          "--data-dir",
-          dataDir,
-        ],
-        {},
-        join(dir, `${name}.log`),
-      );
+    const start = (name: string) => startGateway(name, ["--data-dir", dataDir], { config });
     const first = start("gateway-budget-1");
     try {
       const api = await baseURL(first);
@@ -325,24 +311,10 @@ describe("Policy content capture, encrypted", () => {
     });
     const direct = new URL(TEST_DATABASE_URL);
     direct.searchParams.set("options", `-c search_path=${schema3}`);
-    const gateway = startKuberelay(
-      "gateway-content",
-      [
-        "gateway",
-        "--config-dir",
-        config,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--metrics-port",
-        "0",
-        "--database-url",
-        direct.href,
-      ],
-      { KUBERELAY_CONTENT_KEY: contentKey },
-      join(dir, "gateway-content.log"),
-    );
+    const gateway = startGateway("gateway-content", ["--database-url", direct.href], {
+      config,
+      env: { KUBERELAY_CONTENT_KEY: contentKey },
+    });
     const ids: string[] = [];
     const marker = "marker-9c1e";
     try {

@@ -7,6 +7,7 @@ import { migrate } from "../../common/db/migrate.js";
 import { migrations } from "../../common/db/migrations.js";
 import { type TestDatabase, testPostgres } from "../../common/db/testing/test-databases.js";
 import { LedgerSpool } from "./spool.js";
+import { droppedCounter } from "./testing/counting-metrics.js";
 import { UsageLedger } from "./usage-ledger.js";
 import type { UsageRow } from "./usage-row.js";
 
@@ -57,13 +58,7 @@ describe("the ledger's spool", () => {
     await migrate(t.db, migrations);
     const up = { value: false };
     const dir = spoolDir();
-    const dropped: number[] = [];
-    const metrics = {
-      rowsWritten: { inc: () => undefined },
-      rowsDropped: { inc: (n: number) => dropped.push(n) },
-      writeErrors: { inc: () => undefined },
-      pending: { set: () => undefined },
-    };
+    const { metrics, dropped } = droppedCounter();
     const down = new UsageLedger({
       db: switchable(t.db, up),
       spool: new LedgerSpool(dir),
@@ -103,18 +98,8 @@ describe("the ledger's spool", () => {
       '{"__proto__":{"polluted":true}}',
     ].join("\n");
     writeFileSync(path, `${readFileSync(path, "utf8")}${hostile}\n`);
-    const dropped: number[] = [];
-    const ledger = new UsageLedger({
-      db: t.db,
-      spool,
-      flushIntervalMs: 60_000,
-      metrics: {
-        rowsWritten: { inc: () => undefined },
-        rowsDropped: { inc: (n) => dropped.push(n) },
-        writeErrors: { inc: () => undefined },
-        pending: { set: () => undefined },
-      },
-    });
+    const { metrics, dropped } = droppedCounter();
+    const ledger = new UsageLedger({ db: t.db, spool, flushIntervalMs: 60_000, metrics });
     expect(await ledger.close()).toBe(0);
     expect(dropped).toEqual([5]);
     const ids = await t.db.query<{ request_id: string }>("SELECT request_id FROM usage_events ORDER BY 1");

@@ -3,6 +3,7 @@ import type { Database, QueryResult } from "../../common/db/database.js";
 import { migrate } from "../../common/db/migrate.js";
 import { migrations } from "../../common/db/migrations.js";
 import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { droppedCounter } from "./testing/counting-metrics.js";
 import { UsageLedger } from "./usage-ledger.js";
 import type { UsageRow } from "./usage-row.js";
 
@@ -127,7 +128,7 @@ describe("the usage ledger while the database is down", () => {
   });
 
   it("holds at most maxPending rows and counts the ones it drops", async () => {
-    const dropped: number[] = [];
+    const { metrics, dropped } = droppedCounter();
     const down: Database = {
       kind: "postgres",
       query: () => Promise.reject(new Error("down")),
@@ -139,12 +140,7 @@ describe("the usage ledger while the database is down", () => {
       db: down,
       maxPending: 4,
       flushIntervalMs: 60_000,
-      metrics: {
-        rowsWritten: { inc: () => undefined },
-        rowsDropped: { inc: (n) => dropped.push(n) },
-        writeErrors: { inc: () => undefined },
-        pending: { set: () => undefined },
-      },
+      metrics,
     });
     for (let i = 0; i < 6; i++) ledger.record(row(i));
     expect(ledger.backlog).toBe(4);
