@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -232,45 +232,13 @@ describe("budgets across a restart, counted in memory", () => {
   };
 
   it("resume from the ledger: a budget spent before the restart stays spent", async () => {
-    mkdirSync(config, { recursive: true });
-    writeFileSync(
-      join(config, "kuberelay.yaml"),
-      `apiVersion: v1
-kind: Secret
-metadata: { name: upstream, namespace: spend }
-stringData: { apiKey: "${providerKey}" }
----
-apiVersion: v1
-kind: Secret
-metadata: { name: caller, namespace: spend }
-stringData: { key: "${relayKey}" }
----
-apiVersion: kuberelay.dev/v1alpha1
-kind: ProviderKey
-metadata: { name: mock, namespace: spend }
-spec:
-  provider: openai-compatible
-  baseURL: ${mock.url}/v1
-  allowPrivateNetwork: true
-  credentials: { secretKeyRef: { name: upstream, key: apiKey } }
-  pricing: { gpt-4o-mini: { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } }
----
-apiVersion: kuberelay.dev/v1alpha1
-kind: Policy
-metadata: { name: capped, namespace: spend }
-spec:
-  routes: [{ model: gpt-4o-mini, targets: [{ providerKeyRef: { name: mock } }] }]
-  limits: { maxOutputTokens: 1 }
-  budget: { usdPerDay: ${budget.toFixed(6)} }
----
-apiVersion: kuberelay.dev/v1alpha1
-kind: RelayKey
-metadata: { name: caller, namespace: spend }
-spec:
-  policyRef: { name: capped }
-  secretRef: { name: caller, key: key }
-`,
-    );
+    standaloneConfig(config, {
+      upstreamURL: `${mock.url}/v1`,
+      providerKey,
+      relayKey,
+      provider: { pricing: { "gpt-4o-mini": { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } } },
+      policy: { limits: { maxOutputTokens: 1 }, budget: { usdPerDay: Number(budget.toFixed(6)) } },
+    });
     const dataDir = join(dir, "budget-data");
     const start = (name: string) => startGateway(name, ["--data-dir", dataDir], { config });
     const first = start("gateway-budget-1");

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PolicySpec } from "../../common/schemas/policy.js";
+import type { ProviderKeySpec } from "../../common/schemas/provider-key.js";
 
 export function standaloneConfig(
   dir: string,
@@ -13,6 +14,8 @@ export function standaloneConfig(
     model?: string;
     /** Policy fields besides the route, such as limits and a budget. */
     policy?: Omit<Partial<PolicySpec>, "routes">;
+    /** ProviderKey fields besides the provider, endpoint and credential, such as pricing. */
+    provider?: Partial<Pick<ProviderKeySpec, "pricing">>;
   },
 ): void {
   mkdirSync(dir, { recursive: true });
@@ -36,7 +39,9 @@ spec:
   baseURL: ${o.upstreamURL}
   allowPrivateNetwork: true
   credentials: { secretKeyRef: { name: upstream, key: apiKey } }
----
+${Object.entries(o.provider ?? {})
+  .map(([field, value]) => `  ${field}: ${JSON.stringify(value)}\n`)
+  .join("")}---
 apiVersion: kuberelay.dev/v1alpha1
 kind: Policy
 metadata: { name: bench, namespace: bench }
