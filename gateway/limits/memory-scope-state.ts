@@ -28,6 +28,8 @@ export class MemoryScopeState {
   private readonly spentThisMonth = new PeriodSpend();
   /** Lease id → the USD it holds against the budgets, until it finishes or expires. */
   private readonly reservations = new Map<string, { usd: number; expiresAt: number }>();
+  /** Their sum, kept as they come and go: an admission does not walk every request in flight. */
+  private reservedUsd = 0;
 
   usage(scope: Scope, t: Timing): ScopeUsage {
     const { requestsPerMinute: rpm, tokensPerMinute: tpm, requestsPerDay: rpd } = scope.limits ?? {};
@@ -46,14 +48,15 @@ export class MemoryScopeState {
     if (scope.limits?.requestsPerMinute !== undefined) this.requestsPerMinute.add(t.now, 1);
     if (scope.limits?.requestsPerDay !== undefined) this.requestsPerDay.add(t.now, 1);
     if (scope.limits?.maxConcurrentRequests !== undefined) this.leases.set(leaseId, t.now + leaseTtlMs);
-    if (hasBudget(scope) && reserveUsd > 0) {
+    if (hasBudget(scope) && reserveUsd > 0 && !this.reservations.has(leaseId)) {
       this.reservations.set(leaseId, { usd: reserveUsd, expiresAt: t.now + leaseTtlMs });
+      this.reservedUsd += reserveUsd;
     }
   }
 
   record(scope: Scope, t: Timing, leaseId: string, usage: Usage) {
     this.leases.delete(leaseId);
-    this.reservations.delete(leaseId);
+    this.release(leaseId);
     const tokens = usage.inputTokens + usage.outputTokens;
     if (scope.limits?.tokensPerMinute !== undefined && tokens > 0) this.tokensPerMinute.add(t.now, tokens);
     if (usage.costUsd <= 0) return;
@@ -90,14 +93,24 @@ export class MemoryScopeState {
     return this.leases.size;
   }
 
-  /** The USD held by live reservations; expired ones (a finish that never came) are dropped. */
+  /**
+   * The USD held by live reservations. Every reservation has the same TTL, so insertion order is
+   * expiry order: expired ones (a finish that never came) are dropped from the front.
+   */
   private liveReservations(t: Timing): number {
-    let usd = 0;
     for (const [id, r] of this.reservations) {
-      if (r.expiresAt <= t.now) this.reservations.delete(id);
-      else usd += r.usd;
+      if (r.expiresAt > t.now) break;
+      this.release(id);
     }
-    return usd;
+    return this.reservedUsd;
+  }
+
+  private release(leaseId: string) {
+    const r = this.reservations.get(leaseId);
+    if (!r) return;
+    this.reservations.delete(leaseId);
+    // Exactly 0 once nothing is held, so rounding in the running sum never accumulates.
+    this.reservedUsd = this.reservations.size === 0 ? 0 : this.reservedUsd - r.usd;
   }
 }
 

@@ -147,15 +147,14 @@ export async function handleInference(
   // Until upstream answers, a caller who leaves cancels the call; after, forwardResponse
   // keeps reading for the usage.
   const caller = new AbortController();
-  const abortUpstream = () => {
-    if (!res.writableFinished) caller.abort();
-  };
-  res.on("close", abortUpstream);
+  let awaitingUpstream = true;
   // The caller hung up before the response ended (not the gateway cutting a broken one).
   let callerLeft = false;
   let gatewayCut = false;
   res.once("close", () => {
-    if (!res.writableFinished && !gatewayCut) callerLeft = true;
+    if (res.writableFinished) return;
+    if (awaitingUpstream) caller.abort();
+    if (!gatewayCut) callerLeft = true;
   });
   let admission: AdmissionResult | undefined;
   let caps: NamespaceCaps | undefined;
@@ -220,7 +219,7 @@ export async function handleInference(
           deps.metrics.upstreamRetries.inc({ reason: r.reason.startsWith("status") ? "status" : r.reason }),
       },
     );
-    res.off("close", abortUpstream);
+    awaitingUpstream = false;
     const provider = upstream.target.provider;
     Object.assign(fields, {
       provider: provider.id,
