@@ -20,7 +20,12 @@ describe("redis keys", () => {
   it("name budget periods by UTC day and month", () => {
     expect(admitKeys("p:", "s", t).slice(4, 6)).toEqual(["p:{s}:usd:day:20261125", "p:{s}:usd:month:202611"]);
     // Reservations belong to requests in flight, whatever the period.
-    expect(admitKeys("p:", "s", t)[6]).toBe("p:{s}:reserved");
+    expect(admitKeys("p:", "s", t).slice(6)).toEqual([
+      "p:{s}:holds",
+      "p:{s}:holds:expiry",
+      "p:{s}:holds:usd",
+    ]);
+    expect(finishKeys("p:", "s", t).slice(4)).toEqual(admitKeys("p:", "s", t).slice(6));
   });
 
   it("expire every key once nothing can read it any more", () => {

@@ -11,8 +11,9 @@ import type { Timing } from "./timing.js";
  *   <prefix>{<scope>}:leases                  ZSET lease id → expiry   expires one lease TTL after the last lease
  *   <prefix>{<scope>}:usd:day:<YYYYMMDD>      INCRBYFLOAT at finish    expires after that UTC day
  *   <prefix>{<scope>}:usd:month:<YYYYMM>      INCRBYFLOAT at finish    expires after that UTC month
- *   <prefix>{<scope>}:reserved                HASH lease id → "usd:expiry"   the budgets' holds of requests in flight,
- *                                             expires one lease TTL after the last
+ *   <prefix>{<scope>}:holds                   HASH lease id → USD      the budgets' holds of requests in flight
+ *   <prefix>{<scope>}:holds:expiry            ZSET lease id → expiry   the same holds, oldest first
+ *   <prefix>{<scope>}:holds:usd               their running total      the three expire one lease TTL after the last hold
  *
  * A window hash's fields are bucket indices (epoch ms / bucket width, sliding-window.ts), so
  * replicas never need to agree on when to reset anything: a bucket too old to count is ignored,
@@ -24,7 +25,7 @@ export const DEFAULT_KEY_PREFIX = "kuberelay:limits:";
 /** Added to every expiry so a replica whose clock runs a little behind still finds the keys it expects. */
 const CLOCK_SKEW_MS = 60_000;
 
-/** The seven keys an admission reads, in the order the admit script expects them. */
+/** The nine keys an admission reads, in the order the admit script expects them. */
 export function admitKeys(prefix: string, scopeId: string, t: Timing): string[] {
   const tag = scopeTag(prefix, scopeId);
   return [
@@ -34,11 +35,11 @@ export function admitKeys(prefix: string, scopeId: string, t: Timing): string[] 
     `${tag}:leases`,
     `${tag}:usd:day:${t.dayKey}`,
     `${tag}:usd:month:${t.monthKey}`,
-    `${tag}:reserved`,
+    ...holdKeys(tag),
   ];
 }
 
-/** The five keys a finish writes, in the order the finish script expects them. */
+/** The seven keys a finish writes, in the order the finish script expects them. */
 export function finishKeys(prefix: string, scopeId: string, t: Timing): string[] {
   const tag = scopeTag(prefix, scopeId);
   return [
@@ -46,9 +47,11 @@ export function finishKeys(prefix: string, scopeId: string, t: Timing): string[]
     `${tag}:leases`,
     `${tag}:usd:day:${t.dayKey}`,
     `${tag}:usd:month:${t.monthKey}`,
-    `${tag}:reserved`,
+    ...holdKeys(tag),
   ];
 }
+
+const holdKeys = (tag: string) => [`${tag}:holds`, `${tag}:holds:expiry`, `${tag}:holds:usd`];
 
 /**
  * Relative TTLs (ms), so a key outlives exactly the time it can still be read. A window hash is

@@ -4,12 +4,27 @@ import { BUCKETS, DAY_WINDOW, MINUTE_WINDOW } from "./sliding-window.js";
 /** Values the admit script answers per scope: used / ms until room / ms until empty of 3 windows, then 4. */
 export const ADMIT_VALUES_PER_SCOPE = 13;
 
+// Lua shared by both scripts.
+const releaseHold = `
+-- Takes usd off a running total of holds; exactly 0 once none is left, so rounding never
+-- accumulates (memory-scope-state.ts keeps the same sum the same way).
+local function release(expiries, total, usd)
+  if redis.call('ZCARD', expiries) == 0 then
+    redis.call('DEL', total)
+    return 0
+  end
+  local held = tonumber(redis.call('GET', total) or '0') - usd
+  redis.call('SET', total, string.format('%.17g', held), 'KEEPTTL')
+  return held
+end
+`;
+
 /**
  * One admission over every scope, atomically: read all counters, and only if no scope refuses,
  * count the request and take the leases. Comparisons mirror refusals.ts; windows are read as
  * bucket-ring.ts reads them (sliding-window.ts says what they promise).
  *
- * KEYS: per scope, the 7 keys of redis-keys.ts admitKeys().
+ * KEYS: per scope, the 9 keys of redis-keys.ts admitKeys().
  * ARGV: now ms, minute bucket index, day bucket index, lease id, lease expiry ms,
  *       TTLs (ms) of leases / minute windows / day windows, the USD this request reserves, then
  *       per scope 6 limits in the order rpm, tpm, rpd, concurrency, usd/day, usd/month ("" = not set).
@@ -23,7 +38,7 @@ export const admitScript = new RedisScript(`
 local BUCKETS = ${BUCKETS}
 local MINUTE_BUCKET_MS, MINUTE_MS = ${MINUTE_WINDOW.bucketMs}, ${MINUTE_WINDOW.lengthMs}
 local DAY_BUCKET_MS, DAY_MS = ${DAY_WINDOW.bucketMs}, ${DAY_WINDOW.lengthMs}
-local KEYS_PER_SCOPE, LIMITS_PER_SCOPE, GLOBAL_ARGS = 7, 6, 9
+local KEYS_PER_SCOPE, LIMITS_PER_SCOPE, GLOBAL_ARGS = 9, 6, 9
 local now, minuteBucket, dayBucket = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local leaseId, leaseExpiresAt = ARGV[4], ARGV[5]
 local leasesTtl, minuteTtl, dayTtl = ARGV[6], ARGV[7], ARGV[8]
@@ -75,18 +90,23 @@ local function window(k, bucket, bucketMs, lengthMs, lim)
   return used, untilRoom, untilEmpty
 end
 
--- The USD held by live reservations; expired ones, of gateways that died mid-request, are
--- deleted here. (Summed in the hash's order: it can differ from the memory store's in the last
--- bits of a double.)
-local function reservations(k)
-  local fields = redis.call('HGETALL', k)
-  local held, gone = 0, {}
-  for i = 1, #fields, 2 do
-    local usd, expiresAt = string.match(fields[i + 1], '^([^:]+):(.+)$')
-    if tonumber(expiresAt) <= now then gone[#gone + 1] = fields[i] else held = held + tonumber(usd) end
+${releaseHold}
+-- The USD held by live reservations: a running total, so an admission reads one value however
+-- many requests are in flight. Holds of gateways that died mid-request are released here, once
+-- their expiry has passed (few at a time: the rest go at the next admissions).
+local function reservations(s)
+  local holds, expiries, total = key(s, 7), key(s, 8), key(s, 9)
+  local gone = redis.call('ZRANGEBYSCORE', expiries, '-inf', now, 'LIMIT', 0, 64)
+  if #gone > 0 then
+    local freed = 0
+    for _, usd in ipairs(redis.call('HMGET', holds, unpack(gone))) do
+      if usd then freed = freed + tonumber(usd) end
+    end
+    redis.call('HDEL', holds, unpack(gone))
+    redis.call('ZREM', expiries, unpack(gone))
+    return release(expiries, total, freed)
   end
-  if #gone > 0 then redis.call('HDEL', k, unpack(gone)) end
-  return held
+  return tonumber(redis.call('GET', total) or '0')
 end
 
 local function exceeded(spent, held, lim)
@@ -122,7 +142,7 @@ for s = 1, #KEYS / KEYS_PER_SCOPE do
   end
   local held = 0
   if usdDay or usdMonth then
-    held = reservations(key(s, 7))
+    held = reservations(s)
     u[13] = string.format('%.17g', held)
   end
   if usdDay then
@@ -151,9 +171,11 @@ if result[1] == 1 then
       redis.call('ZADD', key(s, 4), leaseExpiresAt, leaseId)
       redis.call('PEXPIRE', key(s, 4), leasesTtl)
     end
-    if (limit(s, 5) or limit(s, 6)) and reserve > 0 then
-      redis.call('HSET', key(s, 7), leaseId, ARGV[9] .. ':' .. leaseExpiresAt)
-      redis.call('PEXPIRE', key(s, 7), leasesTtl)
+    if (limit(s, 5) or limit(s, 6)) and reserve > 0 and redis.call('HSETNX', key(s, 7), leaseId, ARGV[9]) == 1 then
+      redis.call('ZADD', key(s, 8), leaseExpiresAt, leaseId)
+      local held = tonumber(redis.call('GET', key(s, 9)) or '0') + reserve
+      redis.call('SET', key(s, 9), string.format('%.17g', held))
+      for slot = 7, 9 do redis.call('PEXPIRE', key(s, slot), leasesTtl) end
     end
   end
 end
@@ -166,7 +188,7 @@ return result
  * Records a finished request: tokens into the current minute's bucket, cost into the day and
  * month, and releases the lease and the budgets' reservation.
  *
- * KEYS: per scope, the 5 keys of redis-keys.ts finishKeys().
+ * KEYS: per scope, the 7 keys of redis-keys.ts finishKeys().
  * ARGV: lease id, tokens (integer), cost (USD, decimal), TTLs (ms) of minute windows / day budget /
  *       month budget, minute bucket index, then per scope a 4-character flag string ("1" = this
  *       scope has the limit) for tpm, concurrency, usd/day, usd/month.
@@ -175,9 +197,11 @@ export const finishScript = new RedisScript(`
 local leaseId, tokens, cost = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local minuteTtl, dayTtl, monthTtl, minuteBucket = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local spent = tonumber(cost) > 0
-for s = 1, #KEYS / 5 do
+local KEYS_PER_SCOPE = 7
+${releaseHold}
+for s = 1, #KEYS / KEYS_PER_SCOPE do
   local flags = ARGV[7 + s]
-  local base = (s - 1) * 5
+  local base = (s - 1) * KEYS_PER_SCOPE
   if string.sub(flags, 1, 1) == '1' and tokens > 0 then
     redis.call('HINCRBY', KEYS[base + 1], minuteBucket, tokens)
     redis.call('PEXPIRE', KEYS[base + 1], minuteTtl)
@@ -192,7 +216,12 @@ for s = 1, #KEYS / 5 do
     redis.call('PEXPIRE', KEYS[base + 4], monthTtl)
   end
   if string.sub(flags, 3, 3) == '1' or string.sub(flags, 4, 4) == '1' then
-    redis.call('HDEL', KEYS[base + 5], leaseId)
+    local usd = redis.call('HGET', KEYS[base + 5], leaseId)
+    if usd then
+      redis.call('HDEL', KEYS[base + 5], leaseId)
+      redis.call('ZREM', KEYS[base + 6], leaseId)
+      release(KEYS[base + 6], KEYS[base + 7], tonumber(usd))
+    end
   end
 end
 return 1
