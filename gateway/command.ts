@@ -6,6 +6,7 @@ import { listenDualProtocol } from "../common/process/dual-protocol-server.js";
 import { drain, listen } from "../common/process/listen.js";
 import { ownNamespace } from "../common/process/namespace.js";
 import { onShutdown } from "../common/process/shutdown.js";
+import { startAdmin } from "./admin/start-admin.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
 import { contentRetentionOf, contentSettings } from "./content/content-settings.js";
@@ -24,6 +25,8 @@ import { startStandaloneConfig } from "./standalone/start-standalone-config.js";
 export const gatewayUsage = `kuberelay gateway [flags]
   --port N                 inference port (default 8787)
   --metrics-port N         metrics and health port (default 9090)
+  --admin-port N           admin API port: usage reports (default 9091; on only with
+                           KUBERELAY_ADMIN_TOKEN set and a usage ledger)
   --host ADDR              bind address (default 0.0.0.0)
   --namespace NS           namespace of the config Secret (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
@@ -92,6 +95,7 @@ export async function runGateway(args: string[]): Promise<void> {
     options: {
       port: { type: "string", default: "8787" },
       "metrics-port": { type: "string", default: "9090" },
+      "admin-port": { type: "string", default: "9091" },
       host: { type: "string", default: "0.0.0.0" },
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
@@ -174,10 +178,20 @@ export async function runGateway(args: string[]): Promise<void> {
     Number(values["metrics-port"]),
     values.host,
   );
+  const admin = await startAdmin({
+    env: process.env,
+    port: Number(values["admin-port"]),
+    host: values.host,
+    ledger,
+    log,
+  });
+  if (admin) log.info("admin API listening", { adminPort: admin.port });
   log.info("listening", listeningFields({ port: api.port, metricsPort: ops.port }, origin));
 
   onShutdown(log, async () => {
     await api.drain(Number(values["drain-seconds"]) * 1000);
+    // Before the ledger closes: a report in progress still has its database.
+    await admin?.drain(1000);
     await source.stop();
     await limiter.close();
     await ledger?.close();

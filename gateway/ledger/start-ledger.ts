@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "../../common/log.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { ScopeSpend } from "./spend-so-far.js";
+import type { UsageQuery, UsageReport } from "./usage-report.js";
 import type { UsageRow } from "./usage-row.js";
 
 export interface LedgerSettings {
@@ -19,6 +20,8 @@ export interface LedgerSettings {
 export interface RunningLedger {
   record(row: UsageRow): void;
   spendSoFar(): Promise<ScopeSpend[]>;
+  /** Sums per group for the admin API, on this ledger's connections. */
+  usage(query: UsageQuery, maxRows: number): Promise<UsageReport>;
   close(): Promise<void>;
 }
 
@@ -34,15 +37,23 @@ export async function startLedger(
 ): Promise<RunningLedger | undefined> {
   const { url, dataDir, retentionMonths } = settings;
   if (url === undefined && dataDir === undefined) return undefined;
-  const [{ openDatabase }, { UsageLedger }, { spendSoFar }, { dropExpiredMonths }, { LedgerSpool }, content] =
-    await Promise.all([
-      import("../../common/db/open-database.js"),
-      import("./usage-ledger.js"),
-      import("./spend-so-far.js"),
-      import("./retention.js"),
-      import("./spool.js"),
-      import("../content/content-retention.js"),
-    ]);
+  const [
+    { openDatabase },
+    { UsageLedger },
+    { spendSoFar },
+    { dropExpiredMonths },
+    { LedgerSpool },
+    content,
+    { usageReport },
+  ] = await Promise.all([
+    import("../../common/db/open-database.js"),
+    import("./usage-ledger.js"),
+    import("./spend-so-far.js"),
+    import("./retention.js"),
+    import("./spool.js"),
+    import("../content/content-retention.js"),
+    import("./usage-report.js"),
+  ]);
   const { db, migrated } = await openDatabase(url !== undefined ? { url } : { dataDir: dataDir ?? "" });
   // The URL may hold a password: only the kind of database is logged.
   log.info("usage ledger ready", { database: db.kind, migrationsApplied: migrated.applied });
@@ -86,6 +97,7 @@ export async function startLedger(
   return {
     record: (row) => ledger.record(row),
     spendSoFar: () => spendSoFar(db, Date.now()),
+    usage: (query, maxRows) => usageReport(db, query, maxRows),
     async close() {
       clearInterval(daily);
       const unwritten = await ledger.close();
