@@ -29,6 +29,32 @@ export function createOperatorMetrics() {
       labelNames: ["kek"] as const,
       registers: [registry],
     }),
+    auditChanges: new Counter({
+      name: "kuberelay_operator_audit_changes_total",
+      help: "Audited changes recorded by the leader (as Events, and rows with a database), by action: created, rotated, disabled, enabled, deleted, credential_changed, content_mode_changed.",
+      labelNames: ["action"] as const,
+      registers: [registry],
+    }),
+    auditRowsWritten: new Counter({
+      name: "kuberelay_operator_audit_rows_written_total",
+      help: "Audit rows written to the database (a row written again after a retry counts, and adds nothing).",
+      registers: [registry],
+    }),
+    auditRowsDropped: new Counter({
+      name: "kuberelay_operator_audit_rows_dropped_total",
+      help: "Audit rows dropped because the database was away longer than the queue holds (10,000 rows); their Events still went out.",
+      registers: [registry],
+    }),
+    auditWriteErrors: new Counter({
+      name: "kuberelay_operator_audit_write_errors_total",
+      help: "Failed writes of audit rows; the rows stay queued and are retried with back-off.",
+      registers: [registry],
+    }),
+    auditRowsPending: new Gauge({
+      name: "kuberelay_operator_audit_rows_pending",
+      help: "Audit rows waiting to be written.",
+      registers: [registry],
+    }),
     leader: new Gauge({
       name: "kuberelay_operator_leader",
       help: "1 while this replica holds the leader Lease and writes, 0 while it stands by.",

@@ -58,4 +58,36 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX usage_content_policy_time ON usage_content (policy, occurred_at);
     `,
   },
+  {
+    version: 3,
+    name: "audit trail",
+    // Written by the leading operator: who created, rotated, disabled or deleted a RelayKey,
+    // changed a ProviderKey's credential or a Policy's content mode. detail holds names and
+    // modes, never a value. The operator lists everything again after a restart or a leader
+    // change: (uid, action, marker) makes a change it records twice one row. The marker is what
+    // tells one such change from the next: the generation that carried it, the Secret's
+    // resourceVersion, the rotation time; '' for what happens once per object.
+    sql: `
+      CREATE TABLE audit_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        occurred_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        kind text NOT NULL CHECK (kind IN ('RelayKey', 'ProviderKey', 'Policy')),
+        namespace text NOT NULL,
+        name text NOT NULL,
+        uid text NOT NULL,
+        action text NOT NULL CHECK (action IN ('created', 'rotated', 'disabled', 'enabled', 'deleted',
+          'credential_changed', 'content_mode_changed')),
+        marker text NOT NULL,
+        actor text,
+        actor_operation text,
+        actor_time timestamptz,
+        actor_source text NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+        UNIQUE (uid, action, marker)
+      );
+      CREATE INDEX audit_events_object_time ON audit_events (namespace, kind, name, occurred_at);
+      CREATE INDEX audit_events_time ON audit_events (occurred_at);
+    `,
+  },
 ];
