@@ -545,6 +545,32 @@ describe("helm chart", () => {
     expect(env(plain, "KUBERELAY_ALLOW_PLAINTEXT")?.value).toBe("true");
   });
 
+  it("issue 13: tells the operator what the gateways can do with content, for Policies' ContentCaptured condition", async () => {
+    const operatorArgs = async (...sets: string[]) =>
+      firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-operator"))
+        .args;
+    expect(await operatorArgs()).toEqual(
+      expect.arrayContaining([
+        "--gateway-ledger=false",
+        "--gateway-content-key=false",
+        "--gateway-allow-plaintext=false",
+      ]),
+    );
+    expect(
+      await operatorArgs(
+        "gateway.ledger.databaseUrlSecret.name=ledger-db",
+        "gateway.content.keySecret.name=content-key",
+        "gateway.content.allowPlaintext=true",
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        "--gateway-ledger=true",
+        "--gateway-content-key=true",
+        "--gateway-allow-plaintext=true",
+      ]),
+    );
+  });
+
   it("security: renders byte-identical manifests on every helm template run (GitOps)", async () => {
     const first = await render();
     const second = await render();

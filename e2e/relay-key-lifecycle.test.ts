@@ -280,6 +280,38 @@ describe("relay key lifecycle", () => {
     await expectWorksEverywhere(key);
   });
 
+  it("issue 13: a Policy whose content mode the gateways cannot honour says so, and says so no longer once off", async () => {
+    const policy = await getJson<{ spec: unknown }>(["policy", "-n", NS, "default"]);
+    const applyCapture = (mode: string) =>
+      stack.cp.kubectl(
+        ["apply", "-f", "-"],
+        JSON.stringify({
+          apiVersion: "kuberelay.dev/v1alpha1",
+          kind: "Policy",
+          metadata: { name: "capture", namespace: NS },
+          spec: { ...(policy.spec as object), content: { mode } },
+        }),
+      );
+    const captured = (reason: string) =>
+      waitFor(`Policy capture ContentCaptured ${reason}`, async () => {
+        const c = (await getJson(["policy", "-n", NS, "capture"])).status?.conditions?.find(
+          (x) => x.type === "ContentCaptured",
+        );
+        return c?.reason === reason ? c : undefined;
+      });
+    // This stack's operator runs with the flags' defaults: a ledger, no content key, no plaintext.
+    await applyCapture("encrypted");
+    const noKey = await captured("NoContentKey");
+    expect(noKey.status).toBe("False");
+    expect(noKey.message).toContain("KUBERELAY_CONTENT_KEY");
+    // Still serving: keeping less than asked does not stop requests.
+    expect(readyOf(await getJson(["policy", "-n", NS, "capture"]))?.status).toBe("True");
+    await applyCapture("plaintext");
+    expect((await captured("PlaintextNotAllowed")).status).toBe("False");
+    await applyCapture("off");
+    expect((await captured("Off")).status).toBe("True");
+  });
+
   it("issue 10: a route to an ungranted or missing ProviderKey answers 503 and shows on the Policy; the key stays valid", async () => {
     const manifests = [
       { apiVersion: "v1", kind: "Namespace", metadata: { name: "platform" } },

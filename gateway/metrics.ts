@@ -93,7 +93,7 @@ export function createGatewayMetrics() {
     }),
     contentNotCaptured: new Counter({
       name: "kuberelay_gateway_content_not_captured_total",
-      help: "Requests whose Policy asks for content capture that this gateway could not keep: no_ledger (no database), no_content_key (KUBERELAY_CONTENT_KEY unset).",
+      help: "Requests whose Policy asks for content capture that this gateway could not keep: no_ledger (no database), no_content_key (KUBERELAY_CONTENT_KEY unset), plaintext_not_allowed (KUBERELAY_ALLOW_PLAINTEXT is not true).",
       labelNames: ["reason"] as const,
       registers: [registry],
     }),

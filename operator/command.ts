@@ -12,8 +12,14 @@ import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { ownNamespace } from "../common/process/namespace.js";
 import { parsePositiveInt } from "../common/process/parse-flag.js";
 import { onShutdown } from "../common/process/shutdown.js";
+import { startAudit } from "./audit/start-audit.js";
 import { Controller } from "./controller.js";
 import { EventRecorder, kubeEventSink } from "./events.js";
+import {
+  gatewayContentFlagOptions,
+  gatewayContentFlagsUsage,
+  parseGatewayContentFlags,
+} from "./gateway-content-flags.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
 import { ensureMasterKeyUsage, runEnsureMasterKey } from "./master-key/command.js";
 import { createOperatorMetrics } from "./metrics.js";
@@ -34,6 +40,9 @@ export const operatorUsage = `kuberelay operator [flags]
   --config-shard-bytes N   largest compressed config kept in one Secret; larger ones are split into
                            shard Secrets NAME-a-0.. / NAME-b-0.. (default ${DEFAULT_SHARD_BYTES})
 ${ownerDeploymentFlagUsage}
+  --database-url URL       the audit trail's table in PostgreSQL (or DATABASE_URL), the gateways'
+                           ledger database; without one, audited changes go to Events only
+${gatewayContentFlagsUsage}
 ${leaderFlagsUsage}
 ${webhookTlsFlagsUsage}
 ${opsFlagsUsage}
@@ -50,12 +59,14 @@ export async function runOperator(args: string[]): Promise<void> {
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
       "config-shard-bytes": { type: "string", default: String(DEFAULT_SHARD_BYTES) },
       "owner-deployment": { type: "string" },
+      "database-url": { type: "string" },
       "leader-elect": { type: "string" },
       "lease-duration": { type: "string" },
       "renew-deadline": { type: "string" },
       "retry-period": { type: "string" },
       ...webhookTlsFlagOptions,
       ...opsFlagOptions,
+      ...gatewayContentFlagOptions,
     },
   });
   const opsFlags = parseOpsFlags(values);
@@ -69,6 +80,14 @@ export async function runOperator(args: string[]): Promise<void> {
   const kc = loadKubeConfig();
   const secretOwner = await resolveSecretOwner(kc, log, namespace, values["owner-deployment"]);
   const events = new EventRecorder(kubeEventSink(kc), log, identity);
+  const audit = await startAudit(
+    {
+      url: values["database-url"] ?? process.env.DATABASE_URL,
+      events: { sink: kubeEventSink(kc), instance: identity },
+    },
+    metrics,
+    log,
+  );
   const controller = new Controller(kc, log, keys, {
     namespace,
     configSecretName: values["config-secret"],
@@ -76,6 +95,8 @@ export async function runOperator(args: string[]): Promise<void> {
     secretOwner,
     events,
     metrics,
+    audit: audit.auditor,
+    gatewayContent: parseGatewayContentFlags(values),
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
   const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags, metrics });
@@ -102,6 +123,7 @@ export async function runOperator(args: string[]): Promise<void> {
     onShutdown(log, async () => {
       await tls?.stop();
       await controller.stop();
+      await audit.close();
       await ops.stop();
     });
     await controller.start();
@@ -137,6 +159,8 @@ export async function runOperator(args: string[]): Promise<void> {
     await campaigning;
     // Writes stop before the lease is given up, so the next leader never overlaps with us.
     await Promise.all([controller.stop(), tls?.stop()]);
+    // The rows this leader queued are written before the next leader reads the table.
+    await audit.close();
     await elector.release();
     await ops.stop();
   });

@@ -18,6 +18,7 @@ import {
   relayKeySecretLocation,
 } from "../common/schemas/relay-key.js";
 import { looksLikeRelayKey, relayKeyFormatHint } from "./brought-key-format.js";
+import { contentCondition, type GatewayContentAbilities } from "./content-condition.js";
 import { OVERSIZE, type SecretValue } from "./secret-value.js";
 import { withoutSharedKeys } from "./shared-keys.js";
 
@@ -40,6 +41,8 @@ export interface CompileSources {
   keyHistory?(rk: RelayKey): KeyHistory | undefined;
   /** The time expiry is judged against for conditions; the gateways judge it again per request. */
   now: Date;
+  /** What the gateways can do with captured content; absent (standalone), no ContentCaptured condition. */
+  gatewayContent?: GatewayContentAbilities;
 }
 
 /** A generated key's rotation record, read from its owned Secret. */
@@ -401,7 +404,8 @@ export function compile(src: CompileSources): CompileResult {
   const routeProblems: RouteProblem[] = [];
   for (const policy of src.policies) {
     const result = compilePolicy(policy, src, usable);
-    conditions.set(`Policy/${objectId(policy)}`, result.conds);
+    const content = src.gatewayContent ? [contentCondition(policy, src.gatewayContent)] : [];
+    conditions.set(`Policy/${objectId(policy)}`, [...result.conds, ...content]);
     draft.policies[objectId(policy)] = result.policy;
     routeProblems.push(...result.problems);
   }

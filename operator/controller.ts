@@ -3,6 +3,7 @@ import {
   type KubeConfig,
   type KubernetesObject,
   type V1OwnerReference,
+  type V1Secret,
 } from "@kubernetes/client-node";
 import type { KeyRing } from "../common/crypto/key-ring.js";
 import { forEachLimit } from "../common/for-each-limit.js";
@@ -17,9 +18,12 @@ import {
   relayKeySchema,
   relayKeySecretLocation,
 } from "../common/schemas/relay-key.js";
+import { auditSnapshot, type ReadSecretMeta, secretMeta } from "./audit/audit-snapshot.js";
+import type { Auditor } from "./audit/auditor.js";
 import { type CacheEvent, type OperatorCaches, startCaches } from "./caches.js";
 import { type CompileResult, compile, objectId } from "./compile.js";
 import { ConfigWriter } from "./config-writer.js";
+import type { GatewayContentAbilities } from "./content-condition.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { dueRotation, previousKeyOf, rotatedAt } from "./key-rotation.js";
 import type { OperatorMetrics } from "./metrics.js";
@@ -58,6 +62,10 @@ export interface ControllerOptions {
   events?: EventRecorder;
   /** The operator's metrics; the config's envelopes per KEK are reported there. */
   metrics?: OperatorMetrics;
+  /** Records who changed what (operator/audit/); each compile shows it the objects as they are. */
+  audit?: Auditor;
+  /** What the gateways can do with captured content: Policies' ContentCaptured condition. */
+  gatewayContent?: GatewayContentAbilities;
 }
 
 const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
@@ -107,7 +115,9 @@ export class Controller {
   private lastConfigMs = 0;
   private readonly events: EventRecorder | undefined;
   private readonly metrics: OperatorMetrics | undefined;
+  private readonly audit: Auditor | undefined;
   private readonly secretTriggers: SecretTriggers;
+  private readonly gatewayContent: GatewayContentAbilities | undefined;
   /** Grace periods and expiries end without any API event: these timers requeue their keys. */
   private readonly wakeups = new Wakeups((key) =>
     key === CONFIG_KEY ? this.requestConfig() : this.queue.add(key),
@@ -129,6 +139,8 @@ export class Controller {
     });
     this.events = opts.events;
     this.metrics = opts.metrics;
+    this.audit = opts.audit;
+    this.gatewayContent = opts.gatewayContent;
     this.secretTriggers = new SecretTriggers(kc, log, () => this.requestConfig());
   }
 
@@ -251,11 +263,16 @@ export class Controller {
    * Reads each Secret the compile needs by GET: these Secrets are not cached, so the operator
    * needs no list/watch on every Secret.
    */
-  private readSecretValues(refs: readonly SecretValueRef[]): Promise<Map<string, SecretValue>> {
+  private readSecretValues(
+    refs: readonly SecretValueRef[],
+    onRead?: (secret: V1Secret) => void,
+  ): Promise<Map<string, SecretValue>> {
     const core = this.kc.makeApiClient(CoreV1Api);
     return readSecretValues(refs, async (namespace, name) => {
       try {
-        return await core.readNamespacedSecret({ name, namespace });
+        const secret = await core.readNamespacedSecret({ name, namespace });
+        onRead?.(secret);
+        return secret;
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
@@ -281,7 +298,12 @@ export class Controller {
         }),
       ),
     );
-    const values = await this.readSecretValues(secretRefs(providerKeys.valid, relayKeys.valid));
+    const refs = secretRefs(providerKeys.valid, relayKeys.valid);
+    const found = new Map<string, ReadSecretMeta>();
+    const values = await this.readSecretValues(refs, (s) =>
+      found.set(`${s.metadata?.namespace}/${s.metadata?.name}`, secretMeta(s)),
+    );
+    this.observeForAudit(caches, refs, found, values);
     const result = compile({
       relayKeys: relayKeys.valid,
       policies: policies.valid as Policy[],
@@ -293,6 +315,7 @@ export class Controller {
         return plaintextFromOwnedSecret(caches.managedSecrets.get(where.secretName, ns), rk.metadata.uid);
       },
       providerCredential: (ns, name, key) => values.get(`${ns}/${name}/${key}`),
+      ...(this.gatewayContent ? { gatewayContent: this.gatewayContent } : {}),
       keyHistory: (rk) => {
         const secret = rk.spec.secretName
           ? caches.managedSecrets.get(rk.spec.secretName, rk.metadata.namespace)
@@ -336,6 +359,33 @@ export class Controller {
       ],
     };
     this.queue.add(STATUS_KEY);
+  }
+
+  /** Not awaited: the audit never holds up a config (its first look reads the table's history). */
+  private observeForAudit(
+    caches: OperatorCaches,
+    refs: readonly SecretValueRef[],
+    found: ReadonlyMap<string, ReadSecretMeta>,
+    values: ReadonlyMap<string, SecretValue>,
+  ): void {
+    const audit = this.audit;
+    if (!audit) return;
+    const snapshot = auditSnapshot({
+      relayKeys: caches.relayKeys.list(),
+      policies: caches.policies.list(),
+      providerKeys: caches.providerKeys.list(),
+      ownedSecret: (rk) => {
+        const name = (rk as { spec?: { secretName?: unknown } }).spec?.secretName;
+        const secret =
+          typeof name === "string" ? caches.managedSecrets.get(name, rk.metadata?.namespace) : undefined;
+        return isOwnedSecret(secret, rk.metadata?.uid) ? secret : undefined;
+      },
+      secretsRead: new Set(refs.filter((r) => r.use === "credential").map((r) => `${r.namespace}/${r.name}`)),
+      secretsFound: found,
+      values,
+      fingerprint: audit.fingerprint,
+    });
+    audit.observe(snapshot).catch((err: unknown) => this.log.warn("audit look failed", { error: err }));
   }
 
   private async writeLatestStatuses(): Promise<void> {

@@ -34,7 +34,7 @@ const contentSchema = z.object({
     .enum(["off", "encrypted", "plaintext"])
     .default("off")
     .describe(
-      "off keeps nothing; encrypted keeps each request and its answer as AES-256-GCM ciphertext under the gateways' content key (KUBERELAY_CONTENT_KEY); plaintext keeps them in the clear only where the gateways allow it (KUBERELAY_ALLOW_PLAINTEXT=true), else encrypted. Needs the gateways' usage ledger database.",
+      "off keeps nothing; encrypted keeps each request and its answer as AES-256-GCM ciphertext under the gateways' content key (KUBERELAY_CONTENT_KEY); plaintext keeps them in the clear only where the gateways allow it (KUBERELAY_ALLOW_PLAINTEXT=true), else nothing. Needs the gateways' usage ledger. The ContentCaptured condition says whether the gateways can do what the mode asks.",
     ),
   retentionDays: z
     .number()

@@ -29,15 +29,18 @@ describe("what a Policy's content mode comes to on a gateway", () => {
     });
   });
 
-  it("security: keeps plaintext only where the deployment allows it; otherwise seals it, or keeps nothing", () => {
+  it("security: keeps plaintext only where the deployment allows it; otherwise nothing, with or without a key", () => {
     expect(captureFor(policy("plaintext"), settings({ allowPlaintext: true }))).toEqual({
       capture: true,
       encoding: "plaintext",
     });
-    expect(captureFor(policy("plaintext"), settings())).toEqual({ capture: true, encoding: "aes-256-gcm" });
+    expect(captureFor(policy("plaintext"), settings())).toEqual({
+      capture: false,
+      reason: "plaintext_not_allowed",
+    });
     expect(captureFor(policy("plaintext"), settings({ key: false }))).toEqual({
       capture: false,
-      reason: "no_content_key",
+      reason: "plaintext_not_allowed",
     });
   });
 });

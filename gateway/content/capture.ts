@@ -22,19 +22,23 @@ export interface ContentSettings {
 }
 
 export type CaptureDecision =
-  | { capture: false; reason?: "no_ledger" | "no_content_key" }
+  | { capture: false; reason?: "no_ledger" | "no_content_key" | "plaintext_not_allowed" }
   | { capture: true; encoding: "aes-256-gcm" | "plaintext" };
 
 /**
  * What a Policy's content mode comes to on this gateway. `plaintext` needs
- * KUBERELAY_ALLOW_PLAINTEXT=true; without it the content is kept encrypted instead, or not at all
- * without a content key: it fails towards keeping less, never more in the clear.
+ * KUBERELAY_ALLOW_PLAINTEXT=true; without it nothing is kept. Sealing it instead would keep
+ * content that the team asked to read and may hold no key for, under a mode nobody chose.
  */
 export function captureFor(policy: CompiledPolicy, settings: ContentSettings): CaptureDecision {
   const mode = policy.content?.mode;
   if (mode === undefined) return { capture: false };
   if (!settings.ledger) return { capture: false, reason: "no_ledger" };
-  if (mode === "plaintext" && settings.allowPlaintext) return { capture: true, encoding: "plaintext" };
+  if (mode === "plaintext") {
+    return settings.allowPlaintext
+      ? { capture: true, encoding: "plaintext" }
+      : { capture: false, reason: "plaintext_not_allowed" };
+  }
   if (!settings.key) return { capture: false, reason: "no_content_key" };
   return { capture: true, encoding: "aes-256-gcm" };
 }

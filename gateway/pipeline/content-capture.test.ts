@@ -110,12 +110,12 @@ describe("Policy content capture, through the pipeline", () => {
     }
   });
 
-  it("security: plaintext without KUBERELAY_ALLOW_PLAINTEXT is sealed; without a content key nothing is kept", async () => {
+  it("security: plaintext without KUBERELAY_ALLOW_PLAINTEXT keeps nothing, even with a content key", async () => {
     const sealed = await gatewayWith("plaintext", {});
     const bare = await gatewayWith("plaintext", { key: false });
     const allowed = await gatewayWith("plaintext", { allowPlaintext: true });
     try {
-      expect((await ask(sealed, false)).row?.content?.encoding).toBe("aes-256-gcm");
+      expect((await ask(sealed, false)).row?.content).toBeUndefined();
       expect((await ask(bare, false)).row?.content).toBeUndefined();
       const plain = (await ask(allowed, false)).row?.content;
       expect(plain?.encoding).toBe("plaintext");
