@@ -4,7 +4,7 @@
  * piece of any key may be in its output, its ops endpoints or a response (the issue #9 scan).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -53,7 +53,8 @@ beforeAll(async () => {
         "--drain-seconds",
         "10",
       ],
-      {},
+      // No ledger flag: the default, an embedded ledger in the XDG data directory.
+      { XDG_DATA_HOME: join(dir, "xdg") },
       join(dir, "gateway.log"),
     ),
     opsAtStop,
@@ -87,6 +88,22 @@ const ask = (apiKey: string) =>
     model: "gpt-4o-mini",
     messages: [{ role: "user", content: "hi" }],
   });
+
+it("issue 13: keeps a usage ledger with no server, in the XDG data directory, by default", async () => {
+  const ready = await gateway.waitForLine((l) => l.msg === "usage ledger ready");
+  expect(ready.database).toBe("embedded");
+  expect(existsSync(join(dir, "xdg", "kuberelay", "kuberelay.lock"))).toBe(true);
+  await ask(firstKey);
+  // Written within a second (the batch interval); the counter says a row reached the database.
+  const deadline = Date.now() + 10_000;
+  let written = 0;
+  while (written < 1 && Date.now() < deadline) {
+    const text = await (await fetch(`http://127.0.0.1:${listening.metricsPort}/metrics`)).text();
+    written = Number(/^kuberelay_gateway_ledger_rows_written_total (\S+)$/m.exec(text)?.[1] ?? 0);
+    if (written < 1) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(written).toBeGreaterThanOrEqual(1);
+});
 
 describe("standalone gateway", () => {
   it("serves from the config directory and reloads it when a file changes", async () => {

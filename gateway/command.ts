@@ -10,6 +10,7 @@ import { startAdmin } from "./admin/start-admin.js";
 import { createGatewayApp } from "./app.js";
 import { callerTimeouts } from "./caller-timeouts.js";
 import { contentRetentionOf, contentSettings } from "./content/content-settings.js";
+import { ledgerLocation } from "./ledger/ledger-location.js";
 import { startLedger } from "./ledger/start-ledger.js";
 import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
@@ -36,7 +37,9 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --config-dir DIR         standalone: read ProviderKey/Policy/RelayKey/Secret YAML from DIR (no cluster)
   --redis-url URL          shared limit counters for all replicas (or REDIS_URL); without it, in memory
   --database-url URL       the usage ledger in PostgreSQL (or DATABASE_URL)
-  --data-dir DIR           the usage ledger in an embedded PostgreSQL in DIR (or KUBERELAY_DATA_DIR)
+  --data-dir DIR           the usage ledger in an embedded PostgreSQL in DIR (or KUBERELAY_DATA_DIR);
+                           standalone, by default $XDG_DATA_HOME/kuberelay or ~/.local/share/kuberelay
+  --no-ledger              keep no usage ledger (budgets then restart from zero without Redis)
   --ledger-retention-months N  keep the ledger's current month and the N before it (default 13)
   --ledger-spool-dir DIR   ledger rows wait here while the database is away, and at shutdown
                            (or KUBERELAY_LEDGER_SPOOL_DIR; default DIR/spool of --data-dir)
@@ -106,6 +109,7 @@ export async function runGateway(args: string[]): Promise<void> {
       "config-dir": { type: "string" },
       "database-url": { type: "string" },
       "data-dir": { type: "string" },
+      "no-ledger": { type: "boolean", default: false },
       "ledger-retention-months": { type: "string", default: "13" },
       "ledger-spool-dir": { type: "string" },
     },
@@ -129,10 +133,15 @@ export async function runGateway(args: string[]): Promise<void> {
         );
 
   const redisUrl = values["redis-url"] ?? process.env.REDIS_URL;
+  const ledgerAt = ledgerLocation({
+    url: values["database-url"] ?? process.env.DATABASE_URL,
+    dataDir: values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
+    noLedger: values["no-ledger"],
+    standalone: configDir !== undefined,
+  });
   const ledger = await startLedger(
     {
-      url: values["database-url"] ?? process.env.DATABASE_URL,
-      dataDir: values["data-dir"] ?? process.env.KUBERELAY_DATA_DIR,
+      ...ledgerAt,
       retentionMonths: wholeNumber(values["ledger-retention-months"], "--ledger-retention-months"),
       spoolDir: values["ledger-spool-dir"] ?? process.env.KUBERELAY_LEDGER_SPOOL_DIR,
       contentRetention: () => contentRetentionOf(snapshots),

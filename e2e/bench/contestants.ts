@@ -85,7 +85,8 @@ export function kuberelay(
         ...["--config-dir", configDir, "--host", "127.0.0.1"],
         ...["--port", String(p), "--metrics-port", String(metricsPort)],
         ...(limiter === "redis" ? ["--redis-url", setup.redisUrl] : []),
-        ...(ledger ? ledger.args(setup) : []),
+        // Without one, the standalone gateway would keep its embedded ledger in this user's home.
+        ...(ledger ? ledger.args(setup) : ["--no-ledger"]),
       ]);
       return { endpoint: { url: chatUrl(port), headers: bearer(setup.relayKey) }, process };
     },
