@@ -10,6 +10,7 @@ import {
 import { type RunningInformer, startInformer } from "../common/kube/informer.js";
 import type { Logger } from "../common/log.js";
 import { GROUP, LABEL_MANAGED_BY, MANAGED_BY, VERSION } from "../common/names.js";
+import { trimToAuditedFields } from "./audit/observed.js";
 import { LIST_PAGE_SIZE, listTrimmedPages, trimManagedSecret } from "./managed-secrets.js";
 
 /** Informer caches the operator reconciles from. Custom objects stay raw until validated. */
@@ -46,6 +47,8 @@ export function startCaches(kc: KubeConfig, log: Logger, onEvent: (e: CacheEvent
           version: VERSION,
           plural,
         })) as KubernetesListObject<KubernetesObject>,
+      // managedFields only as far as the audit reads them (who wrote the audited fields).
+      trim: trimToAuditedFields(kind),
       log,
       onChange: (obj) => onEvent({ kind, obj }),
     });
