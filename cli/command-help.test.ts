@@ -11,6 +11,7 @@ describe("commandHelp", async () => {
   it("answers for operator and validate too, and leaves the webhook to its own parser", async () => {
     expect(await commandHelp("operator", ["--help"])).toContain("kuberelay operator");
     expect(await commandHelp("validate", ["--help"])).toContain("validate");
+    expect(await commandHelp("usage", ["--help"])).toContain("--token-file");
     expect(await commandHelp("webhook", ["--help"])).toBeUndefined();
   });
 
@@ -22,8 +23,9 @@ describe("commandHelp", async () => {
 describe("allUsages", () => {
   it("names every command, with the usage of each that has one here", async () => {
     const text = await allUsages();
-    expect(text).toMatch(/^usage: kuberelay <operator\|gateway\|webhook\|validate\|decrypt>/);
+    expect(text).toMatch(/^usage: kuberelay <operator\|gateway\|webhook\|validate\|decrypt\|usage>/);
     expect(text).toContain("kuberelay decrypt --request-id");
+    expect(text).toContain("kuberelay usage [flags]");
     expect(text).toContain(gatewayUsage);
     expect(text).toContain("kuberelay operator");
     expect(text).toContain("kuberelay webhook --help");

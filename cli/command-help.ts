@@ -7,14 +7,15 @@ const usages: Record<string, () => Promise<string>> = {
   gateway: async () => (await import("../gateway/command.js")).gatewayUsage,
   validate: async () => (await import("../gateway/standalone/validate-command.js")).validateUsage,
   decrypt: async () => (await import("../gateway/content/decrypt-command.js")).decryptUsage,
+  usage: async () => (await import("../gateway/admin/usage-command.js")).usageUsage,
 };
 
 /** Every command's usage, for `kuberelay` without a command. */
 export async function allUsages(): Promise<string> {
-  const [operator, gateway, validate, decrypt] = await Promise.all(
-    ["operator", "gateway", "validate", "decrypt"].map((name) => usages[name]?.() ?? ""),
+  const [operator, gateway, validate, decrypt, usage] = await Promise.all(
+    ["operator", "gateway", "validate", "decrypt", "usage"].map((name) => usages[name]?.() ?? ""),
   );
-  return `usage: kuberelay <operator|gateway|webhook|validate|decrypt> [flags]
+  return `usage: kuberelay <operator|gateway|webhook|validate|decrypt|usage> [flags]
 
 ${operator}
 
@@ -23,6 +24,8 @@ ${gateway}
 ${validate}
 
 ${decrypt}
+
+${usage}
 
 kuberelay webhook --help for the webhook's flags`;
 }

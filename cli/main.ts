@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `kuberelay operator|gateway|webhook|validate|decrypt`: one binary, one entry per process or tool.
+ * `kuberelay operator|gateway|webhook|validate|decrypt|usage`: one binary, one entry per process or tool.
  * Each command's module is imported when it runs: a gateway does not load the operator's
  * Kubernetes controllers or the webhook, and keeps that memory.
  */
@@ -22,6 +22,12 @@ const commands: Record<string, () => Promise<Command>> = {
     const { runDecrypt } = await import("../gateway/content/decrypt-command.js");
     return async (args) => {
       process.exitCode = await runDecrypt(args);
+    };
+  },
+  usage: async () => {
+    const { runUsage } = await import("../gateway/admin/usage-command.js");
+    return async (args) => {
+      process.exitCode = await runUsage(args);
     };
   },
 };
