@@ -571,6 +571,44 @@ describe("helm chart", () => {
     );
   });
 
+  it("security: gives the gateway an admin API only when asked: its token from the named Secret, a port, a ClusterIP Service", async () => {
+    const none = await render();
+    const off = firstContainer(one<V1Deployment>(none.objects, "Deployment", "kuberelay-gateway"));
+    expect(env(off, "KUBERELAY_ADMIN_TOKEN")).toBeUndefined();
+    expect(off.ports?.map((p) => p.name)).toEqual(["http", "metrics"]);
+    expect(none.objects.some((o) => o.metadata.name === "kuberelay-gateway-admin")).toBe(false);
+
+    const { objects, text } = await render(
+      "gateway.ledger.databaseUrlSecret.name=ledger-db",
+      "gateway.admin.tokenSecret.name=admin-token",
+      "gateway.admin.port=9191",
+    );
+    const c = firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-gateway"));
+    // The manifest names the Secret; the token is never in it.
+    expect(env(c, "KUBERELAY_ADMIN_TOKEN")?.valueFrom?.secretKeyRef).toEqual({
+      name: "admin-token",
+      key: "token",
+    });
+    expect(env(c, "KUBERELAY_ADMIN_TOKEN")?.value).toBeUndefined();
+    expect(c.args).toContain("--admin-port=9191");
+    expect(c.ports).toContainEqual({ name: "admin", containerPort: 9191, protocol: "TCP" });
+    const service = one<V1Service>(objects, "Service", "kuberelay-gateway-admin");
+    expect(service.spec?.type).toBe("ClusterIP");
+    expect(service.spec?.ports).toEqual([
+      { name: "admin", port: 9191, targetPort: "admin", protocol: "TCP", appProtocol: "http" },
+    ]);
+    // The inference Service does not carry the admin port.
+    const inference = one<V1Service>(objects, "Service", "kuberelay-gateway");
+    expect(inference.spec?.ports?.map((p) => p.name)).toEqual(["http", "metrics"]);
+    expect(text).not.toContain("KUBERELAY_ADMIN_TOKEN\n              value:");
+
+    const refused = await render("gateway.admin.tokenSecret.name=admin-token").then(
+      () => "rendered",
+      (e: unknown) => (e instanceof CommandError ? e.stderr : String(e)),
+    );
+    expect(refused).toContain("gateway.admin.tokenSecret needs gateway.ledger.databaseUrlSecret");
+  });
+
   it("security: renders byte-identical manifests on every helm template run (GitOps)", async () => {
     const first = await render();
     const second = await render();
