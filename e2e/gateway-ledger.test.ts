@@ -90,8 +90,11 @@ async function refused(url: string): Promise<void> {
   await expect(client.chat.completions.create({ model: "gpt-4o-mini", messages: [] })).rejects.toThrow(/401/);
 }
 
+/** How long the database is away; a minute, as an outage worth surviving lasts at least that. */
+const OUTAGE_MS = 60_000;
+
 describe("the usage ledger in PostgreSQL", () => {
-  it("writes exactly one row per authenticated request, across an outage of the database", async () => {
+  it("writes exactly one row per authenticated request, across a minute-long outage of the database mid-load", async () => {
     const options = encodeURIComponent(`-c search_path=${schema}`);
     const url = `postgres://postgres:${dbPassword}@127.0.0.1:${proxy.port}/test?options=${options}`;
     const gateway = startGateway("gateway-pg", ["--database-url", url]);
@@ -104,14 +107,27 @@ describe("the usage ledger in PostgreSQL", () => {
       for (let i = 0; i < 8; i++) ids.push(await chat(api, i % 4 === 0));
       await refused(api);
 
+      // Four callers keep asking (every fourth request streamed) while PostgreSQL goes away for a
+      // minute and comes back: nothing waits for the database, and no row is lost or doubled.
+      let loading = true;
+      const callers = Array.from({ length: 4 }, async (_, c) => {
+        for (let i = 0; loading; i++) {
+          ids.push(await chat(api, (i + c) % 4 === 0));
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      });
+      await new Promise((r) => setTimeout(r, 2_000));
       proxy.cut();
-      // Served while the database is away; their rows wait.
-      for (let i = 0; i < 8; i++) ids.push(await chat(api, i % 4 === 0));
-      await refused(api);
+      const cutAt = ids.length;
       await gateway.waitForLine((l) => l.msg === "usage ledger write failed; rows stay queued", 10_000);
-      await new Promise((r) => setTimeout(r, 3_000));
+      await refused(api);
+      await new Promise((r) => setTimeout(r, OUTAGE_MS));
+      const servedDuringOutage = ids.length - cutAt;
       proxy.restore();
-      for (let i = 0; i < 4; i++) ids.push(await chat(api));
+      await new Promise((r) => setTimeout(r, 2_000));
+      loading = false;
+      await Promise.all(callers);
+      expect(servedDuringOutage).toBeGreaterThan(OUTAGE_MS / 100);
 
       const count = async () =>
         (
@@ -127,6 +143,9 @@ describe("the usage ledger in PostgreSQL", () => {
       const rows = await count();
       expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
       expect(rows.every((r) => r.n === "1")).toBe(true);
+      console.info(
+        `ledger outage: ${ids.length} requests, ${servedDuringOutage} of them while PostgreSQL was away for ${OUTAGE_MS / 1000} s; one row each`,
+      );
       const detail = await admin.query(
         `SELECT DISTINCT relay_key, policy, status, streamed, cancelled FROM "${schema}".usage_events ORDER BY streamed`,
       );
@@ -139,7 +158,7 @@ describe("the usage ledger in PostgreSQL", () => {
     } finally {
       await gateway.stop();
     }
-  });
+  }, 180_000);
 });
 
 describe("the usage ledger's spool", () => {
