@@ -284,6 +284,49 @@ describe("budgets across a restart, counted in memory", () => {
   });
 });
 
+describe("a stream the caller cancels", () => {
+  it("is billed in the ledger: the prompt and what was streamed before the caller left", async () => {
+    const schema4 = `${schema}_cancel`;
+    await admin.query(`CREATE SCHEMA "${schema4}"`);
+    const config = join(dir, "cancel-config");
+    standaloneConfig(config, {
+      upstreamURL: `${mock.url}/v1`,
+      providerKey,
+      relayKey,
+      provider: { pricing: { "gpt-4o-mini": { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } } },
+    });
+    const direct = new URL(TEST_DATABASE_URL);
+    direct.searchParams.set("options", `-c search_path=${schema4}`);
+    const gateway = startGateway("gateway-cancel", ["--database-url", direct.href], { config });
+    try {
+      const client = new OpenAI({ apiKey: relayKey, baseURL: await baseURL(gateway), maxRetries: 0 });
+      const { data, response } = await client.chat.completions
+        .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "cancel me" }], stream: true })
+        .withResponse();
+      const id = response.headers.get("x-kuberelay-request-id") ?? "";
+      for await (const _ of data) break; // leaves after the first chunk: the SDK aborts the request
+      const row = await waitFor("the cancelled stream's row", async () => {
+        const { rows } = await admin.query<{
+          cancelled: boolean;
+          input_tokens: string;
+          output_tokens: string;
+          cost: string;
+        }>(
+          `SELECT cancelled, input_tokens, output_tokens, cost_usd::text AS cost FROM "${schema4}".usage_events WHERE request_id = $1`,
+          [id],
+        );
+        return rows[0];
+      });
+      expect(row.cancelled).toBe(true);
+      expect(Number(row.input_tokens)).toBeGreaterThan(0);
+      expect(Number(row.output_tokens)).toBeGreaterThan(0);
+      expect(Number(row.cost)).toBeGreaterThan(0);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
 describe("Policy content capture, encrypted", () => {
   it("stores prompts and answers only as ciphertext; kuberelay decrypt opens them with the content key", async () => {
     const contentKey = randomBytes(32).toString("base64");
