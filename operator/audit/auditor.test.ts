@@ -44,7 +44,7 @@ function world(step: number, reconciled: boolean): ObservedObject[] {
       },
       spec: { policyRef: { name: "default" }, secretName: "k", disabled: step >= 1 },
       ...status,
-    } as KubernetesObject,
+    } as unknown as KubernetesObject,
     undefined,
   );
   const policy = observePolicy({
@@ -57,7 +57,7 @@ function world(step: number, reconciled: boolean): ObservedObject[] {
     },
     spec: { content: { mode: step >= 2 ? "encrypted" : "off" } },
     ...status,
-  } as KubernetesObject);
+  } as unknown as KubernetesObject);
   return [...(rk && step < 3 ? [rk] : []), ...(policy ? [policy] : [])];
 }
 

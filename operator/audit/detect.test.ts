@@ -33,7 +33,7 @@ function relayKey(
     },
     spec: { policyRef: { name: "default" }, secretName: "app-key", ...spec },
     ...(opts.status ? { status: opts.status } : {}),
-  } as KubernetesObject;
+  } as unknown as KubernetesObject;
 }
 
 /** Runs a sequence of looks through detect and memory, as the auditor does. */
@@ -156,7 +156,7 @@ describe("detectChanges", () => {
         },
         status: { observedGeneration: 1 },
         spec: mode === undefined ? {} : { content: { mode } },
-      } as KubernetesObject);
+      } as unknown as KubernetesObject);
     const records = looks([policy(undefined, 1), policy("encrypted", 2), policy("off", 3), policy("off", 4)]);
     expect(records.map((r) => [r.action, r.marker, r.detail, r.actor?.manager])).toEqual([
       ["content_mode_changed", "generation:2", { from: "off", to: "encrypted" }, "argocd-controller"],
@@ -245,7 +245,9 @@ describe("detectChanges", () => {
   });
 
   it("odd objects: no uid or name is skipped; wrong types and long names are bounded", () => {
-    expect(observeRelayKey({ metadata: { name: "x" } } as KubernetesObject, undefined)).toBeUndefined();
+    expect(
+      observeRelayKey({ metadata: { name: "x" } } as unknown as KubernetesObject, undefined),
+    ).toBeUndefined();
     expect(observePolicy({} as KubernetesObject)).toBeUndefined();
     const odd = observeRelayKey(
       {

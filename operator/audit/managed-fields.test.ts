@@ -67,7 +67,7 @@ describe("pruneManagedFields and writerOf", () => {
     const kept = pruneManagedFields(many, paths);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(kept).toHaveLength(16);
-    expect(kept[0]?.manager.startsWith("m-4999-")).toBe(true);
+    expect(kept[0]?.manager?.startsWith("m-4999-")).toBe(true);
     expect(kept.every((e) => (e.manager ?? "").length <= 128)).toBe(true);
     expect(JSON.stringify(kept)).not.toContain("f:other");
   });
