@@ -529,6 +529,21 @@ describe("helm chart", () => {
     });
   });
 
+  it("gives the operator the ledger's database for its audit table, unless operator.audit.database is false", async () => {
+    const operator = async (...sets: string[]) =>
+      firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-operator"));
+    expect(env(await operator(), "DATABASE_URL")).toBeUndefined();
+    const audited = await operator("gateway.ledger.databaseUrlSecret.name=ledger-db");
+    // security: named, never held: the URL and its password stay in the Secret.
+    expect(env(audited, "DATABASE_URL")?.valueFrom?.secretKeyRef).toEqual({ name: "ledger-db", key: "url" });
+    expect(env(audited, "DATABASE_URL")?.value).toBeUndefined();
+    const eventsOnly = await operator(
+      "gateway.ledger.databaseUrlSecret.name=ledger-db",
+      "operator.audit.database=false",
+    );
+    expect(env(eventsOnly, "DATABASE_URL")).toBeUndefined();
+  });
+
   it("security: gives the gateway its content key from the named Secret, and plaintext only when allowed", async () => {
     const gateway = async (...sets: string[]) =>
       firstContainer(one<V1Deployment>((await render(...sets)).objects, "Deployment", "kuberelay-gateway"));
