@@ -14,9 +14,13 @@ const SEQUENTIAL = 5_000;
 const CONCURRENT_TOTAL = 20_000;
 const IN_FLIGHT = 64;
 
-/** A key and its policy with every limit set high enough never to refuse: the full script path, every time. */
+/**
+ * A key and its policy with every limit set high enough never to refuse: the full script path,
+ * every time. Each request reserves against both budgets, as every request under a budget does.
+ */
 const request: AdmitRequest = {
   failOpen: false,
+  reserveUsd: 0.002,
   scopes: [
     {
       id: "key:bench/key",
