@@ -9,6 +9,8 @@ const token = "t0k3n-0123456789abcdef0123456789abcdef";
 const logged: string[] = [];
 const asked: UsageQuery[] = [];
 let failWith: Error | undefined;
+/** While set, reports wait on it: to hold some in flight. */
+let gate: Promise<void> | undefined;
 let base = "";
 let close = () => Promise.resolve();
 
@@ -19,6 +21,7 @@ beforeAll(async () => {
     now: () => Date.UTC(2026, 11, 6, 12),
     usage: async (query, maxRows) => {
       if (failWith) throw failWith;
+      await gate;
       asked.push(query);
       expect(maxRows).toBe(10_000);
       return {
@@ -92,6 +95,26 @@ describe("admin app", () => {
       error: { type: "invalid_request", message: "to (2026-03-01) is before from (2026-03-02)", param: "to" },
     });
     expect(asked.length).toBe(before);
+  });
+
+  it("runs two reports at a time; a third is a 429 with Retry-After, and the count recovers", async () => {
+    let open: () => void = () => undefined;
+    gate = new Promise<void>((r) => {
+      open = r;
+    });
+    const held = [get("/v1/usage"), get("/v1/usage")];
+    await new Promise((r) => setTimeout(r, 50));
+    const third = await get("/v1/usage");
+    expect(third.status).toBe(429);
+    expect(third.headers.get("retry-after")).toBe("1");
+    open();
+    gate = undefined;
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    // Failed reports give their place back too.
+    failWith = new Error("down");
+    for (let i = 0; i < 3; i++) expect((await get("/v1/usage")).status).toBe(500);
+    failWith = undefined;
+    expect((await get("/v1/usage")).status).toBe(200);
   });
 
   it("security: 401 with WWW-Authenticate for a missing or wrong token, on every path", async () => {

@@ -8,6 +8,12 @@ import { parseUsageQuery } from "./usage-query.js";
 /** The most groups one report returns; more are cut, and the answer says so. */
 export const MAX_REPORT_ROWS = 10_000;
 
+/**
+ * Reports that may run at once. They share the ledger's connections (four to PostgreSQL, one to
+ * the embedded database) with its writes: a burst of reports must not hold them all.
+ */
+export const MAX_CONCURRENT_REPORTS = 2;
+
 export interface AdminDeps {
   /** True when the request's Authorization header carries the admin token. */
   authorized: (authorization: string | undefined) => boolean;
@@ -26,6 +32,7 @@ const errorBody = (type: string, message: string, param?: string) => ({
  */
 export function createAdminApp(deps: AdminDeps): Express {
   const now = deps.now ?? Date.now;
+  let running = 0;
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
@@ -51,7 +58,19 @@ export function createAdminApp(deps: AdminDeps): Express {
   });
   app.get("/v1/usage", async (req, res) => {
     const { query, format } = parseUsageQuery(searchOf(req.url), now());
-    const report = await deps.usage(query, MAX_REPORT_ROWS);
+    if (running >= MAX_CONCURRENT_REPORTS) {
+      res
+        .status(429)
+        .set("retry-after", "1")
+        .json(
+          errorBody("rate_limit", `${MAX_CONCURRENT_REPORTS} usage reports are running; retry in a second`),
+        );
+      return;
+    }
+    running++;
+    const report = await deps.usage(query, MAX_REPORT_ROWS).finally(() => {
+      running--;
+    });
     res.set("x-kuberelay-truncated", String(report.truncated));
     if (format === "csv") {
       res
