@@ -443,6 +443,104 @@ describe("a disabled or expired key, on every surface", () => {
   });
 });
 
+describe("issue 14: a Policy's scopes, on every surface", () => {
+  let scoped = "";
+  beforeAll(async () => {
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      `apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: scoped, namespace: ${NS} }
+spec:
+  routes:
+    - model: "claude-*"
+      targets: [{ providerKeyRef: { name: anthropic } }]
+    - model: "anthropic.*"
+      targets: [{ providerKeyRef: { name: bedrock } }]
+  scopes:
+    surfaces: [anthropic, bedrock]
+    operations: [messages, models, converse]
+`,
+    );
+    await applyRelayKey(stack, NS, "scoped", { policy: "scoped", secretName: "scoped-key" });
+    scoped = await issuedRelayKey(stack, NS, "scoped", "scoped-key");
+  });
+
+  it("serves what the scopes name, streamed or not", async () => {
+    const anthropic = new Anthropic({ apiKey: scoped, baseURL: gateway(), maxRetries: 0 });
+    const msg = await anthropic.messages.create({
+      model: "claude-sonnet-4-0",
+      max_tokens: 16,
+      messages: [{ role: "user", content: "in scope" }],
+    });
+    expect(msg.content[0]).toMatchObject({ type: "text", text: "echo: in scope" });
+    expect((await anthropic.models.list()).data.map((m) => m.id)).toEqual([]);
+    const bedrock = new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: gateway(),
+      token: { token: scoped },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    });
+    const messages = [{ role: "user" as const, content: [{ text: "conversing" }] }];
+    const out = await bedrock.send(new ConverseCommand({ modelId: CLAUDE_ON_BEDROCK, messages }));
+    expect(out.output?.message?.content?.[0]?.text).toBe("echo: conversing");
+    // converse-stream is converse: streaming is not a scope of its own.
+    const stream = await bedrock.send(new ConverseStreamCommand({ modelId: CLAUDE_ON_BEDROCK, messages }));
+    let text = "";
+    for await (const e of stream.stream ?? []) text += e.contentBlockDelta?.delta?.text ?? "";
+    expect(text).toBe("echo: conversing");
+  });
+
+  it("refuses the rest with 403 in each surface's own shape, before anything reaches a provider", async () => {
+    const upstreamBefore = stack.mock.requests.length;
+    const anthropic = new Anthropic({ apiKey: scoped, baseURL: gateway(), maxRetries: 0 });
+    const counted = await anthropic.messages
+      .countTokens({ model: "claude-sonnet-4-0", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
+    expect(counted).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect((counted as InstanceType<typeof Anthropic.PermissionDeniedError>).error).toEqual({
+      type: "error",
+      error: {
+        type: "permission_error",
+        message: "This key's Policy does not allow the count_tokens operation.",
+      },
+    });
+    const chat = await new OpenAI({
+      apiKey: scoped,
+      baseURL: `${gateway()}/v1`,
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: "claude-sonnet-4-0", messages: [{ role: "user", content: "x" }] })
+      .catch((e: unknown) => e);
+    expect(chat).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((chat as InstanceType<typeof OpenAI.PermissionDeniedError>).error).toMatchObject({
+      message: "This key's Policy does not allow the openai API.",
+      code: "scope_not_allowed",
+    });
+    const invoked = await new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: gateway(),
+      token: { token: scoped },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    })
+      .send(
+        new InvokeModelCommand({
+          modelId: CLAUDE_ON_BEDROCK,
+          body: JSON.stringify({ anthropic_version: "bedrock-2023-05-31", max_tokens: 8, messages: [] }),
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(invoked).toMatchObject({
+      name: "AccessDeniedException",
+      message: "This key's Policy does not allow the invoke operation.",
+    });
+    expect((invoked as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(403);
+    expect(stack.mock.requests.length).toBe(upstreamBefore);
+  });
+});
+
 describe("secrets", () => {
   it("never show up in any process output", () => {
     for (const p of stack.processes()) {

@@ -30,13 +30,13 @@ function missed(req: IncomingMessage, res: ServerResponse, why: Miss): void {
  */
 export function createGatewayApp(deps: InferenceDeps): RequestListener {
   const route =
-    (surface: Surface, read: RequestReader) =>
+    (surface: Surface, op: Operation, read: RequestReader) =>
     (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) =>
-      void handleInference({ req, res, params }, surface, read, deps);
-  const openai = (op: Operation) => route(openaiSurface, openaiReader(op));
-  const azure = (op: Operation) => route(azureSurface, azureReader(op));
-  const anthropic = (op: Operation) => route(anthropicSurface, anthropicReader(op));
-  const bedrock = (op: Operation) => route(bedrockSurface, bedrockReader(op));
+      void handleInference({ req, res, params }, surface, op, read, deps);
+  const openai = (op: Operation) => route(openaiSurface, op, openaiReader(op));
+  const azure = (op: Operation) => route(azureSurface, op, azureReader(op));
+  const anthropic = (op: Operation) => route(anthropicSurface, op, anthropicReader(op));
+  const bedrock = (op: Operation) => route(bedrockSurface, op, bedrockReader(op));
 
   return new InferenceRouter(missed)
     .on("POST", "/v1/chat/completions", openai("chat"))

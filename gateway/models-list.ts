@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, callerKey } from "./caller-auth.js";
 import { GatewayError } from "./errors.js";
 import { sendError, sendJson } from "./respond.js";
+import { checkScope } from "./scopes.js";
 import type { SnapshotHolder } from "./snapshot.js";
 import { anthropicSurface } from "./surfaces/anthropic.js";
 import { openaiSurface } from "./surfaces/openai.js";
@@ -20,7 +21,9 @@ export function listModels(snapshots: SnapshotHolder) {
       const snapshot = snapshots.current;
       if (!snapshot) throw new GatewayError("unavailable", "the gateway has not loaded its config yet");
       const key = authenticate(snapshot, callerKey(req.headers), new Date());
-      const routes = snapshot.policies.get(key.policy)?.routes ?? [];
+      const policy = snapshot.policies.get(key.policy);
+      if (policy) checkScope(policy, surface.name, "models");
+      const routes = policy?.routes ?? [];
       const ids = [...new Set(routes.map((r) => r.model).filter((m) => !isGlob(m)))].sort();
       if (anthropic) {
         const data = ids.map((id) => ({

@@ -205,6 +205,7 @@ function compiledPolicy(policy: Policy, routes: CompiledPolicy["routes"]): Compi
         }
       : {}),
     ...(failOpen === undefined ? {} : { failOpen }),
+    ...(policy.spec.scopes ? { scopes: policy.spec.scopes } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema } from "../crypto/envelope.js";
 import { providerNames } from "../schemas/provider-key.js";
+import { scopesSchema } from "../schemas/scopes.js";
 import { limitsSchema, rateLimitsSchema } from "../schemas/shared-types.js";
 
 /**
@@ -65,6 +66,8 @@ const compiledPolicySchema = z.object({
     .optional(),
   /** When the shared limit store is unreachable: admit (true, the default) or refuse. */
   failOpen: z.boolean().optional(),
+  /** What the Policy's keys may call; absent: everything. */
+  scopes: scopesSchema.optional(),
 });
 export type CompiledPolicy = z.infer<typeof compiledPolicySchema>;
 

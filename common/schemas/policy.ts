@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { budgetSchema } from "./budget.js";
 import type { ResourceDefinition } from "./resource-definition.js";
+import { scopesSchema } from "./scopes.js";
 import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
 
 const targetSchema = z.object({
@@ -65,6 +66,7 @@ export const policySpecSchema = z.object({
   budget: budgetSchema.optional(),
   content: contentSchema.optional(),
   guardrails: guardrailsSchema.optional(),
+  scopes: scopesSchema.optional(),
 });
 export type PolicySpec = z.infer<typeof policySpecSchema>;
 

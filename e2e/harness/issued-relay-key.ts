@@ -2,11 +2,12 @@
 import type { GatewayHandle, Stack } from "./kuberelay-stack.js";
 
 export async function waitForKeyOnGateway(gw: GatewayHandle, key: string): Promise<void> {
-  // /v1/models authenticates but is not counted against request limits.
+  // /v1/models authenticates but is not counted against request limits. A 403 is a key the
+  // gateway knows whose Policy's scopes leave out listing models.
   for (let i = 0; i < 100; i++) {
     const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
     await res.arrayBuffer();
-    if (res.status === 200) return;
+    if (res.status === 200 || res.status === 403) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`gateway ${gw.url} never accepted the key`);

@@ -12,6 +12,7 @@ import type { UsageRow } from "../ledger/usage-row.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { sendError } from "../respond.js";
 import { routeFor } from "../route-model.js";
+import { checkScope } from "../scopes.js";
 import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
@@ -25,7 +26,7 @@ import { NamespaceCaps, refusalError } from "./namespace-caps.js";
 import { readBody } from "./read-body.js";
 import { dearestReservationUsd, type ReservationInput, reservationUsd } from "./reservation.js";
 import { attemptPlan, orderTargets } from "./select-targets.js";
-import type { InboundRequest, Target, Usage } from "./types.js";
+import type { InboundRequest, Operation, Target, Usage } from "./types.js";
 
 type Priced = {
   providerId: string;
@@ -135,6 +136,7 @@ export interface CallerCall {
 export async function handleInference(
   { req, res, params }: CallerCall,
   surface: Surface,
+  operation: Operation,
   read: RequestReader,
   deps: InferenceDeps,
 ) {
@@ -143,7 +145,7 @@ export async function handleInference(
   // randomUUID draws from a cached pool of random bytes: no system call per request.
   const requestId = `req_${randomUUID().replaceAll("-", "")}`;
   res.setHeader("x-kuberelay-request-id", requestId);
-  const fields: Record<string, unknown> = { requestId, surface: surface.name };
+  const fields: Record<string, unknown> = { requestId, surface: surface.name, operation };
   // Until upstream answers, a caller who leaves cancels the call; after, forwardResponse
   // keeps reading for the usage.
   const caller = new AbortController();
@@ -172,6 +174,7 @@ export async function handleInference(
     Object.assign(fields, { relayKey: key.id, policy: key.policy });
     const policy = snapshot.policies.get(key.policy);
     if (!policy) throw new GatewayError("internal", "the key's Policy is missing from the config");
+    checkScope(policy, surface.name, operation);
     capture = startCapture(policy, res, deps);
     const maxBody =
       tighter(key.limits?.maxRequestBodyBytes, policy.limits?.maxRequestBodyBytes) ??

@@ -1,7 +1,8 @@
+import type { CallerSurface } from "../../common/schemas/scopes.js";
 import type { RuntimeProvider } from "../snapshot.js";
 
 /** The API a caller speaks (and in whose shape it gets its errors). */
-export type SurfaceName = "openai" | "azure" | "anthropic" | "bedrock";
+export type SurfaceName = CallerSurface;
 
 export type Operation =
   | "chat"
