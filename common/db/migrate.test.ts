@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type Migration, migrate } from "./migrate.js";
 import { migrations } from "./migrations.js";
-import { databaseKinds, type TestDatabase, testPostgres } from "./testing/test-databases.js";
+import { databaseKinds, databasePerTest, type TestDatabase, testPostgres } from "./testing/test-databases.js";
 
 // The embedded database starts in 2-3 s alone, and slower beside a whole unit run.
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
@@ -12,14 +12,10 @@ const versions = async (t: TestDatabase) =>
   ).rows.map((r) => r.version);
 
 describe.each(databaseKinds)("migrations on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open, { migrated: false });
 
   it("applies every migration once; a second start finds nothing to do", async () => {
-    t = await open();
+    const t = await fresh();
     const first = await migrate(t.db, migrations);
     expect(first).toEqual({ applied: migrations.map((m) => m.version), unknown: [] });
     expect(await migrate(t.db, migrations)).toEqual({ applied: [], unknown: [] });
@@ -32,7 +28,7 @@ describe.each(databaseKinds)("migrations on the $kind database", ({ open }) => {
   });
 
   it("stops at the last whole version when a migration fails, and says which one", async () => {
-    t = await open();
+    const t = await fresh();
     const broken: Migration[] = [
       { version: 1, name: "one", sql: "CREATE TABLE one (id int)" },
       { version: 2, name: "two", sql: "CREATE TABLE two (id int); SELECT no_such_function()" },
@@ -45,7 +41,7 @@ describe.each(databaseKinds)("migrations on the $kind database", ({ open }) => {
   });
 
   it("reports versions a newer release applied, and refuses migrations out of order", async () => {
-    t = await open();
+    const t = await fresh();
     await migrate(t.db, [
       { version: 1, name: "one", sql: "SELECT 1" },
       { version: 2, name: "two", sql: "SELECT 1" },

@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { describe, expect, it, vi } from "vitest";
+import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { UsageLedger } from "../ledger/usage-ledger.js";
 import type { UsageRow } from "../ledger/usage-row.js";
 import { deleteExpiredContent } from "./content-retention.js";
@@ -34,15 +32,10 @@ const captured = (id: string, policy: string, daysAgo: number): UsageRow => ({
 });
 
 describe.each(databaseKinds)("content retention on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open);
 
   it("deletes content older than its Policy's retentionDays, keeps the rest and every usage row", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
     for (const row of [
       captured("old-a", "team-a/p", 8),

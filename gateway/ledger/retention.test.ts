@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { describe, expect, it, vi } from "vitest";
+import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { ensureMonthPartition } from "./month-partitions.js";
 import { dropExpiredMonths } from "./retention.js";
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 describe.each(databaseKinds)("ledger retention on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open);
 
   it("drops whole months older than the months kept, and nothing else", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     for (const month of [0, 1, 2, 10, 11]) await ensureMonthPartition(t.db, Date.UTC(2026, month, 15));
     await ensureMonthPartition(t.db, Date.UTC(2025, 11, 31));
     // Not ours, though it looks close: left alone.

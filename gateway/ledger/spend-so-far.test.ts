@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { describe, expect, it, vi } from "vitest";
+import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { spendSoFar } from "./spend-so-far.js";
 import { UsageLedger } from "./usage-ledger.js";
 import type { UsageRow } from "./usage-row.js";
@@ -30,15 +28,10 @@ const spent = (at: number, costUsd: number, o: Partial<UsageRow> = {}): UsageRow
 });
 
 describe.each(databaseKinds)("spend so far, from the ledger on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open);
 
   it("sums this UTC day and month per key, Policy and ProviderKey per namespace", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
     for (const row of [
       spent(now - 3_600_000, 0.25),

@@ -3,9 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Database, QueryResult } from "../../common/db/database.js";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { type TestDatabase, testPostgres } from "../../common/db/testing/test-databases.js";
+import { databasePerTest, testPostgres } from "../../common/db/testing/test-databases.js";
 import { LedgerSpool } from "./spool.js";
 import { droppedCounter } from "./testing/counting-metrics.js";
 import { UsageLedger } from "./usage-ledger.js";
@@ -41,21 +39,18 @@ function switchable(real: Database, up: { value: boolean }): Database {
 
 describe("the ledger's spool", () => {
   const dirs: string[] = [];
-  let t: TestDatabase | undefined;
+  const fresh = databasePerTest(testPostgres);
   const spoolDir = () => {
     const dir = mkdtempSync(join(tmpdir(), "kuberelay-spool-"));
     dirs.push(dir);
     return dir;
   };
   afterEach(async () => {
-    await t?.drop();
-    t = undefined;
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
   it("keeps every row through an outage and a restart: none dropped, each written once", async () => {
-    t = await testPostgres();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const up = { value: false };
     const dir = spoolDir();
     const { metrics, dropped } = droppedCounter();
@@ -83,8 +78,7 @@ describe("the ledger's spool", () => {
   });
 
   it("security: skips and counts lines that are not rows (a torn write, a hand edit), writes the rest", async () => {
-    t = await testPostgres();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const dir = spoolDir();
     const spool = new LedgerSpool(dir);
     expect(spool.save([row(1), row(2)])).toBe(true);

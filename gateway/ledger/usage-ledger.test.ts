@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Database, QueryResult } from "../../common/db/database.js";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { droppedCounter } from "./testing/counting-metrics.js";
 import { UsageLedger } from "./usage-ledger.js";
 import type { UsageRow } from "./usage-row.js";
@@ -33,15 +31,10 @@ const row = (n: number, at = Date.UTC(2026, 11, 6, 12)): UsageRow => ({
 });
 
 describe.each(databaseKinds)("the usage ledger on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open);
 
   it("writes every recorded row in batches, across month partitions, exactly once", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const ledger = new UsageLedger({ db: t.db, batchSize: 7, flushIntervalMs: 60_000 });
     const december = Date.UTC(2026, 11, 31, 23, 59);
     const january = Date.UTC(2027, 0, 1, 0, 1);
@@ -69,8 +62,7 @@ describe.each(databaseKinds)("the usage ledger on the $kind database", ({ open }
   });
 
   it("adds nothing when a batch is written again (a retry after a lost reply)", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     for (let round = 0; round < 2; round++) {
       const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
       for (let i = 0; i < 5; i++) ledger.record(row(i));
@@ -97,15 +89,10 @@ function flaky(real: Database, failures: number): Database & { calls: number } {
 }
 
 describe("the usage ledger while the database is down", () => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(databaseKinds[0].open);
 
   it("keeps the rows, backs off, and writes them once the database answers", async () => {
-    t = await databaseKinds[0].open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     let now = 1_000_000;
     const errors: unknown[] = [];
     const db = flaky(t.db, 2);

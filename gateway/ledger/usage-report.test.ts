@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { describe, expect, it, vi } from "vitest";
+import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { UsageLedger } from "./usage-ledger.js";
 import { usageReport } from "./usage-report.js";
 import type { UsageRow } from "./usage-row.js";
@@ -44,15 +42,10 @@ const rows = [
 ];
 
 describe.each(databaseKinds)("usage report, from the ledger on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open);
 
   it("sums requests, tokens and cost per namespace, key, model and UTC day, cost to the ninth decimal", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
     for (const row of rows) ledger.record(row);
     expect(await ledger.close()).toBe(0);
@@ -115,8 +108,7 @@ describe.each(databaseKinds)("usage report, from the ledger on the $kind databas
   });
 
   it("returns at most maxRows groups, in order, and says it cut the rest; values are parameters", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
     for (let d = 0; d < 5; d++) ledger.record(used(dec1 + d * 86_400_000));
     expect(await ledger.close()).toBe(0);

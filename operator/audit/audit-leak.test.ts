@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { EventsV1Event, KubernetesObject } from "@kubernetes/client-node";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { type TestDatabase, testPostgres } from "../../common/db/testing/test-databases.js";
+import { describe, expect, it, vi } from "vitest";
+import { databasePerTest, testPostgres } from "../../common/db/testing/test-databases.js";
 import { createLogger } from "../../common/log.js";
 import { createOperatorMetrics } from "../metrics.js";
 import { auditSnapshot } from "./audit-snapshot.js";
@@ -27,15 +25,10 @@ function forms(value: string): string[] {
 }
 
 describe("the audit never writes a credential", () => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(testPostgres);
 
   it("not in a row, an Event, a log line or a metric, from a Secret of 500 keys whose credential changes", async () => {
-    t = await testPostgres();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const lines: string[] = [];
     const log = createLogger("operator", { sink: (l) => lines.push(l) });
     const metrics = createOperatorMetrics();

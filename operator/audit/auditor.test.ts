@@ -1,9 +1,7 @@
 import type { EventsV1Event, KubernetesObject } from "@kubernetes/client-node";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Database } from "../../common/db/database.js";
-import { migrate } from "../../common/db/migrate.js";
-import { migrations } from "../../common/db/migrations.js";
-import { databaseKinds, type TestDatabase } from "../../common/db/testing/test-databases.js";
+import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { createLogger } from "../../common/log.js";
 import type { EventSink } from "../events.js";
 import { AuditStore } from "./audit-store.js";
@@ -69,15 +67,10 @@ const rows = async (db: Database) =>
   ).rows;
 
 describe.each(databaseKinds)("the audit on the $kind database", ({ open }) => {
-  let t: TestDatabase | undefined;
-  afterEach(async () => {
-    await t?.drop();
-    t = undefined;
-  });
+  const fresh = databasePerTest(open);
 
   it("records each change once as a row and an Event; a restarted auditor replaying the same list adds nothing", async () => {
-    t = await open();
-    await migrate(t.db, migrations);
+    const t = await fresh();
     const events = eventStore();
     const run = async (steps: Array<[number, boolean]>) => {
       const store = new AuditStore({ db: t?.db as Database, flushIntervalMs: 60_000 });

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterEach } from "vitest";
 import type { Database } from "../database.js";
 import { openEmbedded } from "../embedded.js";
+import { migrate } from "../migrate.js";
+import { migrations } from "../migrations.js";
 import { openPostgres } from "../postgres.js";
 
 /** The machine's PostgreSQL (CI has it too); each test gets a schema of its own. */
@@ -59,3 +62,23 @@ export const databaseKinds = [
   { kind: "postgres", open: testPostgres },
   { kind: "embedded", open: testEmbedded },
 ] as const;
+
+/**
+ * Call inside a describe: gives each test a database of its own (migrated to the current schema
+ * unless `migrated` is false) and drops it after the test, pass or fail.
+ */
+export function databasePerTest(
+  open: () => Promise<TestDatabase>,
+  { migrated = true }: { migrated?: boolean } = {},
+): () => Promise<TestDatabase> {
+  const opened: TestDatabase[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((t) => t.drop()));
+  });
+  return async () => {
+    const t = await open();
+    opened.push(t);
+    if (migrated) await migrate(t.db, migrations);
+    return t;
+  };
+}
