@@ -16,7 +16,7 @@ const NATIONAL =
   /(?<![\w+.-])(?:0[1-9](?:[ .-]?[0-9]){8,9}|[2-9][0-9]{2} [2-9][0-9]{2} [0-9]{4}|[2-9][0-9]{9})(?![\w-]|\.[0-9])/g;
 
 const NOT_A_PHONE =
-  /(?:order|invoice|sku|part|serial|tracking|ref|reference|ticket|case|po|item|model|isbn|account|acct|iban|card|id|#|no\.?)[\s:#-]*$/;
+  /(?:version|release|build|order|invoice|sku|part|serial|tracking|ref|reference|ticket|case|po|item|model|isbn|account|acct|iban|card|id|#|no\.?)[\s:#-]*$/;
 const PHONE_WORDS = /(?:phone|tel|mobile|cell|fax|whatsapp|landline|call|dial|sms|text|ring|contact|reach)/;
 
 function digitCount(s: string): number {
@@ -30,7 +30,7 @@ function digitCount(s: string): number {
 
 function plausibleInternational(value: string): boolean {
   const digits = digitCount(value);
-  if (digits < 8 || digits > 15) return false;
+  if (digits < 9 || digits > 15) return false;
   // Two separators in a row (other than a bracket beside a space) are arithmetic, not a number.
   if (/[ .-]{2}|[.-][ ]|\(\)|\(\(/.test(value)) return false;
   // +20240115 style dates or +1.5 arithmetic.
