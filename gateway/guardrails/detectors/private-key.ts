@@ -27,11 +27,19 @@ function isPemBodyCode(c: number): boolean {
   );
 }
 
-function pemEnd(text: string, bodyStart: number): number {
+/**
+ * Where the key that starts at `bodyStart` ends. `nextEnd` caches the END line found last, so a text
+ * full of BEGIN lines and no END costs one search for END, not one per BEGIN.
+ */
+function pemEnd(text: string, bodyStart: number, nextEnd: { index: number; end: number }): number {
+  if (nextEnd.index < bodyStart) {
+    END.lastIndex = bodyStart;
+    const m = END.exec(text);
+    nextEnd.index = m === null ? Number.POSITIVE_INFINITY : m.index;
+    nextEnd.end = m === null ? Number.POSITIVE_INFINITY : m.index + m[0].length;
+  }
   const limit = Math.min(text.length, bodyStart + MAX_PEM_CHARS);
-  END.lastIndex = bodyStart;
-  const end = END.exec(text);
-  if (end !== null && end.index < limit) return end.index + end[0].length;
+  if (nextEnd.index < limit) return nextEnd.end;
   let i = bodyStart;
   while (i < limit && isPemBodyCode(text.charCodeAt(i))) i++;
   return i;
@@ -44,9 +52,10 @@ export const privateKeyDetector: Detector = {
   detect(text, found) {
     if (!text.includes("PRIVATE KEY")) return;
     let after = 0;
+    const nextEnd = { index: -1, end: -1 };
     eachMatch(BEGIN, text, (m) => {
       if (m.index < after) return;
-      after = pemEnd(text, m.index + m[0].length);
+      after = pemEnd(text, m.index + m[0].length, nextEnd);
       found(m.index, after);
     });
   },
