@@ -103,6 +103,14 @@ class SegmentCache {
   }
 }
 
+/**
+ * Each RE2 call costs ~50 µs whatever it finds (re2-wasm copies the segment in and the match out),
+ * so matches per rule per text are capped: past the cap, the rest of the text counts as one match.
+ * For a redact rule that replaces the rest with one placeholder, for a block rule it blocks: either
+ * way nothing the rule would have caught goes out, and a text costs at most ~50 ms per rule.
+ */
+export const MAX_MATCHES_PER_TEXT = 1_000;
+
 function ruleDetector(spec: CustomRuleSpec, re: Re2Pattern, cache: SegmentCache): ArmedDetector {
   return {
     type: spec.name,
@@ -111,9 +119,18 @@ function ruleDetector(spec: CustomRuleSpec, re: Re2Pattern, cache: SegmentCache)
     action: spec.action,
     detect(text, found) {
       let from = 0;
+      let count = 0;
+      const each = (start: number, end: number): boolean => {
+        if (++count > MAX_MATCHES_PER_TEXT) {
+          found(start, text.length);
+          return false;
+        }
+        found(start, end);
+        return true;
+      };
       for (const segment of cache.candidates(text)) {
-        const skip = Math.max(0, from - segment.base);
-        const lastEnd = matchesIn(re, segment, skip, found);
+        const lastEnd = matchesIn(re, segment, Math.max(0, from - segment.base), each);
+        if (lastEnd < 0) return;
         from = Math.max(from, segment.base + lastEnd);
       }
     },

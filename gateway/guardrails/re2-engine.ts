@@ -86,13 +86,14 @@ export function* segments(whole: string): Generator<Segment> {
 
 /**
  * Every non-overlapping match of `re` (compiled without `g`) that starts in the segment before its
- * limit, from `from` on. Returns where the last match ended (relative), so the caller can skip ahead.
+ * limit, from `from` on, until `found` returns false. Returns where the last match ended (relative),
+ * so the caller can skip ahead, or -1 when `found` stopped it.
  */
 export function matchesIn(
   re: Re2Pattern,
   segment: Segment,
   from: number,
-  found: (start: number, end: number) => void,
+  found: (start: number, end: number) => boolean,
 ): number {
   let pos = from;
   let lastEnd = from;
@@ -107,7 +108,7 @@ export function matchesIn(
       pos = at + 1;
       continue;
     }
-    found(segment.base + at, segment.base + at + length);
+    if (!found(segment.base + at, segment.base + at + length)) return -1;
     pos = at + length;
     lastEnd = pos;
   }

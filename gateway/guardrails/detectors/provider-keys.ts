@@ -34,11 +34,12 @@ function prefixed(
   };
 }
 
+const OPENAI_PREFIX = /^sk-(?:proj-|svcacct-|admin-)?/;
 export const openaiKeyDetector = prefixed(
   "openaiKey",
   "OPENAI_KEY",
   OPENAI,
-  (v) => v.indexOf("-", 3) + 1 || 3,
+  (v) => OPENAI_PREFIX.exec(v)?.[0].length ?? 3,
 );
 export const anthropicKeyDetector = prefixed("anthropicKey", "ANTHROPIC_KEY", ANTHROPIC, () => 7);
 export const relayKeyDetector = prefixed("relayKey", "RELAY_KEY", RELAY, () => 4);
