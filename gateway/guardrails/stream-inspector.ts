@@ -20,7 +20,7 @@ const CONTEXT = 64;
 export interface StreamStep {
   /** Text safe to send now, redacted. Empty once blocked. */
   text: string;
-  /** Findings in `text` (offsets into the text before redaction). */
+  /** What was redacted in `text`, one per span (offsets into the text before redaction). */
   findings: Finding[];
   /** Set when a blocked type appeared: cut the stream. */
   blocked?: BlockReason;
@@ -98,8 +98,9 @@ export class StreamInspector {
     const cut = cutPoint(this.#pending, findings, final);
     const emitted = findings.filter((f) => f.start < cut).map((f) => (f.end > cut ? { ...f, end: cut } : f));
     const raw = this.#pending.slice(0, cut);
+    const spans = mergeOverlaps(emitted);
     this.#pending = this.#pending.slice(cut);
     this.#context = (this.#context + raw).slice(-CONTEXT);
-    return { text: redact(raw, mergeOverlaps(emitted), this.state), findings: emitted };
+    return { text: redact(raw, spans, this.state), findings: spans };
   }
 }

@@ -15,7 +15,8 @@ import type { Detector } from "../types.js";
  * Longer than 256 characters is a data blob (an image, a file), not a credential.
  */
 
-const TOKEN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
+// Starts only where a run starts, so each run is read once (no retry from every character inside it).
+const TOKEN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}/g;
 const MAX_TOKEN = 256;
 const WORDS = /[A-Z]?[a-z]{3,}|[A-Z]{4,}/g;
 

@@ -1,5 +1,5 @@
 import { isIPv6 } from "node:net";
-import { contextBefore, eachMatch, isWordCode } from "../text-context.js";
+import { contextBefore, eachMatch, wordAfter, wordBefore } from "../text-context.js";
 import type { Detector } from "../types.js";
 
 /**
@@ -12,8 +12,6 @@ import type { Detector } from "../types.js";
 
 const IPV4 =
   /(?<![\w.])(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(?![\w]|\.[0-9])/g;
-// A maximal run of the characters an IPv6 address uses: one pass, no backtracking.
-const IPV6_RUN = /[0-9A-Fa-f:.]{2,}/g;
 const VERSION_WORDS = /(?:\bv|version|ver\.?|release|build|rev|firmware|driver|node|python|go|chrome)\s*$/;
 
 function nonPublicV4(octets: readonly number[]): boolean {
@@ -39,21 +37,30 @@ function nonPublicV6(address: string): boolean {
   return /^(?:fe[89ab]|f[cd]|ff)[0-9a-f]{0,2}:/.test(lower);
 }
 
+function isV6Code(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46; // 0-9 : A-F a-f .
+}
+
+/**
+ * IPv6 candidates grow out from each colon over the characters an address uses; each character is
+ * read at most twice, and prose without colons costs one indexOf.
+ */
 function detectV6(text: string, found: (start: number, end: number) => void): void {
-  eachMatch(IPV6_RUN, text, (m) => {
-    let value = m[0];
-    if (value.indexOf(":") === value.lastIndexOf(":")) return;
-    // Trailing full stop or colon belong to the sentence.
+  let after = 0;
+  for (let colon = text.indexOf(":"); colon !== -1; colon = text.indexOf(":", Math.max(colon + 1, after))) {
+    let start = colon;
+    while (start > after && isV6Code(text.charCodeAt(start - 1))) start--;
+    let end = colon + 1;
+    while (end < text.length && isV6Code(text.charCodeAt(end))) end++;
+    after = end;
+    let value = text.slice(start, end);
+    // A trailing full stop or colon belongs to the sentence.
     while (value.endsWith(".") || (value.endsWith(":") && !value.endsWith("::"))) value = value.slice(0, -1);
-    const end = m.index + value.length;
-    if (
-      (m.index > 0 && isWordCode(text.charCodeAt(m.index - 1))) ||
-      (end < text.length && isWordCode(text.charCodeAt(end)))
-    )
-      return;
-    if (value.length < 3 || value.length > 45 || !isIPv6(value) || nonPublicV6(value)) return;
-    found(m.index, end);
-  });
+    if (value.indexOf(":") === value.lastIndexOf(":")) continue;
+    if (wordBefore(text, start) || wordAfter(text, start + value.length)) continue;
+    if (value.length > 45 || !isIPv6(value) || nonPublicV6(value)) continue;
+    found(start, start + value.length);
+  }
 }
 
 export const ipDetector: Detector = {
@@ -66,6 +73,6 @@ export const ipDetector: Detector = {
       if (contextBefore(text, m.index, VERSION_WORDS, 16)) return;
       found(m.index, m.index + m[0].length);
     });
-    if (text.includes(":")) detectV6(text, found);
+    detectV6(text, found);
   },
 };
