@@ -56,6 +56,21 @@ describe("custom rules", () => {
     expect(ms).toBeLessThan(2_000);
   });
 
+  it("sees the character before each search: \\b holds between matches and across segments", () => {
+    const [rule] = compiled([{ name: "emp", pattern: "\\bEMP[0-9]", action: "redact" }]);
+    if (rule === undefined) throw new Error("no detector");
+    expect(matches(rule, "EMP1EMP2 EMP3")).toEqual(["EMP1", "EMP3"]);
+    const glued = `${"a".repeat(SEGMENT - 1)}xEMP4 EMP5`;
+    expect(glued.indexOf("EMP4")).toBe(SEGMENT);
+    expect(matches(rule, glued)).toEqual(["EMP5"]);
+  });
+
+  it("anchors ^ to the start of the text, not of a segment", () => {
+    const [rule] = compiled([{ name: "head", pattern: "^[a-z]{3}", action: "redact" }]);
+    if (rule === undefined) throw new Error("no detector");
+    expect(matches(rule, "abc".repeat(SEGMENT))).toEqual(["abc"]);
+  });
+
   it("runs a catastrophic-backtracking pattern in linear time", () => {
     const [rule] = compiled([{ name: "evil", pattern: "(a+)+$", action: "block" }]);
     if (rule === undefined) throw new Error("no detector");

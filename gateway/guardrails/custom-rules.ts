@@ -68,6 +68,7 @@ function compileOne(spec: CustomRuleSpec, path: string): Re2Pattern | GuardrailI
       message: `not a valid RE2 pattern (no lookaround or backreferences): ${reason(error)}`,
     };
   }
+  re.lastIndex = 0;
   if (re.exec("") !== null) return { path: `${path}.pattern`, message: "matches the empty string" };
   return re;
 }
@@ -93,11 +94,23 @@ class SegmentCache {
 
   constructor(private readonly any: Re2Pattern | undefined) {}
 
+  /** Lets go of the text: the last rule calls this, so no request text outlives its scan. */
+  clear(): void {
+    this.#text = undefined;
+    this.#segments = [];
+  }
+
   candidates(text: string): readonly Segment[] {
     if (text === this.#text) return this.#segments;
     const all = [...segments(text)];
     const any = this.any;
-    this.#segments = any === undefined ? all : all.filter((segment) => any.test(segment.text));
+    this.#segments =
+      any === undefined
+        ? all
+        : all.filter((segment) => {
+            any.lastIndex = 0;
+            return any.test(segment.text);
+          });
     this.#text = text;
     return this.#segments;
   }
@@ -111,30 +124,48 @@ class SegmentCache {
  */
 export const MAX_MATCHES_PER_TEXT = 1_000;
 
-function ruleDetector(spec: CustomRuleSpec, re: Re2Pattern, cache: SegmentCache): ArmedDetector {
+function ruleDetector(
+  spec: CustomRuleSpec,
+  re: Re2Pattern,
+  cache: SegmentCache,
+  last: boolean,
+): ArmedDetector {
   return {
     type: spec.name,
     kind: "custom",
     label: customLabel(spec.name),
     action: spec.action,
     detect(text, found) {
-      let from = 0;
-      let count = 0;
-      const each = (start: number, end: number): boolean => {
-        if (++count > MAX_MATCHES_PER_TEXT) {
-          found(start, text.length);
-          return false;
-        }
-        found(start, end);
-        return true;
-      };
-      for (const segment of cache.candidates(text)) {
-        const lastEnd = matchesIn(re, segment, Math.max(0, from - segment.base), each);
-        if (lastEnd < 0) return;
-        from = Math.max(from, segment.base + lastEnd);
+      try {
+        scanRule(re, text, cache, found);
+      } finally {
+        if (last) cache.clear();
       }
     },
   };
+}
+
+function scanRule(
+  re: Re2Pattern,
+  text: string,
+  cache: SegmentCache,
+  found: (start: number, end: number) => void,
+): void {
+  let from = 0;
+  let count = 0;
+  const each = (start: number, end: number): boolean => {
+    if (++count > MAX_MATCHES_PER_TEXT) {
+      found(start, text.length);
+      return false;
+    }
+    found(start, end);
+    return true;
+  };
+  for (const segment of cache.candidates(text)) {
+    const lastEnd = matchesIn(re, segment, Math.max(0, from - segment.base), each);
+    if (lastEnd < 0) return;
+    from = Math.max(from, segment.base + lastEnd);
+  }
 }
 
 export type CompiledCustomRules =
@@ -151,20 +182,20 @@ export function compileCustomRules(specs: readonly CustomRuleSpec[], path = "cus
   }
   const seen = new Set<string>();
   const issues: GuardrailIssue[] = [];
-  const compiled: Re2Pattern[] = [];
+  const compiled: { spec: CustomRuleSpec; re: Re2Pattern }[] = [];
   specs.forEach((spec, i) => {
     const specIssues = checkSpec(spec, `${path}[${i}]`, seen);
     issues.push(...specIssues);
     if (specIssues.length > 0) return;
     const re = compileOne(spec, `${path}[${i}]`);
     if ("path" in re) issues.push(re);
-    else compiled.push(re);
+    else compiled.push({ spec, re });
   });
   if (issues.length > 0) return { ok: false, issues };
   const cache = new SegmentCache(joined(specs));
   return {
     ok: true,
-    detectors: specs.map((spec, i) => ruleDetector(spec, compiled[i] as Re2Pattern, cache)),
+    detectors: compiled.map(({ spec, re }, i) => ruleDetector(spec, re, cache, i === compiled.length - 1)),
   };
 }
 

@@ -14,7 +14,7 @@ import type { RE2 } from "re2-wasm";
  * - `index` counts code points, not UTF-16 units, so it is wrong after an emoji; we convert it.
  * - a lone surrogate throws its matching off (`x\uDE00bb` matches `b+` at "b"); we scan a
  *   well-formed copy (each lone surrogate becomes U+FFFD, one unit for one, so offsets hold).
- * - an empty match leaves `lastIndex` where it was and a `g` loop never ends; we never use `g`.
+ * - an empty match leaves `lastIndex` where it was and a `g` loop never ends; we step past it.
  * It also never frees a compiled pattern (no `delete`); rules compile once per config generation,
  * so that is a few KB per generation.
  *
@@ -31,9 +31,12 @@ function re2(): Re2Constructor {
   return loaded;
 }
 
-/** Compiles an RE2 pattern (RE2 needs the `u` flag). Throws SyntaxError with RE2's reason. */
+/**
+ * Compiles an RE2 pattern for matchesIn (the `g` flag, so that a search can start at `lastIndex` and
+ * still see the character before it for `\b`). Throws SyntaxError with RE2's reason.
+ */
 export function compileRe2(pattern: string): Re2Pattern {
-  return new (re2())(pattern, "u");
+  return new (re2())(pattern, "gu");
 }
 
 /** Characters scanned per RE2 call; a match may run MAX_CUSTOM_MATCH past the segment's end. */
@@ -53,41 +56,60 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** re2-wasm's code-point index → the UTF-16 index JavaScript strings use. */
+/** re2-wasm counts code points; JavaScript strings count UTF-16 units. */
 function utf16Index(s: string, codePoints: number): number {
-  if (!SURROGATE.test(s)) return codePoints;
   let i = 0;
-  for (let n = 0; n < codePoints && i < s.length; n++) {
-    i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
-  }
+  for (let n = 0; n < codePoints && i < s.length; n++) i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
   return i;
+}
+
+function codePointIndex(s: string, utf16: number): number {
+  let n = 0;
+  for (let i = 0; i < utf16; n++) i += (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  return n;
 }
 
 export interface Segment {
   text: string;
   /** Where `text` starts in the whole text. */
   base: number;
-  /** Matches must start before this offset (relative to `text`); later ones belong to the next segment. */
+  /** Matches start at or after this offset (relative to `text`): before it is one character of context. */
+  first: number;
+  /** Matches must start before this offset (relative); later ones belong to the next segment. */
   limit: number;
+  /** Whether `text` holds characters outside the BMP, whose offsets need converting. */
+  astral: boolean;
 }
 
-/** The text in segments of SEGMENT characters, each with MAX_CUSTOM_MATCH characters of overlap. */
+/**
+ * The text in segments of SEGMENT characters, each with MAX_CUSTOM_MATCH characters of overlap
+ * after it and the character before it (so `\b` and `(?m)^` see what precedes the segment).
+ */
 export function* segments(whole: string): Generator<Segment> {
   const text = wellFormed(whole);
   for (let base = 0; base < text.length; ) {
     const coreEnd = Math.min(text.length, base + SEGMENT);
     let end = Math.min(text.length, coreEnd + MAX_CUSTOM_MATCH);
     if (end < text.length && isLowSurrogate(text.charCodeAt(end))) end++;
-    yield { text: text.slice(base, end), base, limit: coreEnd - base };
+    let from = base === 0 ? 0 : base - 1;
+    if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from--;
+    const slice = text.slice(from, end);
+    yield {
+      text: slice,
+      base: from,
+      first: base - from,
+      limit: coreEnd - from,
+      astral: SURROGATE.test(slice),
+    };
     base = coreEnd;
     if (base < text.length && isLowSurrogate(text.charCodeAt(base))) base++;
   }
 }
 
 /**
- * Every non-overlapping match of `re` (compiled without `g`) that starts in the segment before its
- * limit, from `from` on, until `found` returns false. Returns where the last match ended (relative),
- * so the caller can skip ahead, or -1 when `found` stopped it.
+ * Every non-overlapping match of `re` (from compileRe2) that starts in the segment between its first
+ * offset (or `from`, if later) and its limit, until `found` returns false. Returns where the last
+ * match ended (relative), so the caller can skip ahead, or -1 when `found` stopped it.
  */
 export function matchesIn(
   re: Re2Pattern,
@@ -95,13 +117,14 @@ export function matchesIn(
   from: number,
   found: (start: number, end: number) => boolean,
 ): number {
-  let pos = from;
-  let lastEnd = from;
+  const { text, astral } = segment;
+  let pos = Math.max(from, segment.first);
+  let lastEnd = pos;
   while (pos < segment.limit) {
-    const rest = pos === 0 ? segment.text : segment.text.slice(pos);
-    const m = re.exec(rest);
+    re.lastIndex = astral ? codePointIndex(text, pos) : pos;
+    const m = re.exec(text);
     if (m === null) break;
-    const at = pos + utf16Index(rest, m.index);
+    const at = astral ? utf16Index(text, m.index) : m.index;
     if (at >= segment.limit) break;
     const length = m[0]?.length ?? 0;
     if (length === 0) {
