@@ -117,7 +117,7 @@ class SegmentCache {
 }
 
 /**
- * Each RE2 call costs ~50 µs whatever it finds (re2-wasm copies the segment in and the match out),
+ * Each match costs an RE2 call over its segment (~30 µs, see SEGMENT),
  * so matches per rule per text are capped: past the cap, the rest of the text counts as one match.
  * For a redact rule that replaces the rest with one placeholder, for a block rule it blocks: either
  * way nothing the rule would have caught goes out, and a text costs at most ~50 ms per rule.
