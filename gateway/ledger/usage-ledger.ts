@@ -1,4 +1,5 @@
 import type { Database } from "../../common/db/database.js";
+import { WriteBackoff } from "../../common/db/write-backoff.js";
 import { ensureMonthPartition, monthPartition } from "./month-partitions.js";
 import type { LedgerSpool } from "./spool.js";
 import { insertContent, insertUsageSql, type UsageRow, usageValues } from "./usage-row.js";
@@ -41,19 +42,17 @@ export class UsageLedger {
   private writing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly partitions = new Set<string>();
-  private failures = 0;
   private inFlight = 0;
-  private retryAt = 0;
   /** The spool may hold files (from this process or one before it). */
   private spooled: boolean;
   private readonly batchSize: number;
   private readonly maxPending: number;
-  private readonly clock: () => number;
+  private readonly backoff: WriteBackoff;
 
   constructor(private readonly options: LedgerOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.maxPending = options.maxPending ?? 100_000;
-    this.clock = options.clock ?? Date.now;
+    this.backoff = new WriteBackoff(options.clock ?? Date.now, options.maxRetryMs);
     this.spooled = (options.spool?.files().length ?? 0) > 0;
     this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
@@ -80,7 +79,7 @@ export class UsageLedger {
    */
   async flush(): Promise<void> {
     await this.writing;
-    this.retryAt = 0;
+    this.backoff.skip();
     this.kick();
     await this.writing;
   }
@@ -108,7 +107,7 @@ export class UsageLedger {
   }
 
   private kick(): void {
-    if (this.writing || (this.pending.length === 0 && !this.spooled) || this.clock() < this.retryAt) return;
+    if (this.writing || (this.pending.length === 0 && !this.spooled) || this.backoff.waiting) return;
     this.writing = this.writeQueued().finally(() => {
       this.writing = undefined;
     });
@@ -150,13 +149,12 @@ export class UsageLedger {
     try {
       await this.write(batch);
     } catch (err) {
-      this.failures++;
-      this.retryAt = this.clock() + Math.min(this.options.maxRetryMs ?? 30_000, 500 * 2 ** this.failures);
+      this.backoff.failed();
       this.options.metrics?.writeErrors.inc();
       this.options.onError?.(err);
       return false;
     }
-    this.failures = 0;
+    this.backoff.succeeded();
     this.options.metrics?.rowsWritten.inc(batch.length);
     return true;
   }

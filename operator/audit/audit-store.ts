@@ -1,4 +1,5 @@
 import type { Database } from "../../common/db/database.js";
+import { WriteBackoff } from "../../common/db/write-backoff.js";
 import type { AuditRecord } from "./audit-record.js";
 
 export interface AuditStoreMetrics {
@@ -71,16 +72,14 @@ export class AuditStore {
   private pending: AuditRecord[] = [];
   private writing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
-  private failures = 0;
-  private retryAt = 0;
   private readonly maxPending: number;
   private readonly batchSize: number;
-  private readonly clock: () => number;
+  private readonly backoff: WriteBackoff;
 
   constructor(private readonly options: AuditStoreOptions) {
     this.maxPending = options.maxPending ?? 10_000;
     this.batchSize = options.batchSize ?? 200;
-    this.clock = options.clock ?? Date.now;
+    this.backoff = new WriteBackoff(options.clock ?? Date.now, options.maxRetryMs);
     this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 1_000);
     this.timer.unref();
   }
@@ -102,7 +101,7 @@ export class AuditStore {
   /** Writes what is queued now, ignoring the back-off; resolves once done or a write failed. */
   async flush(): Promise<void> {
     await this.writing;
-    this.retryAt = 0;
+    this.backoff.skip();
     this.kick();
     await this.writing;
   }
@@ -132,7 +131,7 @@ export class AuditStore {
   }
 
   private kick(): void {
-    if (this.writing || this.pending.length === 0 || this.clock() < this.retryAt) return;
+    if (this.writing || this.pending.length === 0 || this.backoff.waiting) return;
     this.writing = this.writeQueued().finally(() => {
       this.writing = undefined;
     });
@@ -144,13 +143,12 @@ export class AuditStore {
       try {
         await this.options.db.query(insertSql(batch.length), batch.flatMap(values));
       } catch (err) {
-        this.failures++;
-        this.retryAt = this.clock() + Math.min(this.options.maxRetryMs ?? 30_000, 500 * 2 ** this.failures);
+        this.backoff.failed();
         this.options.metrics?.writeErrors.inc();
         this.options.onError?.(err);
         return;
       }
-      this.failures = 0;
+      this.backoff.succeeded();
       this.pending.splice(0, batch.length);
       this.options.metrics?.rowsWritten.inc(batch.length);
       this.options.metrics?.pending.set(this.pending.length);
