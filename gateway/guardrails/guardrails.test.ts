@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { corpus } from "./corpus/corpus.js";
 import { fakeOpenaiKey } from "./detectors/fixtures.js";
 import { compileGuardrails, type Guardrails } from "./guardrails.js";
 import { blockMessage, countHits } from "./inspection.js";
 import { RedactionState } from "./redaction-state.js";
-import type { GuardrailSettings } from "./types.js";
+import { type GuardrailSetting, type GuardrailSettings, PII_TYPES } from "./types.js";
+
+function everything(action: GuardrailSetting): GuardrailSettings {
+  return { pii: Object.fromEntries(PII_TYPES.map((t) => [t, action])), secrets: action };
+}
 
 function compiled(settings: GuardrailSettings): Guardrails {
   const result = compileGuardrails(settings);
@@ -83,5 +88,26 @@ describe("compileGuardrails and inspect", () => {
     const result = compileGuardrails({ custom: [{ name: "x", pattern: "(?<=a)b", action: "redact" }] });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues[0]?.path).toBe("custom[0].pattern");
+  });
+
+  it("leaves no labelled corpus value in a redacted text", () => {
+    const g = compiled(everything("redact"));
+    for (const line of corpus().filter((l) => l.labels.length > 0)) {
+      const [out = ""] = g.inspect([line.text], new RedactionState()).texts;
+      for (const label of line.labels)
+        expect(out.includes(label.value), `${label.type} in ${out}`).toBe(false);
+    }
+  });
+
+  it("never puts a found value in a block reason, its message or a finding", () => {
+    const g = compiled(everything("block"));
+    for (const line of corpus().filter((l) => l.labels.length > 0)) {
+      const result = g.inspect([line.text], new RedactionState());
+      if (result.blocked === undefined)
+        throw new Error(`not blocked: ${line.labels.map((l) => l.type).join()}`);
+      expect(result.texts).toEqual([]);
+      const visible = JSON.stringify(result) + blockMessage(result.blocked);
+      for (const label of line.labels) expect(visible.includes(label.value)).toBe(false);
+    }
   });
 });

@@ -15,7 +15,7 @@ import { type ArmedDetector, type GuardrailSettings, PII_TYPES, SECRET_TYPES } f
 export const MAX_SCAN_CHARS = 1_048_576;
 
 export interface InspectResult {
-  /** The texts to forward: redacted where a redact type was found, otherwise the same strings. */
+  /** The texts to forward: redacted where a redact type was found, otherwise the same strings. Empty when blocked. */
   texts: string[];
   /** What was acted on, one per redacted span or blocking value; offsets into the input texts. */
   findings: TextFinding[];
@@ -54,12 +54,12 @@ function inspectWith(detectors: readonly ArmedDetector[], maxScanChars: number) 
   return (texts: readonly string[], state: RedactionState): InspectResult => {
     const tooLong = texts.find((t) => t.length > maxScanChars);
     if (tooLong !== undefined)
-      return { texts: [...texts], findings: [], blocked: { reason: "tooLarge", limit: maxScanChars } };
+      return { texts: [], findings: [], blocked: { reason: "tooLarge", limit: maxScanChars } };
     const scanned = texts.map((text) => scan(text, detectors));
     for (const [textIndex, findings] of scanned.entries()) {
       const blocking = findings.find((f) => f.action === "block");
       if (blocking !== undefined) {
-        return { texts: [...texts], findings: [{ ...blocking, textIndex }], blocked: blockedBy(blocking) };
+        return { texts: [], findings: [{ ...blocking, textIndex }], blocked: blockedBy(blocking) };
       }
     }
     const findings: TextFinding[] = [];

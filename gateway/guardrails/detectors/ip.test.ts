@@ -5,6 +5,7 @@ import { valuesFound } from "./testing.js";
 describe("IP detector", () => {
   it.each([
     ["client 8.8.8.8 connected", "8.8.8.8"],
+    ["two days ago 8.8.4.4 answered", "8.8.4.4"],
     ["from 203.0.113.42.", "203.0.113.42"],
     ["host=93.184.216.34:443", "93.184.216.34"],
     ["v6 2001:db8::8a2e:370:7334 seen", "2001:db8::8a2e:370:7334"],

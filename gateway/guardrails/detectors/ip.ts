@@ -12,7 +12,7 @@ import type { Detector } from "../types.js";
 
 const IPV4 =
   /(?<![\w.])(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(?![\w]|\.[0-9])/g;
-const VERSION_WORDS = /(?:\bv|version|ver\.?|release|build|rev|firmware|driver|node|python|go|chrome)\s*$/;
+const VERSION_WORDS = /\b(?:v|version|ver\.?|release|build|rev|firmware|driver|node|python|go|chrome)\s*$/;
 
 function nonPublicV4(octets: readonly number[]): boolean {
   const [a = 0, b = 0] = octets;

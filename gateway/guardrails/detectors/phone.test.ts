@@ -13,6 +13,7 @@ describe("phone detector", () => {
     ["mobile: 07700 900123", "07700 900123"],
     ["tel 030 1234 5678", "030 1234 5678"],
     ["call 4155552671 after six", "4155552671"],
+    ["She said 415-555-2671 is her cell.", "415-555-2671"],
   ])("finds the number in %j", (text, value) => {
     expect(valuesFound(phoneDetector, text)).toEqual([value]);
   });
@@ -28,6 +29,7 @@ describe("phone detector", () => {
     "5 + 3 - 2 = 6",
     "build +20240115",
     "mixed 415-555.2671 separators",
+    "the string 0123456789 is ten digits",
   ])("finds nothing in %j", (text) => {
     expect(valuesFound(phoneDetector, text)).toEqual([]);
   });

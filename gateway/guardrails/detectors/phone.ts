@@ -16,8 +16,8 @@ const NATIONAL =
   /(?<![\w+.-])(?:0[1-9](?:[ .-]?[0-9]){8,9}|[2-9][0-9]{2} [2-9][0-9]{2} [0-9]{4}|[2-9][0-9]{9})(?![\w-]|\.[0-9])/g;
 
 const NOT_A_PHONE =
-  /(?:version|release|build|product|code|order|invoice|sku|part|serial|tracking|ref|reference|ticket|case|po|item|model|isbn|account|acct|iban|card|id|#|no\.?)[\s:#-]*$/;
-const PHONE_WORDS = /(?:phone|tel|mobile|cell|fax|whatsapp|landline|call|dial|sms|text|ring|contact|reach)/;
+  /(?:\b(?:version|release|build|product|code|order|invoice|sku|part|serial|tracking|ref|reference|ticket|case|po|item|model|isbn|account|acct|iban|card|id|no\.?)|#)[\s:#-]*$/;
+const PHONE_WORDS = /\b(?:phone|tel|mobile|cell|fax|whatsapp|landline|call|dial|sms|text|ring|contact|reach)/;
 
 function digitCount(s: string): number {
   let n = 0;

@@ -9,9 +9,9 @@ import type { Detector } from "../types.js";
 
 const GROUPED = /(?<![\w-])([0-9]{3})([- ])([0-9]{2})\2([0-9]{4})(?![\w-])/g;
 const BARE = /(?<![\w-])([0-9]{3})([0-9]{2})([0-9]{4})(?![\w-])/g;
-const SSN_WORDS = /(?:ssn|social security|social-security|ss#|ss no)/;
+const SSN_WORDS = /\b(?:ssn|social security|social-security|ss#|ss no)/;
 const NOT_AN_SSN =
-  /(?:serial|part|sku|model|product|code|order|invoice|sku|tracking|ticket|case|ref|po|phone|tel|fax|isbn)[\s:#-]*$/;
+  /\b(?:serial|part|sku|model|product|code|order|invoice|tracking|ticket|case|ref|po|phone|tel|fax|isbn)[\s:#-]*$/;
 
 export const ssnDetector: Detector = {
   type: "ssn",
