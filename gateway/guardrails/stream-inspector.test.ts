@@ -97,4 +97,15 @@ describe("StreamInspector", () => {
     const { out } = run(g.streamInspector(new RedactionState()), text, 7);
     expect(out).toBe(`${"x ".repeat(200)}call me on [PHONE_1] please`);
   });
+
+  it("redacts custom-rule matches split across chunks", () => {
+    const g = compiled({ custom: [{ name: "employee-id", pattern: "EMP-[0-9]{6}", action: "redact" }] });
+    const text = `ids: EMP-123456, EMP-654321 and EMP-123456 again ${"x".repeat(600)} EMP-000001`;
+    for (const size of [1, 4, 9, 100]) {
+      const { out } = run(g.streamInspector(new RedactionState()), text, size);
+      expect(out, `chunk size ${size}`).toBe(
+        `ids: [EMPLOYEE_ID_1], [EMPLOYEE_ID_2] and [EMPLOYEE_ID_1] again ${"x".repeat(600)} [EMPLOYEE_ID_3]`,
+      );
+    }
+  });
 });
