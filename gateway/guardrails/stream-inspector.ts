@@ -90,7 +90,9 @@ export class StreamInspector {
     const findings = scan(this.#context + this.#pending, this.detectors)
       .filter((f) => f.end > offset)
       .map((f) => ({ ...f, start: Math.max(0, f.start - offset), end: f.end - offset }));
-    const blocking = findings.find((f) => f.action === "block");
+    // A value that reaches the end of what has arrived may still grow into something else (16
+    // digits that are a card may be the start of 19 that are not): judge it on the next chunk.
+    const blocking = findings.find((f) => f.action === "block" && (final || f.end < this.#pending.length));
     if (blocking !== undefined) {
       this.#blocked = blockedBy(blocking);
       return { text: "", findings: [], blocked: this.#blocked };
