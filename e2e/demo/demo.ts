@@ -2,13 +2,20 @@
  * `make demo`: the walking-skeleton loop for a person to watch, on a real control plane.
  * Set DEMO_HOLD=1 to keep everything running afterwards (Ctrl-C stops and cleans up).
  */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import OpenAI from "openai";
 import { waitRelayKeyReady } from "../harness/issued-relay-key.js";
+import { cliEntry } from "../harness/kuberelay-process.js";
 import { type Stack, startStack } from "../harness/kuberelay-stack.js";
 import { applyQuickstart } from "../harness/quickstart-manifests.js";
 import { createStepPrinter } from "./step-printer.js";
 
 const NS = "team-a";
+/** Made for this run; the gateways' admin API and kuberelay usage share it. */
+const ADMIN_TOKEN = randomBytes(32).toString("hex");
+const execFileAsync = promisify(execFile);
 const { step, show } = createStepPrinter();
 
 async function run(stack: Stack): Promise<void> {
@@ -60,6 +67,9 @@ async function run(stack: Stack): Promise<void> {
     .catch((e: unknown) => e);
   show(`→ ${refused instanceof OpenAI.APIError ? `${refused.status} ${refused.message}` : String(refused)}`);
 
+  step("the gateway's usage ledger (embedded PostgreSQL, no server) through its admin API: kuberelay usage");
+  await showUsage(gateway.adminUrl);
+
   step('a Pod annotated kuberelay.dev/inject: "true" gets the gateway URL and a reference to the key');
   const pod = {
     apiVersion: "v1",
@@ -96,6 +106,26 @@ async function run(stack: Stack): Promise<void> {
   show(`401 after ${Date.now() - deletedAt} ms`);
 }
 
+/** Rows are written within a second of their request; the table is shown once both are in. */
+async function showUsage(adminUrl: string | undefined): Promise<void> {
+  if (!adminUrl) throw new Error("the gateway serves no admin API");
+  const usage = (format: string) =>
+    execFileAsync(
+      process.execPath,
+      [cliEntry, "usage", "--url", adminUrl, "--by", "namespace,model", "--format", format],
+      {
+        env: { PATH: process.env.PATH ?? "", KUBERELAY_ADMIN_TOKEN: ADMIN_TOKEN },
+      },
+    );
+  for (let i = 0; i < 50; i++) {
+    const { stdout } = await usage("json");
+    const { rows } = JSON.parse(stdout) as { rows: Array<{ requests: number }> };
+    if (rows.reduce((n, r) => n + r.requests, 0) >= 2) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const line of (await usage("table")).stdout.trimEnd().split("\n")) show(line);
+}
+
 async function waitForDefaultServiceAccount(stack: Stack): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const { stdout } = await stack.cp.kubectl([
@@ -113,7 +143,12 @@ async function waitForDefaultServiceAccount(stack: Stack): Promise<void> {
 
 async function main(): Promise<void> {
   step("starting a real control plane and kuberelay (built from this checkout)");
-  const stack = await startStack({ gateways: 2, step: (m) => show(m) });
+  const stack = await startStack({
+    gateways: 2,
+    gatewayLedger: true,
+    gatewayEnv: { KUBERELAY_ADMIN_TOKEN: ADMIN_TOKEN },
+    step: (m) => show(m),
+  });
   try {
     await run(stack);
     if (process.env.DEMO_HOLD === "1") {

@@ -30,6 +30,8 @@ export interface GatewayHandle {
   proc: KuberelayProcess;
   url: string;
   metricsUrl: string;
+  /** With `gatewayLedger` and KUBERELAY_ADMIN_TOKEN in gatewayEnv: the admin API. */
+  adminUrl?: string;
 }
 
 export interface Stack {
@@ -85,6 +87,11 @@ export interface StackOptions {
   operatorArgs?: string[];
   /** Extra environment for every gateway, e.g. REDIS_URL. */
   gatewayEnv?: Record<string, string>;
+  /**
+   * Each gateway keeps a usage ledger in an embedded database in a folder of its own in the
+   * control plane's temp dir (the leak scan reads every file of the log dir), and serves the admin API on a free port (with KUBERELAY_ADMIN_TOKEN in gatewayEnv).
+   */
+  gatewayLedger?: boolean;
   /** Extra environment for every operator, e.g. its master key or KMS key. */
   operatorEnv?: Record<string, string>;
   /** Extra upstreams the mock provider serves (Anthropic, Azure, Bedrock, Vertex). */
@@ -109,7 +116,11 @@ async function startGateway(
   env: Record<string, string>,
   index: number,
   watch: (proc: KuberelayProcess) => KuberelayProcess,
+  ledger = false,
 ): Promise<GatewayHandle> {
+  const ledgerArgs = ledger
+    ? ["--data-dir", join(cp.dir, `gateway-${index}-ledger`), "--admin-port", "0"]
+    : [];
   const proc = watch(
     startKuberelay(
       `gateway-${index}`,
@@ -125,13 +136,20 @@ async function startGateway(
         SYSTEM_NAMESPACE,
         "--drain-seconds",
         "5",
+        ...ledgerArgs,
       ],
       env,
       join(cp.logDir, `gateway-${index}.log`),
     ),
   );
   const line = await proc.waitForLine((l) => l.msg === "listening");
-  return { proc, url: `http://127.0.0.1:${line.port}`, metricsUrl: `http://127.0.0.1:${line.metricsPort}` };
+  const admin = proc.lines.find((l) => l.msg === "admin API listening");
+  return {
+    proc,
+    url: `http://127.0.0.1:${line.port}`,
+    metricsUrl: `http://127.0.0.1:${line.metricsPort}`,
+    ...(admin ? { adminUrl: `http://127.0.0.1:${admin.adminPort}` } : {}),
+  };
 }
 
 const INJECT_LABEL = "kuberelay.dev/inject";
@@ -387,7 +405,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     canaries.addEnv("gateways", gatewayEnv);
     const gateways: GatewayHandle[] = [];
     for (let i = 0; i < (options.gateways ?? 2); i++) {
-      const gw = await startGateway(cp, gatewayEnv, i, watch);
+      const gw = await startGateway(cp, gatewayEnv, i, watch, options.gatewayLedger);
       started.push(gw.proc);
       gateways.push(gw);
     }
@@ -448,7 +466,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const addGateway = async (env: Record<string, string> = {}) => {
       canaries.addEnv(`gateway-${started.length}`, env);
-      const gw = await startGateway(cp, { ...gatewayEnv, ...env }, started.length, watch);
+      const gw = await startGateway(
+        cp,
+        { ...gatewayEnv, ...env },
+        started.length,
+        watch,
+        options.gatewayLedger,
+      );
       started.push(gw.proc);
       return gw;
     };
