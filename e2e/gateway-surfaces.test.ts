@@ -541,6 +541,130 @@ spec:
   });
 });
 
+describe("issue 14: a Policy's guardrails, on every surface, before anything leaves the gateway", () => {
+  let guarded = "";
+  const email = "jane.doe@example.com";
+  const card = "4111 1111 1111 1111";
+  const ticket = "TICKET-4821";
+  const sentUpstream = (from: number) => JSON.stringify(stack.mock.requests.slice(from).map((r) => r.body));
+  beforeAll(async () => {
+    await stack.cp.kubectl(
+      ["apply", "-f", "-"],
+      `apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: guarded, namespace: ${NS} }
+spec:
+  routes:
+    - model: "claude-*"
+      targets: [{ providerKeyRef: { name: anthropic } }]
+    - model: "anthropic.*"
+      targets: [{ providerKeyRef: { name: bedrock } }]
+    - model: chat-prod
+      targets: [{ providerKeyRef: { name: azure } }]
+  guardrails:
+    pii: redact
+    piiTypes: { card: block }
+    secrets: block
+    custom:
+      - { name: ticket, pattern: "TICKET-[0-9]{4}", action: redact }
+`,
+    );
+    await applyRelayKey(stack, NS, "guarded", { policy: "guarded", secretName: "guarded-key" });
+    guarded = await issuedRelayKey(stack, NS, "guarded", "guarded-key");
+  });
+
+  it("redacts with typed placeholders, the same value to the same one, streamed or not (Anthropic)", async () => {
+    const from = stack.mock.requests.length;
+    const anthropic = new Anthropic({ apiKey: guarded, baseURL: gateway(), maxRetries: 0 });
+    const msg = await anthropic.messages.create({
+      model: "claude-sonnet-4-0",
+      max_tokens: 64,
+      system: `Reply to ${email}.`,
+      messages: [{ role: "user", content: `mail ${email} about ${ticket}` }],
+    });
+    expect(msg.content[0]).toMatchObject({ text: "echo: mail [EMAIL_1] about [TICKET_1]" });
+    let streamed = "";
+    const stream = anthropic.messages.stream({
+      model: "claude-sonnet-4-0",
+      max_tokens: 64,
+      messages: [{ role: "user", content: `stream to ${email}` }],
+    });
+    for await (const e of stream)
+      if (e.type === "content_block_delta" && e.delta.type === "text_delta") streamed += e.delta.text;
+    expect(streamed).toBe("echo: stream to [EMAIL_1]");
+    const upstream = sentUpstream(from);
+    expect(upstream).toContain("Reply to [EMAIL_1].");
+    expect(upstream).not.toContain(email);
+    expect(upstream).not.toContain(ticket);
+  });
+
+  it("redacts in Bedrock Converse too", async () => {
+    const from = stack.mock.requests.length;
+    const out = await new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: gateway(),
+      token: { token: guarded },
+      authSchemePreference: ["httpBearerAuth"],
+      maxAttempts: 1,
+    }).send(
+      new ConverseCommand({
+        modelId: CLAUDE_ON_BEDROCK,
+        messages: [{ role: "user", content: [{ text: `about ${ticket}` }] }],
+      }),
+    );
+    expect(out.output?.message?.content?.[0]?.text).toBe("echo: about [TICKET_1]");
+    expect(sentUpstream(from)).not.toContain(ticket);
+  });
+
+  it("blocks a card or a credential with a 400 in the caller's shape naming the type, forwarding nothing", async () => {
+    const from = stack.mock.requests.length;
+    const azure = await new AzureOpenAI({
+      apiKey: guarded,
+      endpoint: gateway(),
+      apiVersion: "2024-10-21",
+      deployment: "chat-prod",
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: "chat-prod", messages: [{ role: "user", content: `charge ${card}` }] })
+      .catch((e: unknown) => e);
+    expect(azure).toBeInstanceOf(OpenAI.BadRequestError);
+    const azureError = (azure as InstanceType<typeof OpenAI.BadRequestError>).error as {
+      message: string;
+      code: string;
+    };
+    expect(azureError).toMatchObject({ code: "guardrail_blocked" });
+    expect(azureError.message).toContain("CARD");
+    expect(azureError.message).not.toContain("4111");
+    // A relay key pasted into a prompt is a credential like any other.
+    const anthropic = await new Anthropic({ apiKey: guarded, baseURL: gateway(), maxRetries: 0 }).messages
+      .create({
+        model: "claude-sonnet-4-0",
+        max_tokens: 8,
+        messages: [{ role: "user", content: `my key is ${guarded}` }],
+      })
+      .catch((e: unknown) => e);
+    expect(anthropic).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(JSON.stringify((anthropic as InstanceType<typeof Anthropic.BadRequestError>).error)).not.toContain(
+      guarded,
+    );
+    expect(stack.mock.requests.length).toBe(from);
+  });
+
+  it("counts hits by type and action in the gateway's metrics, never the value", async () => {
+    const metrics = await (await fetch(`${stack.gateways[1]?.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /kuberelay_gateway_guardrail_hits_total\{kind="pii",type="email",action="redact"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /kuberelay_gateway_guardrail_hits_total\{kind="pii",type="card",action="block"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /kuberelay_gateway_guardrail_hits_total\{kind="custom",type="custom",action="redact"\} [1-9]/,
+    );
+    for (const value of [email, ticket, "4111"]) expect(metrics).not.toContain(value);
+  });
+});
+
 describe("secrets", () => {
   it("never show up in any process output", () => {
     for (const p of stack.processes()) {

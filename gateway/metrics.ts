@@ -91,6 +91,12 @@ export function createGatewayMetrics() {
       help: "Usage ledger rows put in the spool directory to wait for the database (memory bound reached, or shutdown).",
       registers: [registry],
     }),
+    guardrailHits: new Counter({
+      name: "kuberelay_gateway_guardrail_hits_total",
+      help: "Values the Policies' guardrails found in prompts, by kind (pii, secret, custom), type (a PII or secret type; every custom rule counts as custom) and action (redact, block). Never the value.",
+      labelNames: ["kind", "type", "action"] as const,
+      registers: [registry],
+    }),
     contentNotCaptured: new Counter({
       name: "kuberelay_gateway_content_not_captured_total",
       help: "Requests whose Policy asks for content capture that this gateway could not keep: no_ledger (no database), no_content_key (KUBERELAY_CONTENT_KEY unset), plaintext_not_allowed (KUBERELAY_ALLOW_PLAINTEXT is not true).",

@@ -17,8 +17,10 @@ import {
   type RelayKeySecretLocation,
   relayKeySecretLocation,
 } from "../common/schemas/relay-key.js";
+import { guardrailsFor } from "../gateway/guardrails/compile-cache.js";
 import { looksLikeRelayKey, relayKeyFormatHint } from "./brought-key-format.js";
 import { contentCondition, type GatewayContentAbilities } from "./content-condition.js";
+import { guardrailSettings } from "./guardrail-settings.js";
 import { OVERSIZE, type SecretValue } from "./secret-value.js";
 import { withoutSharedKeys } from "./shared-keys.js";
 
@@ -192,6 +194,7 @@ function targetProblem(
 function compiledPolicy(policy: Policy, routes: CompiledPolicy["routes"]): CompiledPolicy {
   const { failOpen, ...limits } = policy.spec.limits ?? {};
   const { content } = policy.spec;
+  const guardrails = guardrailSettings(policy.spec.guardrails);
   return {
     routes,
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
@@ -206,6 +209,7 @@ function compiledPolicy(policy: Policy, routes: CompiledPolicy["routes"]): Compi
       : {}),
     ...(failOpen === undefined ? {} : { failOpen }),
     ...(policy.spec.scopes ? { scopes: policy.spec.scopes } : {}),
+    ...(guardrails ? { guardrails } : {}),
   };
 }
 
@@ -261,22 +265,32 @@ function compilePolicy(
     policy,
     compiled.map((c) => c.route),
   );
+  const invalid = guardrailProblems(result);
+  const conds = routeConditions(result, problems);
+  if (!invalid) return { policy: result, conds, problems };
+  // Fail closed: the gateways refuse this Policy's requests rather than skip a rule.
+  const message = `spec.guardrails: ${invalid}; every request of this Policy is refused until it is fixed`;
+  return {
+    policy: result,
+    conds: [...conds.filter((c) => c.type !== "Ready"), ready(false, "InvalidGuardrails", message)],
+    problems,
+  };
+}
+
+function routeConditions(result: CompiledPolicy, problems: RouteProblem[]): ConditionInput[] {
   const first = problems[0];
-  if (!first) {
-    return {
-      policy: result,
-      conds: [resolved(true, "Resolved", "all ProviderKeys resolved"), ready(true, "Ready", "")],
-      problems,
-    };
-  }
+  if (!first) return [resolved(true, "Resolved", "all ProviderKeys resolved"), ready(true, "Ready", "")];
   const msg = problems.map((p) => `${p.field}: ${p.message}`).join("; ");
   const serving = result.routes.filter((r) => !r.unavailable).length;
   const readyMsg = `${msg}; ${serving} of ${result.routes.length} routes serving, the others answer 503`;
-  return {
-    policy: result,
-    conds: [resolved(false, first.reason, msg), ready(false, first.reason, readyMsg)],
-    problems,
-  };
+  return [resolved(false, first.reason, msg), ready(false, first.reason, readyMsg)];
+}
+
+/** What is wrong with a Policy's custom guardrail rules (RE2 syntax the schema cannot check), if anything. */
+function guardrailProblems(policy: CompiledPolicy): string | undefined {
+  if (!policy.guardrails) return undefined;
+  const compiled = guardrailsFor(policy.guardrails);
+  return compiled.ok ? undefined : compiled.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
 }
 
 /** A usable key, or the conditions saying why not; the messages never quote the value. */

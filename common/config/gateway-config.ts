@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { envelopeSchema } from "../crypto/envelope.js";
+import { piiTypes } from "../schemas/guardrails.js";
 import { providerNames } from "../schemas/provider-key.js";
 import { scopesSchema } from "../schemas/scopes.js";
 import { limitsSchema, rateLimitsSchema } from "../schemas/shared-types.js";
@@ -53,6 +54,13 @@ const compiledBudgetSchema = z.object({
   usdPerMonth: z.number().optional(),
 });
 
+const guardrailAction = z.enum(["redact", "block"]);
+const compiledGuardrailsSchema = z.object({
+  pii: z.partialRecord(z.enum(piiTypes), guardrailAction).optional(),
+  secrets: guardrailAction.optional(),
+  custom: z.array(z.object({ name: z.string(), pattern: z.string(), action: guardrailAction })).optional(),
+});
+
 const compiledPolicySchema = z.object({
   routes: z.array(compiledRouteSchema),
   limits: limitsSchema.optional(),
@@ -68,6 +76,8 @@ const compiledPolicySchema = z.object({
   failOpen: z.boolean().optional(),
   /** What the Policy's keys may call; absent: everything. */
   scopes: scopesSchema.optional(),
+  /** The Policy's guardrails, type by type; absent when nothing is checked. */
+  guardrails: compiledGuardrailsSchema.optional(),
 });
 export type CompiledPolicy = z.infer<typeof compiledPolicySchema>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { budgetSchema } from "./budget.js";
+import { guardrailsSchema } from "./guardrails.js";
 import type { ResourceDefinition } from "./resource-definition.js";
 import { scopesSchema } from "./scopes.js";
 import { baseStatusSchema, limitsSchema, objectMetaSchema, objectName } from "./shared-types.js";
@@ -44,11 +45,6 @@ const contentSchema = z.object({
     .max(3650)
     .optional()
     .describe("Captured content older than this many days is deleted; the usage records stay."),
-});
-
-const guardrailsSchema = z.object({
-  pii: z.enum(["off", "redact", "block"]).default("off"),
-  blockSecrets: z.boolean().default(false),
 });
 
 export const policySpecSchema = z.object({

@@ -1,3 +1,5 @@
+import { type PiiTypeName, piiTypes } from "../../common/schemas/guardrails.js";
+
 /** What a guardrail does with a value it found. */
 export type GuardrailAction = "redact" | "block";
 /** A setting: `off` leaves the type alone. */
@@ -5,8 +7,9 @@ export type GuardrailSetting = "off" | GuardrailAction;
 
 export type FindingKind = "pii" | "secret" | "custom";
 
-export const PII_TYPES = ["email", "phone", "card", "iban", "ssn", "nationalId", "ip"] as const;
-export type PiiType = (typeof PII_TYPES)[number];
+// The Policy schema names the types; the detectors must cover each (builtin.ts is keyed by them).
+export const PII_TYPES = piiTypes;
+export type PiiType = PiiTypeName;
 
 export const SECRET_TYPES = [
   "openaiKey",

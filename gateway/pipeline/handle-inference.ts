@@ -17,6 +17,7 @@ import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
 import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js";
+import { applyGuardrails } from "./apply-guardrails.js";
 import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens, generatesOutput, outputTokenCap } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
@@ -189,6 +190,10 @@ export async function handleInference(
       ...read(parseBody(body), { headers: req.headers, params }),
     };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
+    const guarded = applyGuardrails(policy, inbound, deps.metrics);
+    if (guarded && guarded.hits.length > 0) fields.guardrails = guarded.hits;
+    // What was forwarded is what the ledger keeps: a redacted value is not kept either.
+    if (guarded?.redacted && capture) capture.request = Buffer.from(JSON.stringify(inbound.body));
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
       inbound,
