@@ -90,4 +90,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_events_time ON audit_events (occurred_at);
     `,
   },
+  {
+    version: 4,
+    name: "guardrail hits in the usage ledger",
+    // Per request, what the Policy's guardrails found: {"pii:email:redact": 2, ...}. Types and
+    // counts only, never a value. A column added to the partitioned parent reaches every month.
+    sql: `ALTER TABLE usage_events ADD COLUMN guardrail_hits jsonb;`,
+  },
 ];

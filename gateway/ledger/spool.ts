@@ -24,6 +24,10 @@ const spooledRow = z.object({
   streamed: z.boolean(),
   cancelled: z.boolean(),
   usageEstimated: z.boolean(),
+  guardrailHits: z
+    .record(z.string().max(128), z.number().int().nonnegative())
+    .refine((r) => Object.keys(r).length <= 64)
+    .optional(),
   content: z
     .object({
       encoding: z.enum(["aes-256-gcm", "plaintext"]),

@@ -3,7 +3,7 @@ import type { Database, QueryResult } from "../../common/db/database.js";
 import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
 import { droppedCounter } from "./testing/counting-metrics.js";
 import { UsageLedger } from "./usage-ledger.js";
-import type { UsageRow } from "./usage-row.js";
+import { USAGE_COLUMNS, type UsageRow } from "./usage-row.js";
 
 // The embedded database starts in 2-3 s alone, and slower beside a whole unit run.
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
@@ -59,6 +59,21 @@ describe.each(databaseKinds)("the usage ledger on the $kind database", ({ open }
       cancelled: false,
     });
     expect(Number(first.rows[0]?.input_tokens)).toBe(12);
+  });
+
+  it("keeps what the guardrails found as counts by kind, type and action", async () => {
+    const t = await fresh();
+    const ledger = new UsageLedger({ db: t.db, flushIntervalMs: 60_000 });
+    ledger.record({ ...row(1), guardrailHits: { "pii:email:redact": 2, "custom:ticket:redact": 1 } });
+    ledger.record(row(2));
+    expect(await ledger.close()).toBe(0);
+    const hits = await t.db.query<{ request_id: string; hits: unknown }>(
+      "SELECT request_id, guardrail_hits AS hits FROM usage_events ORDER BY 1",
+    );
+    expect(hits.rows).toEqual([
+      { request_id: "req_1", hits: { "pii:email:redact": 2, "custom:ticket:redact": 1 } },
+      { request_id: "req_2", hits: null },
+    ]);
   });
 
   it("adds nothing when a batch is written again (a retry after a lost reply)", async () => {
@@ -152,7 +167,7 @@ describe("the usage ledger while a write is in flight", () => {
           await new Promise<void>((r) => {
             release = r;
           });
-          for (let i = 0; i < (params?.length ?? 0); i += 20) written.push(String(params?.[i]));
+          for (let i = 0; i < (params?.length ?? 0); i += USAGE_COLUMNS.length) written.push(String(params?.[i]));
         }
         return { rows: [], rowCount: 0 };
       },

@@ -29,6 +29,8 @@ export interface UsageRow {
   cancelled: boolean;
   /** Tokens counted by the gateway because the upstream reported none. */
   usageEstimated: boolean;
+  /** What the Policy's guardrails found, `kind:type:action` → count; never a value. */
+  guardrailHits?: Record<string, number> | undefined;
   content?: ContentRecord | undefined;
 }
 
@@ -53,6 +55,7 @@ export const USAGE_COLUMNS = [
   "streamed",
   "cancelled",
   "usage_estimated",
+  "guardrail_hits",
 ] as const;
 
 /** The row's values in USAGE_COLUMNS order, as query parameters. */
@@ -78,6 +81,7 @@ export function usageValues(row: UsageRow): unknown[] {
     row.streamed,
     row.cancelled,
     row.usageEstimated,
+    row.guardrailHits ? JSON.stringify(row.guardrailHits) : null,
   ];
 }
 

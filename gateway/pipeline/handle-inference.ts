@@ -8,6 +8,7 @@ import { authenticate, callerKey } from "../caller-auth.js";
 import { type ContentSettings, captureFor, contentRecord } from "../content/capture.js";
 import { type Tapped, tapResponse } from "../content/response-tap.js";
 import { badRequest, GatewayError, modelNotFound, routeUnavailable } from "../errors.js";
+import type { Hit } from "../guardrails/index.js";
 import type { UsageRow } from "../ledger/usage-row.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { sendError } from "../respond.js";
@@ -394,6 +395,7 @@ async function settle({
       streamed: fields.stream === true,
       cancelled,
       usageEstimated,
+      guardrailHits: guardrailHitsOf(fields.guardrails),
       content: capture && deps.content ? sealed(String(fields.requestId), capture, deps.content) : undefined,
     });
   }
@@ -413,4 +415,10 @@ function sealed(requestId: string, capture: Capture, settings: ContentSettings) 
   const request = { bytes: body.subarray(0, settings.maxBytes), truncated: body.length > settings.maxBytes };
   const response = { bytes: capture.response.bytes(), truncated: capture.response.truncated };
   return contentRecord(requestId, capture.encoding, settings.key, request, response);
+}
+
+/** The guardrails' hits as the ledger keeps them, `kind:type:action` → count. */
+function guardrailHitsOf(hits: unknown): Record<string, number> | undefined {
+  if (!Array.isArray(hits) || hits.length === 0) return undefined;
+  return Object.fromEntries((hits as Hit[]).map((h) => [`${h.kind}:${h.type}:${h.action}`, h.count]));
 }
