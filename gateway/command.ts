@@ -19,6 +19,7 @@ import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createOpsApp } from "./ops-app.js";
 import type { InferenceDeps } from "./pipeline/handle-inference.js";
 import { costUsd } from "./pricing/pricing-table.js";
+import { showGeneration } from "./settled-metrics.js";
 import { SnapshotHolder } from "./snapshot.js";
 import { ConfigProblemBoard } from "./standalone/config-problem-board.js";
 import { startStandaloneConfig } from "./standalone/start-standalone-config.js";
@@ -116,7 +117,7 @@ export async function runGateway(args: string[]): Promise<void> {
   });
   const log = createLogger("gateway");
   const metrics = createGatewayMetrics();
-  const snapshots = new SnapshotHolder();
+  const snapshots = new SnapshotHolder(showGeneration(metrics.genAi));
   const configDir = values["config-dir"];
   const origin: ConfigOrigin = configDir
     ? { configDir }

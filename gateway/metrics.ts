@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { genAiMetrics } from "./genai-metrics.js";
 
 /** From a cached answer to a long completion: model calls take milliseconds to a minute. */
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -9,6 +10,8 @@ export function createGatewayMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    /** OTel GenAI histograms, per-namespace usage and the served generation (genai-metrics.ts). */
+    genAi: genAiMetrics(registry),
     keyEncryptionKeys: new Gauge({
       name: "kuberelay_gateway_key_encryption_keys",
       help: "1 for each key-encryption key id this gateway can unwrap with (local:<fingerprint> or kms:<key>): check every gateway holds the new key before a rotation's step 2.",

@@ -61,11 +61,15 @@ export async function buildSnapshot(
 export class SnapshotHolder {
   private value: Snapshot | undefined;
 
+  /** `onSwap` reports each generation taken up (the served-generation metric). */
+  constructor(private readonly onSwap?: (next: Snapshot) => void) {}
+
   get current(): Snapshot | undefined {
     return this.value;
   }
 
   swap(next: Snapshot): void {
     this.value = next;
+    this.onSwap?.(next);
   }
 }

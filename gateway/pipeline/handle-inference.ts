@@ -14,6 +14,7 @@ import type { GatewayMetrics } from "../metrics.js";
 import { sendError } from "../respond.js";
 import { routeFor } from "../route-model.js";
 import { checkScope } from "../scopes.js";
+import { recordSettled } from "../settled-metrics.js";
 import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
@@ -373,6 +374,14 @@ async function settle({
     deps.metrics.tokens.inc({ provider, direction: "output" }, usage.outputTokens);
     deps.metrics.costUsd.inc({ provider }, costUsd);
   }
+  recordSettled(deps.metrics.genAi, deps.snapshots.current, {
+    fields,
+    provider: priced?.provider,
+    status: res.statusCode,
+    seconds,
+    usage,
+    costUsd,
+  });
   const durationMs = Math.round(seconds * 1000);
   if (deps.ledger && typeof fields.relayKey === "string" && typeof fields.policy === "string") {
     deps.ledger.record({
