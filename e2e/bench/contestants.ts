@@ -65,9 +65,12 @@ async function node(setup: BenchSetup, name: string, args: (port: number) => str
 export function kuberelay(
   limiter: "memory" | "redis",
   ledger?: { name: string; args: (setup: BenchSetup) => string[] },
+  /** Policy fields besides the benchmark's limits and budget, such as guardrails. */
+  policy?: { name: string; spec: Record<string, unknown> },
 ): Contestant {
+  const variant = [ledger?.name, policy?.name].filter(Boolean).join(", ");
   return {
-    name: `kuberelay (${limiter} limiter${ledger ? `, ${ledger.name}` : ""})`,
+    name: `kuberelay (${limiter} limiter${variant ? `, ${variant}` : ""})`,
     async start(setup) {
       const configDir = join(setup.dir, "config");
       standaloneConfig(configDir, {
@@ -75,7 +78,7 @@ export function kuberelay(
         providerKey: setup.providerKey,
         relayKey: setup.relayKey,
         model: "gpt-4o-mini*",
-        policy: BENCH_POLICY,
+        policy: { ...BENCH_POLICY, ...policy?.spec },
       });
       const metricsPort = await freePort();
       const { port, process } = await node(setup, `kuberelay-${limiter}`, (p) => [
