@@ -74,6 +74,12 @@ export function genAiMetrics(registry: Registry) {
       labelNames: ["namespace"] as const,
       registers: [registry],
     }),
+    namespaceBudgetUsd: new Gauge({
+      name: "kuberelay_gateway_namespace_budget_usd",
+      help: "The budgets of the Policies in the config being served, summed by namespace and period (day, month): the denominator of the budget-near-limit alert.",
+      labelNames: ["namespace", "period"] as const,
+      registers: [registry],
+    }),
     /** Which generation this gateway serves: gateways of one release that disagree for long have one stuck. */
     configGeneration: new Gauge({
       name: "kuberelay_gateway_config_generation_info",

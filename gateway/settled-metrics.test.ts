@@ -70,13 +70,19 @@ describe("GenAI and per-namespace metrics", () => {
     );
   });
 
-  it("issue 15: the served generation is one series that moves with each swap", async () => {
+  it("issue 15: the served generation is one series that moves with each swap; budgets follow the config", async () => {
     const metrics = createGatewayMetrics();
     const show = showGeneration(metrics.genAi);
     show(snapshot);
-    show({ ...snapshot, generation: "43" });
+    const budgets = new Map([
+      ["team-a/one", { ...policy, budget: { usdPerDay: 10 } }],
+      ["team-a/two", { ...policy, budget: { usdPerDay: 5, usdPerMonth: 100 } }],
+    ]);
+    show({ ...snapshot, generation: "43", policies: budgets });
     const text = await metrics.registry.metrics();
     expect(text).toContain('kuberelay_gateway_config_generation_info{generation="43"} 1');
     expect(text).not.toContain('generation="42"');
+    expect(text).toContain('kuberelay_gateway_namespace_budget_usd{namespace="team-a",period="day"} 15');
+    expect(text).toContain('kuberelay_gateway_namespace_budget_usd{namespace="team-a",period="month"} 100');
   });
 });

@@ -71,10 +71,21 @@ export function recordSettled(
   }
 }
 
-/** Keeps `kuberelay_gateway_config_generation_info` at one series: the generation now served. */
+/**
+ * On each config swap: `kuberelay_gateway_config_generation_info` becomes one series, the
+ * generation now served, and the namespaces' budgets are those of the new config.
+ */
 export function showGeneration(metrics: GenAiMetrics): (next: Snapshot) => void {
   return (next) => {
     metrics.configGeneration.reset();
     metrics.configGeneration.set({ generation: next.generation }, 1);
+    metrics.namespaceBudgetUsd.reset();
+    for (const [id, policy] of next.policies) {
+      const namespace = id.slice(0, id.indexOf("/"));
+      const { usdPerDay, usdPerMonth } = policy.budget ?? {};
+      if (usdPerDay !== undefined) metrics.namespaceBudgetUsd.inc({ namespace, period: "day" }, usdPerDay);
+      if (usdPerMonth !== undefined)
+        metrics.namespaceBudgetUsd.inc({ namespace, period: "month" }, usdPerMonth);
+    }
   };
 }
