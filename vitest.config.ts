@@ -21,6 +21,8 @@ export default defineConfig({
             "e2e/harness/**/*.test.ts",
             "e2e/demo/**/*.test.ts",
             "e2e/bench/**/*.test.ts",
+            // The examples and the docs' Lua, checked without a cluster.
+            "{examples,docs}/**/*.test.ts",
           ],
         },
       },
