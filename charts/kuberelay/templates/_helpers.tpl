@@ -140,7 +140,7 @@ webhook, which may read only the latter, never sees the CA key.
 
 {{/*
 Environment every component gets: its own namespace and name (downward API; the name is the
-operator's leader-election identity) and the log level.
+operator's leader-election identity), the log level, and the metrics token when one is named.
 */}}
 {{- define "kuberelay.commonEnv" -}}
 - name: POD_NAMESPACE
@@ -153,6 +153,7 @@ operator's leader-election identity) and the log level.
       fieldPath: metadata.name
 - name: KUBERELAY_LOG_LEVEL
   value: {{ .Values.logLevel | quote }}
+{{- include "kuberelay.metricsTokenEnv" . }}
 {{- end }}
 
 {{/*
