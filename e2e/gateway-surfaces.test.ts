@@ -127,6 +127,30 @@ afterAll(async () => {
 
 const gateway = () => stack.gateways[1]?.url ?? "";
 
+/** The Bedrock runtime SDK against the gateway, with a relay key as its bearer token. */
+const bedrockWith = (key: string) =>
+  new BedrockRuntimeClient({
+    region: "us-east-1",
+    endpoint: gateway(),
+    token: { token: key },
+    authSchemePreference: ["httpBearerAuth"],
+    maxAttempts: 1,
+  });
+
+/** Applies a Policy in the test namespace and a RelayKey on it; resolves to the key once the gateways take it. */
+async function keyOnPolicy(name: string, policySpecYaml: string): Promise<string> {
+  await stack.cp.kubectl(
+    ["apply", "-f", "-"],
+    `apiVersion: kuberelay.dev/v1alpha1
+kind: Policy
+metadata: { name: ${name}, namespace: ${NS} }
+spec:
+${policySpecYaml}`,
+  );
+  await applyRelayKey(stack, NS, name, { policy: name, secretName: `${name}-key` });
+  return issuedRelayKey(stack, NS, name, `${name}-key`);
+}
+
 describe("Anthropic surface", () => {
   const client = () => new Anthropic({ apiKey: relayKey, baseURL: gateway(), maxRetries: 0 });
 
@@ -271,14 +295,7 @@ describe("Azure OpenAI surface", () => {
 });
 
 describe("Bedrock runtime surface", () => {
-  const bedrock = () =>
-    new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: gateway(),
-      token: { token: relayKey },
-      authSchemePreference: ["httpBearerAuth"],
-      maxAttempts: 1,
-    });
+  const bedrock = () => bedrockWith(relayKey);
 
   it("converses, streamed and not, re-signed with SigV4", async () => {
     const out = await bedrock().send(
@@ -343,13 +360,7 @@ describe("Bedrock runtime surface", () => {
   });
 
   it("refuses a wrong key", async () => {
-    const wrong = new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: gateway(),
-      token: { token: "krk_wrong" },
-      authSchemePreference: ["httpBearerAuth"],
-      maxAttempts: 1,
-    });
+    const wrong = bedrockWith("krk_wrong");
     const err = await wrong
       .send(
         new ConverseCommand({
@@ -377,13 +388,7 @@ describe("a disabled or expired key, on every surface", () => {
     }).chat.completions
       .create({ model: "chat-prod", messages: [{ role: "user", content: "x" }] })
       .catch((e: unknown) => e);
-    const bedrock = await new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: gateway(),
-      token: { token: key },
-      authSchemePreference: ["httpBearerAuth"],
-      maxAttempts: 1,
-    })
+    const bedrock = await bedrockWith(key)
       .send(
         new ConverseCommand({
           modelId: CLAUDE_ON_BEDROCK,
@@ -446,13 +451,9 @@ describe("a disabled or expired key, on every surface", () => {
 describe("issue 14: a Policy's scopes, on every surface", () => {
   let scoped = "";
   beforeAll(async () => {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      `apiVersion: kuberelay.dev/v1alpha1
-kind: Policy
-metadata: { name: scoped, namespace: ${NS} }
-spec:
-  routes:
+    scoped = await keyOnPolicy(
+      "scoped",
+      `  routes:
     - model: "claude-*"
       targets: [{ providerKeyRef: { name: anthropic } }]
     - model: "anthropic.*"
@@ -462,8 +463,6 @@ spec:
     operations: [messages, models, converse]
 `,
     );
-    await applyRelayKey(stack, NS, "scoped", { policy: "scoped", secretName: "scoped-key" });
-    scoped = await issuedRelayKey(stack, NS, "scoped", "scoped-key");
   });
 
   it("serves what the scopes name, streamed or not", async () => {
@@ -475,13 +474,7 @@ spec:
     });
     expect(msg.content[0]).toMatchObject({ type: "text", text: "echo: in scope" });
     expect((await anthropic.models.list()).data.map((m) => m.id)).toEqual([]);
-    const bedrock = new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: gateway(),
-      token: { token: scoped },
-      authSchemePreference: ["httpBearerAuth"],
-      maxAttempts: 1,
-    });
+    const bedrock = bedrockWith(scoped);
     const messages = [{ role: "user" as const, content: [{ text: "conversing" }] }];
     const out = await bedrock.send(new ConverseCommand({ modelId: CLAUDE_ON_BEDROCK, messages }));
     expect(out.output?.message?.content?.[0]?.text).toBe("echo: conversing");
@@ -518,13 +511,7 @@ spec:
       message: "This key's Policy does not allow the openai API.",
       code: "scope_not_allowed",
     });
-    const invoked = await new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: gateway(),
-      token: { token: scoped },
-      authSchemePreference: ["httpBearerAuth"],
-      maxAttempts: 1,
-    })
+    const invoked = await bedrockWith(scoped)
       .send(
         new InvokeModelCommand({
           modelId: CLAUDE_ON_BEDROCK,
@@ -548,13 +535,9 @@ describe("issue 14: a Policy's guardrails, on every surface, before anything lea
   const ticket = "TICKET-4821";
   const sentUpstream = (from: number) => JSON.stringify(stack.mock.requests.slice(from).map((r) => r.body));
   beforeAll(async () => {
-    await stack.cp.kubectl(
-      ["apply", "-f", "-"],
-      `apiVersion: kuberelay.dev/v1alpha1
-kind: Policy
-metadata: { name: guarded, namespace: ${NS} }
-spec:
-  routes:
+    guarded = await keyOnPolicy(
+      "guarded",
+      `  routes:
     - model: "claude-*"
       targets: [{ providerKeyRef: { name: anthropic } }]
     - model: "anthropic.*"
@@ -569,8 +552,6 @@ spec:
       - { name: ticket, pattern: "TICKET-[0-9]{4}", action: redact }
 `,
     );
-    await applyRelayKey(stack, NS, "guarded", { policy: "guarded", secretName: "guarded-key" });
-    guarded = await issuedRelayKey(stack, NS, "guarded", "guarded-key");
   });
 
   it("redacts with typed placeholders, the same value to the same one, streamed or not (Anthropic)", async () => {
@@ -600,13 +581,7 @@ spec:
 
   it("redacts in Bedrock Converse too", async () => {
     const from = stack.mock.requests.length;
-    const out = await new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: gateway(),
-      token: { token: guarded },
-      authSchemePreference: ["httpBearerAuth"],
-      maxAttempts: 1,
-    }).send(
+    const out = await bedrockWith(guarded).send(
       new ConverseCommand({
         modelId: CLAUDE_ON_BEDROCK,
         messages: [{ role: "user", content: [{ text: `about ${ticket}` }] }],
