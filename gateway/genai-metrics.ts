@@ -53,31 +53,32 @@ export function genAiMetrics(registry: Registry) {
     }),
     /**
      * Per tenant namespace, for dashboards and budget alerts: namespaces that hold a Policy are
-     * a set the platform team controls. Key names stay out (one series per key, and names in a
+     * a set the platform team controls. `policy_namespace`, not `namespace`: Prometheus sets
+     * `namespace` to the scraped Pod's own. Key names stay out (one series per key, and names in a
      * place with looser access than the usage ledger, which has them).
      */
     namespaceRequests: new Counter({
       name: "kuberelay_gateway_namespace_requests_total",
       help: "Authenticated requests by the calling Policy's namespace and status class.",
-      labelNames: ["namespace", "code_class"] as const,
+      labelNames: ["policy_namespace", "code_class"] as const,
       registers: [registry],
     }),
     namespaceTokens: new Counter({
       name: "kuberelay_gateway_namespace_tokens_total",
       help: "Tokens used by the calling Policy's namespace and direction (input, output).",
-      labelNames: ["namespace", "direction"] as const,
+      labelNames: ["policy_namespace", "direction"] as const,
       registers: [registry],
     }),
     namespaceCostUsd: new Counter({
       name: "kuberelay_gateway_namespace_cost_usd_total",
       help: "Cost in USD from the pricing table, by the calling Policy's namespace.",
-      labelNames: ["namespace"] as const,
+      labelNames: ["policy_namespace"] as const,
       registers: [registry],
     }),
     namespaceBudgetUsd: new Gauge({
       name: "kuberelay_gateway_namespace_budget_usd",
       help: "The budgets of the Policies in the config being served, summed by namespace and period (day, month): the denominator of the budget-near-limit alert.",
-      labelNames: ["namespace", "period"] as const,
+      labelNames: ["policy_namespace", "period"] as const,
       registers: [registry],
     }),
     /** Which generation this gateway serves: gateways of one release that disagree for long have one stuck. */

@@ -37,12 +37,12 @@ describe("GenAI and per-namespace metrics", () => {
     expect(text).toContain(`gen_ai_client_token_usage_sum{${labels},gen_ai_token_type="output"} 20`);
     expect(text).toContain(`gen_ai_server_request_duration_seconds_sum{${labels}} 1.5`);
     expect(text).toContain(`gen_ai_server_time_to_first_token_seconds_sum{${labels}} 0.12`);
-    expect(text).toContain('kuberelay_gateway_namespace_cost_usd_total{namespace="team-a"} 0.25');
+    expect(text).toContain('kuberelay_gateway_namespace_cost_usd_total{policy_namespace="team-a"} 0.25');
     expect(text).toContain(
-      'kuberelay_gateway_namespace_tokens_total{namespace="team-a",direction="output"} 20',
+      'kuberelay_gateway_namespace_tokens_total{policy_namespace="team-a",direction="output"} 20',
     );
     expect(text).toContain(
-      'kuberelay_gateway_namespace_requests_total{namespace="team-a",code_class="2xx"} 1',
+      'kuberelay_gateway_namespace_requests_total{policy_namespace="team-a",code_class="2xx"} 1',
     );
   });
 
@@ -66,7 +66,7 @@ describe("GenAI and per-namespace metrics", () => {
     expect(text).not.toMatch(/gen_ai_server_time_to_first_token_seconds_count\{/);
     // The refused request still counts for its namespace.
     expect(text).toContain(
-      'kuberelay_gateway_namespace_requests_total{namespace="team-a",code_class="4xx"} 1',
+      'kuberelay_gateway_namespace_requests_total{policy_namespace="team-a",code_class="4xx"} 1',
     );
   });
 
@@ -82,7 +82,11 @@ describe("GenAI and per-namespace metrics", () => {
     const text = await metrics.registry.metrics();
     expect(text).toContain('kuberelay_gateway_config_generation_info{generation="43"} 1');
     expect(text).not.toContain('generation="42"');
-    expect(text).toContain('kuberelay_gateway_namespace_budget_usd{namespace="team-a",period="day"} 15');
-    expect(text).toContain('kuberelay_gateway_namespace_budget_usd{namespace="team-a",period="month"} 100');
+    expect(text).toContain(
+      'kuberelay_gateway_namespace_budget_usd{policy_namespace="team-a",period="day"} 15',
+    );
+    expect(text).toContain(
+      'kuberelay_gateway_namespace_budget_usd{policy_namespace="team-a",period="month"} 100',
+    );
   });
 });

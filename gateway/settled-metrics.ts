@@ -40,13 +40,13 @@ export function recordSettled(
   r: SettledRequest,
 ): void {
   const policyId = typeof r.fields.policy === "string" ? r.fields.policy : undefined;
-  const namespace = policyId?.slice(0, policyId.indexOf("/"));
-  if (namespace) {
-    metrics.namespaceRequests.inc({ namespace, code_class: `${Math.floor(r.status / 100)}xx` });
+  const policy_namespace = policyId?.slice(0, policyId.indexOf("/"));
+  if (policy_namespace) {
+    metrics.namespaceRequests.inc({ policy_namespace, code_class: `${Math.floor(r.status / 100)}xx` });
     if (r.usage) {
-      metrics.namespaceTokens.inc({ namespace, direction: "input" }, r.usage.inputTokens);
-      metrics.namespaceTokens.inc({ namespace, direction: "output" }, r.usage.outputTokens);
-      metrics.namespaceCostUsd.inc({ namespace }, r.costUsd);
+      metrics.namespaceTokens.inc({ policy_namespace, direction: "input" }, r.usage.inputTokens);
+      metrics.namespaceTokens.inc({ policy_namespace, direction: "output" }, r.usage.outputTokens);
+      metrics.namespaceCostUsd.inc({ policy_namespace }, r.costUsd);
     }
   }
   const operation = r.fields.operation;
@@ -81,11 +81,12 @@ export function showGeneration(metrics: GenAiMetrics): (next: Snapshot) => void 
     metrics.configGeneration.set({ generation: next.generation }, 1);
     metrics.namespaceBudgetUsd.reset();
     for (const [id, policy] of next.policies) {
-      const namespace = id.slice(0, id.indexOf("/"));
+      const policy_namespace = id.slice(0, id.indexOf("/"));
       const { usdPerDay, usdPerMonth } = policy.budget ?? {};
-      if (usdPerDay !== undefined) metrics.namespaceBudgetUsd.inc({ namespace, period: "day" }, usdPerDay);
+      if (usdPerDay !== undefined)
+        metrics.namespaceBudgetUsd.inc({ policy_namespace, period: "day" }, usdPerDay);
       if (usdPerMonth !== undefined)
-        metrics.namespaceBudgetUsd.inc({ namespace, period: "month" }, usdPerMonth);
+        metrics.namespaceBudgetUsd.inc({ policy_namespace, period: "month" }, usdPerMonth);
     }
   };
 }
