@@ -1,20 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scope } from "./limiter.js";
 import { scopeTag } from "./redis-keys.js";
 import { RedisStore } from "./redis-store.js";
+import { testRedis } from "./testing/test-redis.js";
 import { timingAt } from "./timing.js";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `kuberelay-test:${randomUUID()}:`;
-const redis = new Redis(REDIS_URL);
-
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
+const { redis, prefix } = testRedis();
 
 const LEASE_TTL_MS = 10_000;
 

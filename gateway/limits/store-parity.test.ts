@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scope } from "./limiter.js";
 import { MemoryStore } from "./memory-store.js";
 import { RedisStore } from "./redis-store.js";
 import { DAY_MS, MINUTE_MS } from "./sliding-window.js";
+import { testRedis } from "./testing/test-redis.js";
 import { timingAt } from "./timing.js";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `kuberelay-test:${randomUUID()}:`;
-const redis = new Redis(REDIS_URL);
-
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
+const { redis, prefix } = testRedis();
 
 /**
  * The admit script mirrors bucket-ring.ts: the same traffic through both stores must get the same
