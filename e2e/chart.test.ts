@@ -4,12 +4,14 @@
  * exactly what the chart says.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   KubeConfig,
   type V1ClusterRoleBinding,
+  type V1ConfigMap,
   type V1Container,
   type V1Deployment,
   type V1MutatingWebhookConfiguration,
@@ -35,6 +37,8 @@ import { kubeTlsStore } from "../operator/webhook-tls/kube-store.js";
 import { TlsReconciler } from "../operator/webhook-tls/reconcile.js";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.js";
 import { createHelmCli, type HelmCli } from "./harness/helm-cli.js";
+import { promqlMetricNames } from "./harness/promql-metric-names.js";
+import { registeredMetricNames } from "./harness/registered-metrics.js";
 import { CommandError } from "./harness/run-command.js";
 import { waitFor } from "./harness/wait-for.js";
 
@@ -675,6 +679,199 @@ describe("helm chart", () => {
     }
   });
 
+  describe("issue 15: observability", () => {
+    /** The fields of the Prometheus Operator's kinds these tests read (their CRDs are not installed here). */
+    interface ServiceMonitor extends Manifest {
+      spec: {
+        selector: {
+          matchLabels: Record<string, string>;
+          matchExpressions: { key: string; operator: string; values: string[] }[];
+        };
+        namespaceSelector: unknown;
+        endpoints: Record<string, unknown>[];
+      };
+    }
+    /** As rendered: @kubernetes/client-node spells an ingress rule's `from` as `_from`. */
+    interface NetworkPolicy extends Manifest {
+      spec: {
+        podSelector: { matchLabels: Record<string, string> };
+        policyTypes: string[];
+        ingress: { ports?: { port: number; protocol: string }[]; from?: unknown[] }[];
+      };
+    }
+    interface PrometheusRule extends Manifest {
+      spec: {
+        groups: {
+          rules: {
+            alert: string;
+            expr: string;
+            labels: Record<string, string>;
+            annotations: Record<string, string>;
+          }[];
+        }[];
+      };
+    }
+    const components = ["kuberelay-gateway", "kuberelay-operator", "kuberelay-webhook"];
+
+    it("gives all three components the metrics token from the named Secret, and none without one", async () => {
+      const none = await render();
+      const named = await render("metrics.tokenSecret.name=metrics-token");
+      for (const name of components) {
+        const off = firstContainer(one<V1Deployment>(none.objects, "Deployment", name));
+        expect(env(off, "KUBERELAY_METRICS_TOKEN")).toBeUndefined();
+        const on = firstContainer(one<V1Deployment>(named.objects, "Deployment", name));
+        expect(env(on, "KUBERELAY_METRICS_TOKEN")).toEqual({
+          name: "KUBERELAY_METRICS_TOKEN",
+          valueFrom: { secretKeyRef: { name: "metrics-token", key: "token" } },
+        });
+      }
+    });
+
+    it("renders NetworkPolicies by default: inference and webhook ports open, ops ports to the monitoring namespace, admin only to its peers", async () => {
+      const { objects } = await render(
+        "gateway.ledger.databaseUrlSecret.name=ledger-db",
+        "gateway.admin.tokenSecret.name=admin-token",
+      );
+      const policies = ofKind<NetworkPolicy>(objects, "NetworkPolicy");
+      expect(policies.map((p) => p.metadata?.name).sort()).toEqual(components);
+      const rules = (name: string) => {
+        const p = one<NetworkPolicy>(objects, "NetworkPolicy", name);
+        expect(p.spec?.policyTypes).toEqual(["Ingress"]);
+        expect(p.spec?.podSelector.matchLabels?.["app.kubernetes.io/component"]).toBe(name.split("-")[1]);
+        return (p.spec?.ingress ?? []).map((r) => ({ ports: r.ports?.map((x) => x.port), from: r.from }));
+      };
+      const monitoring = [
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+      ];
+      // No `from`: any source. The admin port (9091) has no rule: nothing reaches it over the network.
+      expect(rules("kuberelay-gateway")).toEqual([
+        { ports: [8787], from: undefined },
+        { ports: [9090], from: monitoring },
+      ]);
+      expect(rules("kuberelay-operator")).toEqual([{ ports: [9090], from: monitoring }]);
+      expect(rules("kuberelay-webhook")).toEqual([
+        { ports: [8443], from: undefined },
+        { ports: [9090], from: monitoring },
+      ]);
+
+      const narrowed = await render(
+        "gateway.ledger.databaseUrlSecret.name=ledger-db",
+        "gateway.admin.tokenSecret.name=admin-token",
+        "networkPolicy.metricsNamespaceSelector.team=observability",
+        "networkPolicy.metricsPodSelector.app=prometheus",
+        "networkPolicy.adminFrom[0].namespaceSelector.matchLabels.team=finance",
+        "networkPolicy.webhookFrom[0].ipBlock.cidr=172.20.0.0/16",
+      );
+      const gateway = one<NetworkPolicy>(narrowed.objects, "NetworkPolicy", "kuberelay-gateway");
+      expect(gateway.spec?.ingress?.[1]?.from).toEqual([
+        {
+          namespaceSelector: {
+            matchLabels: { "kubernetes.io/metadata.name": "monitoring", team: "observability" },
+          },
+          podSelector: { matchLabels: { app: "prometheus" } },
+        },
+      ]);
+      expect(gateway.spec?.ingress?.[2]).toEqual({
+        ports: [{ port: 9091, protocol: "TCP" }],
+        from: [{ namespaceSelector: { matchLabels: { team: "finance" } } }],
+      });
+      const webhook = one<NetworkPolicy>(narrowed.objects, "NetworkPolicy", "kuberelay-webhook");
+      expect(webhook.spec?.ingress?.[0]?.from).toEqual([{ ipBlock: { cidr: "172.20.0.0/16" } }]);
+
+      const off = await render("networkPolicy.enabled=false");
+      expect(ofKind(off.objects, "NetworkPolicy")).toEqual([]);
+      const noWebhook = await render("webhook.enabled=false");
+      expect(ofKind<NetworkPolicy>(noWebhook.objects, "NetworkPolicy").map((p) => p.metadata?.name)).toEqual([
+        "kuberelay-gateway",
+        "kuberelay-operator",
+      ]);
+      expect(noWebhook.objects.some((o) => o.metadata.name === "kuberelay-webhook-metrics")).toBe(false);
+    });
+
+    it("ships the dashboard JSON in a ConfigMap with the Grafana sidecar's label, only when asked", async () => {
+      expect((await render()).objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+      const { objects } = await render("dashboards.enabled=true", "dashboards.labelValue=kuberelay");
+      const cm = one<V1ConfigMap>(objects, "ConfigMap", "kuberelay-dashboards");
+      expect(cm.metadata?.labels?.grafana_dashboard).toBe("kuberelay");
+      const file = readFileSync(join(chart, "dashboards", "kuberelay.json"), "utf8");
+      expect(JSON.parse(cm.data?.["kuberelay.json"] ?? "")).toEqual(JSON.parse(file));
+    });
+
+    it("scrapes the three metrics ports with a ServiceMonitor that sends the token", async () => {
+      const { objects } = await render(
+        "serviceMonitor.enabled=true",
+        "serviceMonitor.labels.release=kube-prometheus-stack",
+        "metrics.tokenSecret.name=metrics-token",
+      );
+      const sm = one<ServiceMonitor>(objects, "ServiceMonitor", "kuberelay");
+      expect(sm.apiVersion).toBe("monitoring.coreos.com/v1");
+      expect(sm.metadata.labels?.release).toBe("kube-prometheus-stack");
+      expect(sm.spec.namespaceSelector).toEqual({ matchNames: [namespace] });
+      expect(sm.spec.endpoints).toEqual([
+        {
+          port: "metrics",
+          path: "/metrics",
+          interval: "30s",
+          scrapeTimeout: "10s",
+          authorization: { type: "Bearer", credentials: { name: "metrics-token", key: "token" } },
+        },
+      ]);
+      // The Services it selects, as the Prometheus Operator would: one with a metrics port per component.
+      const selected = ofKind<V1Service>(objects, "Service").filter((s) => {
+        const labels = s.metadata?.labels ?? {};
+        const byLabels = Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => labels[k] === v);
+        const byExpr = sm.spec.selector.matchExpressions.every((e) => e.values.includes(labels[e.key] ?? ""));
+        return byLabels && byExpr && s.spec?.ports?.some((p) => p.name === "metrics");
+      });
+      expect(selected.map((s) => s.metadata?.name).sort()).toEqual([
+        "kuberelay-gateway",
+        "kuberelay-operator-metrics",
+        "kuberelay-webhook-metrics",
+      ]);
+      const plain = await render("serviceMonitor.enabled=true");
+      expect(
+        one<ServiceMonitor>(plain.objects, "ServiceMonitor", "kuberelay").spec.endpoints[0],
+      ).not.toHaveProperty("authorization");
+    });
+
+    it("alerts only on metrics our processes export, with thresholds from values", async () => {
+      expect((await render()).objects.some((o) => o.kind === "PrometheusRule")).toBe(false);
+      const { objects } = await render(
+        "prometheusRule.enabled=true",
+        "prometheusRule.errorRatio=0.1",
+        "prometheusRule.certificateExpiryDays=7",
+        "prometheusRule.alertLabels.team=platform",
+      );
+      const rule = one<PrometheusRule>(objects, "PrometheusRule", "kuberelay");
+      expect(rule.apiVersion).toBe("monitoring.coreos.com/v1");
+      const alerts = rule.spec.groups.flatMap((g) => g.rules);
+      expect(alerts.map((a) => a.alert)).toEqual([
+        "KuberelayBudgetNearLimit",
+        "KuberelayBudgetExhausted",
+        "KuberelayGatewayErrorRate",
+        "KuberelayConfigReloadFailing",
+        "KuberelayGatewayConfigGenerationSkew",
+        "KuberelayMissedInjections",
+        "KuberelayWebhookCertificateExpiring",
+      ]);
+      const registered = await registeredMetricNames();
+      for (const a of alerts) {
+        const names = promqlMetricNames(a.expr);
+        expect(names, a.alert).not.toEqual([]);
+        expect(
+          names.filter((n) => !registered.has(n)),
+          a.alert,
+        ).toEqual([]);
+        expect(a.labels.team, a.alert).toBe("platform");
+        // Prometheus's own templates survive Helm's.
+        expect(a.annotations.summary, a.alert).toMatch(/\{\{ \$(labels|value)/);
+      }
+      const byName = Object.fromEntries(alerts.map((a) => [a.alert, a.expr]));
+      expect(byName.KuberelayGatewayErrorRate).toMatch(/> 0\.1$/);
+      expect(byName.KuberelayWebhookCertificateExpiring).toMatch(/< 604800$/);
+    });
+  });
+
   describe("against a real API server", () => {
     let cp: ControlPlane | undefined;
     const plane = (): ControlPlane => {
@@ -707,6 +904,9 @@ describe("helm chart", () => {
         "mutatingwebhookconfiguration.admissionregistration.k8s.io/kuberelay created (server dry run)",
         "poddisruptionbudget.policy/kuberelay-webhook created (server dry run)",
         "clusterrole.rbac.authorization.k8s.io/kuberelay-edit created (server dry run)",
+        "networkpolicy.networking.k8s.io/kuberelay-gateway created (server dry run)",
+        "networkpolicy.networking.k8s.io/kuberelay-webhook created (server dry run)",
+        "service/kuberelay-operator-metrics created (server dry run)",
       ]) {
         expect(stdout).toContain(line);
       }
@@ -715,6 +915,31 @@ describe("helm chart", () => {
       expect(closed.stdout).toContain(
         "mutatingwebhookconfiguration.admissionregistration.k8s.io/kuberelay created (server dry run)",
       );
+    });
+
+    it("issue 15: accepts the dashboard ConfigMap, the metrics token and narrowed NetworkPolicies (server-side dry run)", async () => {
+      const { kubectl } = plane();
+      const { text } = await render(
+        "dashboards.enabled=true",
+        "metrics.tokenSecret.name=metrics-token",
+        "gateway.ledger.databaseUrlSecret.name=ledger-db",
+        "gateway.admin.tokenSecret.name=admin-token",
+        "networkPolicy.metricsPodSelector.app=prometheus",
+        "networkPolicy.adminFrom[0].namespaceSelector.matchLabels.team=finance",
+        "networkPolicy.webhookFrom[0].ipBlock.cidr=172.20.0.0/16",
+      );
+      await kubectl(["create", "namespace", namespace]).catch(() => undefined);
+      const { stdout } = await kubectl(["apply", "--dry-run=server", "-f", "-"], text);
+      for (const line of [
+        "configmap/kuberelay-dashboards created (server dry run)",
+        "networkpolicy.networking.k8s.io/kuberelay-gateway created (server dry run)",
+        "networkpolicy.networking.k8s.io/kuberelay-operator created (server dry run)",
+        "networkpolicy.networking.k8s.io/kuberelay-webhook created (server dry run)",
+        "service/kuberelay-webhook-metrics created (server dry run)",
+        "deployment.apps/kuberelay-gateway created (server dry run)",
+      ]) {
+        expect(stdout).toContain(line);
+      }
     });
 
     it("upgrades an install whose chart rendered the master key, keeping the key and the operator's caBundle", async () => {
