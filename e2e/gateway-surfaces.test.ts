@@ -640,6 +640,91 @@ describe("issue 14: a Policy's guardrails, on every surface, before anything lea
   });
 });
 
+describe("issue 14: a Policy that checks answers", () => {
+  let key = "";
+  beforeAll(async () => {
+    // The mock answers "echo: <prompt>": these rules match an answer and never its prompt.
+    key = await keyOnPolicy(
+      "answers",
+      `  routes:
+    - model: "claude-*"
+      targets: [{ providerKeyRef: { name: anthropic } }]
+    - model: "anthropic.*"
+      targets: [{ providerKeyRef: { name: bedrock } }]
+    - model: chat-prod
+      targets: [{ providerKeyRef: { name: azure } }]
+  guardrails:
+    answers: true
+    custom:
+      - { name: echoed, pattern: "echo: code-[0-9]+", action: redact }
+      - { name: verdict, pattern: "echo: forbidden", action: block }
+`,
+    );
+  });
+  const azure = () =>
+    new AzureOpenAI({
+      apiKey: key,
+      endpoint: gateway(),
+      apiVersion: "2024-10-21",
+      deployment: "chat-prod",
+      maxRetries: 0,
+    }).chat.completions;
+
+  it("redacts a value in the answer, on the Anthropic, Azure OpenAI and Bedrock surfaces", async () => {
+    const msg = await new Anthropic({ apiKey: key, baseURL: gateway(), maxRetries: 0 }).messages.create({
+      model: "claude-sonnet-4-0",
+      max_tokens: 32,
+      messages: [{ role: "user", content: "code-42" }],
+    });
+    expect(msg.content[0]).toMatchObject({ text: "[ECHOED_1]" });
+    const chat = await azure().create({
+      model: "chat-prod",
+      messages: [{ role: "user", content: "code-7" }],
+    });
+    expect(chat.choices[0]?.message.content).toBe("[ECHOED_1]");
+    const out = await bedrockWith(key).send(
+      new ConverseCommand({
+        modelId: CLAUDE_ON_BEDROCK,
+        messages: [{ role: "user", content: [{ text: "code-9" }] }],
+      }),
+    );
+    expect(out.output?.message?.content?.[0]?.text).toBe("[ECHOED_1]");
+  });
+
+  it("withholds an answer with a blocked value: a 400 naming the rule, the answer's usage still billed", async () => {
+    const asked = stack.mock.requests.length;
+    const err = await azure()
+      .create({ model: "chat-prod", messages: [{ role: "user", content: "forbidden" }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const body = (err as InstanceType<typeof OpenAI.BadRequestError>).error as {
+      message: string;
+      code: string;
+    };
+    expect(body).toMatchObject({ code: "guardrail_blocked" });
+    expect(body.message).toContain('The answer was withheld: it contains a match of the rule "verdict"');
+    // The provider answered: the request went out.
+    expect(stack.mock.requests.length).toBe(asked + 1);
+  });
+
+  it("refuses a streamed request, whose answer it cannot check yet, before anything goes out", async () => {
+    const asked = stack.mock.requests.length;
+    const err = await new Anthropic({ apiKey: key, baseURL: gateway(), maxRetries: 0 }).messages
+      .create({
+        model: "claude-sonnet-4-0",
+        max_tokens: 8,
+        stream: true,
+        messages: [{ role: "user", content: "x" }],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(JSON.stringify((err as InstanceType<typeof Anthropic.BadRequestError>).error)).toContain(
+      "streamed answer",
+    );
+    expect(stack.mock.requests.length).toBe(asked);
+  });
+});
+
 describe("secrets", () => {
   it("never show up in any process output", () => {
     for (const p of stack.processes()) {

@@ -22,5 +22,6 @@ export function guardrailSettings(spec: GuardrailsSpec | undefined): CompiledGua
     ...(Object.keys(pii).length > 0 ? { pii } : {}),
     ...(secrets === "off" ? {} : { secrets }),
     ...(custom.length > 0 ? { custom } : {}),
+    ...(spec.answers ? { answers: true as const } : {}),
   };
 }

@@ -59,6 +59,8 @@ const compiledGuardrailsSchema = z.object({
   pii: z.partialRecord(z.enum(piiTypes), guardrailAction).optional(),
   secrets: guardrailAction.optional(),
   custom: z.array(z.object({ name: z.string(), pattern: z.string(), action: guardrailAction })).optional(),
+  /** Answers are checked too (non-streamed; streamed requests are refused). */
+  answers: z.literal(true).optional(),
 });
 
 const compiledPolicySchema = z.object({

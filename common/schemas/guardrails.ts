@@ -53,6 +53,12 @@ export const guardrailsSchema = z
       .max(32)
       .optional()
       .describe("Regular expressions with an action, compiled once per config generation."),
+    answers: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also check the model's answers with the same types and rules: a value to redact gets the request's placeholder, a value to block withholds the answer (400; its usage is still billed). Streamed answers are not checked yet, so a streamed request is refused with 400 while this is on.",
+      ),
   })
   .describe(
     "Checks on the text the model sees (messages, system prompts, tool results), on every API surface, before the request leaves the gateway.",

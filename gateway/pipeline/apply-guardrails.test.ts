@@ -87,4 +87,39 @@ describe("guardrails on a request", () => {
       apply(policy({ custom: [{ name: "bad", pattern: "(a", action: "block" }] }), chat("a")),
     ).toThrow(expect.objectContaining({ status: 503, details: { code: "invalid_guardrails" } }));
   });
+
+  it("checks a complete answer with the request's placeholders when the Policy checks answers", () => {
+    const request = chat("write to jane.doe@example.com");
+    const outcome = apply(policy({ pii: { email: "redact" }, answers: true }), request);
+    const answer = JSON.stringify({
+      choices: [{ message: { content: "Sent to jane.doe@example.com and bob@example.org" } }],
+    });
+    const checked = outcome?.checkAnswer?.(answer);
+    expect(checked && "body" in checked ? JSON.parse(checked.body).choices[0].message.content : checked).toBe(
+      "Sent to [EMAIL_1] and [EMAIL_2]",
+    );
+    // The answer's hits join the request's, for the log line and the ledger.
+    expect(outcome?.hits).toEqual([{ type: "email", kind: "pii", action: "redact", count: 4 }]);
+  });
+
+  it("withholds an answer with a blocked value, and refuses a streamed request it could not check", () => {
+    const outcome = apply(policy({ pii: { card: "block" }, answers: true }), chat("pay"));
+    const checked = outcome?.checkAnswer?.(
+      JSON.stringify({ choices: [{ message: { content: "4111 1111 1111 1111" } }] }),
+    );
+    expect(checked && "withheld" in checked ? checked.withheld.message : checked).toMatch(
+      /^The answer was withheld/,
+    );
+    expect(checked && "withheld" in checked ? checked.withheld.message : "").not.toContain("4111");
+    expect(() =>
+      apply(policy({ pii: { card: "block" }, answers: true }), { ...chat("pay"), stream: true }),
+    ).toThrow(
+      expect.objectContaining({
+        status: 400,
+        details: { code: "guardrail_stream_unsupported", param: "stream" },
+      }),
+    );
+    // Without answers on, a stream is checked on its way in as any request.
+    expect(() => apply(policy({ pii: { card: "block" } }), { ...chat("pay"), stream: true })).not.toThrow();
+  });
 });

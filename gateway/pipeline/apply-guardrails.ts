@@ -1,17 +1,33 @@
 import type { CompiledPolicy } from "../../common/config/gateway-config.js";
 import { GatewayError } from "../errors.js";
 import { guardrailsFor } from "../guardrails/compile-cache.js";
-import { blockMessage, countHits, type Hit, RedactionState } from "../guardrails/index.js";
+import {
+  blockMessage,
+  countHits,
+  type Guardrails,
+  type Hit,
+  type InspectResult,
+  RedactionState,
+} from "../guardrails/index.js";
 import type { GatewayMetrics } from "../metrics.js";
+import { answerTexts } from "./answer-texts.js";
+import { isObject, type TextSlot } from "./json-text-slots.js";
 import { promptTexts } from "./prompt-texts.js";
 import type { InboundRequest } from "./types.js";
 
+/** A complete answer after the check: the body to send, or why it is withheld. */
+export type AnswerCheck = { body: string } | { withheld: GatewayError };
+
 export interface GuardrailOutcome {
-  /** Values found, by type and action; never the values. */
+  /** Values found so far in the request (and its answer, once checked), by type and action; never the values. */
   hits: Hit[];
   /** The body was changed: what goes upstream (and into content capture) is the redacted one. */
   redacted: boolean;
+  /** With `answers` on: checks a complete answer in the caller's shape, with the request's placeholders. */
+  checkAnswer?: (body: string) => AnswerCheck;
 }
+
+type HitMetrics = Pick<GatewayMetrics, "guardrailHits">;
 
 /**
  * Checks the text the model will see against the Policy's guardrails, before anything leaves
@@ -22,7 +38,7 @@ export interface GuardrailOutcome {
 export function applyGuardrails(
   policy: CompiledPolicy,
   inbound: InboundRequest,
-  metrics: Pick<GatewayMetrics, "guardrailHits">,
+  metrics: HitMetrics,
 ): GuardrailOutcome | undefined {
   if (!policy.guardrails) return undefined;
   const compiled = guardrailsFor(policy.guardrails);
@@ -30,34 +46,89 @@ export function applyGuardrails(
     throw new GatewayError(
       "unavailable",
       "This key's Policy has guardrails that do not compile; see its Ready condition.",
-      {
-        code: "invalid_guardrails",
-      },
+      { code: "invalid_guardrails" },
     );
   }
-  const slots = promptTexts(inbound.operation, inbound.body);
-  if (slots.length === 0) return { hits: [], redacted: false };
-  const result = compiled.guardrails.inspect(
-    slots.map((s) => s.text),
-    new RedactionState(),
-  );
-  const hits = countHits(result.findings);
-  for (const h of hits) {
-    metrics.guardrailHits.inc(
-      { kind: h.kind, type: h.kind === "custom" ? "custom" : h.type, action: h.action },
-      h.count,
+  const answers = policy.guardrails.answers === true;
+  if (answers && inbound.stream) {
+    throw new GatewayError(
+      "invalid_request",
+      "This key's Policy checks answers, which the gateway cannot do for a streamed answer yet: send the request without streaming.",
+      { code: "guardrail_stream_unsupported", param: "stream" },
     );
   }
-  if (result.blocked) {
-    throw new GatewayError("invalid_request", blockMessage(result.blocked), { code: "guardrail_blocked" });
-  }
-  let redacted = false;
-  result.texts.forEach((text, i) => {
-    const slot = slots[i];
-    if (slot && text !== slot.text) {
-      slot.replace(text);
-      redacted = true;
+  const state = new RedactionState();
+  const outcome: GuardrailOutcome = { hits: [], redacted: false };
+  const result = inspect(compiled.guardrails, promptTexts(inbound.operation, inbound.body), state);
+  if (result) {
+    count(outcome.hits, result, metrics);
+    if (result.blocked) {
+      throw new GatewayError("invalid_request", blockMessage(result.blocked), { code: "guardrail_blocked" });
     }
-  });
-  return { hits, redacted };
+    outcome.redacted = result.changed;
+  }
+  if (answers) {
+    outcome.checkAnswer = (body) =>
+      checkAnswer(compiled.guardrails, inbound, body, state, outcome.hits, metrics);
+  }
+  return outcome;
+}
+
+/** Inspects the slots' texts and writes redactions back; undefined when there is no text. */
+function inspect(guardrails: Guardrails, slots: TextSlot[], state: RedactionState) {
+  if (slots.length === 0) return undefined;
+  const result: InspectResult = guardrails.inspect(
+    slots.map((s) => s.text),
+    state,
+  );
+  let changed = false;
+  if (!result.blocked) {
+    result.texts.forEach((text, i) => {
+      const slot = slots[i];
+      if (slot && text !== slot.text) {
+        slot.replace(text);
+        changed = true;
+      }
+    });
+  }
+  return { ...result, changed };
+}
+
+/** Adds what an inspection found to the request's hits and the metric, by type only. */
+function count(hits: Hit[], result: InspectResult, metrics: HitMetrics): void {
+  for (const h of countHits(result.findings)) {
+    const type = h.kind === "custom" ? "custom" : h.type;
+    metrics.guardrailHits.inc({ kind: h.kind, type, action: h.action }, h.count);
+    const same = hits.find((x) => x.kind === h.kind && x.type === h.type && x.action === h.action);
+    if (same) same.count += h.count;
+    else hits.push({ ...h });
+  }
+}
+
+function checkAnswer(
+  guardrails: Guardrails,
+  inbound: InboundRequest,
+  body: string,
+  state: RedactionState,
+  hits: Hit[],
+  metrics: HitMetrics,
+): AnswerCheck {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return { body };
+  }
+  if (!isObject(doc)) return { body };
+  const result = inspect(guardrails, answerTexts(inbound.operation, doc), state);
+  if (!result) return { body };
+  count(hits, result, metrics);
+  if (result.blocked) {
+    const why = blockMessage(result.blocked).replace(
+      "The request was not forwarded",
+      "The answer was withheld",
+    );
+    return { withheld: new GatewayError("invalid_request", why, { code: "guardrail_blocked" }) };
+  }
+  return { body: result.changed ? JSON.stringify(doc) : body };
 }

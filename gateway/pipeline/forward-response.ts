@@ -4,6 +4,7 @@ import { GatewayError } from "../errors.js";
 import { sendBody } from "../respond.js";
 import { scrubSecrets, scrubSpellings, secretSpellings } from "../scrub.js";
 import { type Scrubber, StreamScrubber } from "../streaming/stream-scrubber.js";
+import type { AnswerCheck } from "./apply-guardrails.js";
 import type { UpstreamAttempt } from "./call-upstream.js";
 import { DEFAULT_USAGE_GRACE, forwardStream, type StreamOutcome, type UsageGrace } from "./forward-stream.js";
 import { upstreamRetryAfter } from "./retry-after.js";
@@ -45,6 +46,8 @@ export interface ForwardOptions {
   onFirstByte?: () => void;
   /** The request's log line: what upstream sent when it was not what the API promises. */
   logFields: Record<string, unknown>;
+  /** The Policy's guardrails on a complete answer (apply-guardrails.ts), when it checks answers. */
+  checkAnswer?: (body: string) => AnswerCheck;
 }
 
 const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
@@ -166,7 +169,10 @@ export async function forwardResponse(
       if (!reply) throw unexpected(attempt, "a body that is not valid JSON", opts);
       const { body, usage } = opts.translator.response(reply, opts.inbound, upstream.headers);
       const scrubbed = scrubSpellings(body, secretSpellings(opts.secrets));
-      sendBody(res, upstream.status, JSON_TYPE, scrubbed);
+      const checked = opts.checkAnswer?.(scrubbed) ?? { body: scrubbed };
+      // Withheld, it was still answered: its usage is billed.
+      if ("withheld" in checked) return { usage, usageEstimated: false, withheld: checked.withheld };
+      sendBody(res, upstream.status, JSON_TYPE, checked.body);
       return { usage, usageEstimated: false };
     }
     const stream = opts.translator.stream(opts.inbound);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import type { GatewayError } from "../errors.js";
 import type { Scrubber } from "../streaming/stream-scrubber.js";
 import { streamErrorEvent } from "./stream-error-event.js";
 import type { StreamTranslator, SurfaceName, Usage } from "./types.js";
@@ -23,6 +24,8 @@ export interface StreamOutcome {
   usageEstimated: boolean;
   /** Why the upstream stream broke off, when it did on its own. */
   error?: unknown;
+  /** A complete answer the Policy's guardrails withheld: nothing was sent; answer with this. */
+  withheld?: GatewayError;
 }
 
 export interface StreamOptions {

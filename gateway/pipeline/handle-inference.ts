@@ -193,7 +193,8 @@ export async function handleInference(
     };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
     const guarded = applyGuardrails(policy, inbound, deps.metrics);
-    if (guarded && guarded.hits.length > 0) fields.guardrails = guarded.hits;
+    // The same list gains the answer's hits, if the Policy checks answers.
+    if (guarded) fields.guardrails = guarded.hits;
     // What was forwarded is what the ledger keeps: a redacted value is not kept either.
     if (guarded?.redacted && capture) capture.request = Buffer.from(JSON.stringify(inbound.body));
     const attempts = plan(snapshot, policy, inbound, deps);
@@ -256,10 +257,12 @@ export async function handleInference(
         fields.firstByteMs = Math.round(performance.now() - started);
       },
       logFields: fields,
+      ...(guarded?.checkAnswer ? { checkAnswer: guarded.checkAnswer } : {}),
     });
     usage = forwarded.usage;
     usageEstimated = forwarded.usageEstimated;
     if (forwarded.error) fields.error = forwarded.error;
+    if (forwarded.withheld) throw forwarded.withheld;
   } catch (err) {
     gatewayCut = res.headersSent;
     renderFailure(err, req, res, surface, fields);

@@ -1,0 +1,41 @@
+/** A string inside a request or answer body, and how to put a redacted one back. */
+export interface TextSlot {
+  text: string;
+  replace(text: string): void;
+}
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Each string of `holder[key]`: itself if a string, its string elements if an array. */
+export function strings(holder: unknown, key: string, out: TextSlot[]): void {
+  if (!isObject(holder)) return;
+  const value = holder[key];
+  if (typeof value === "string") {
+    out.push({ text: value, replace: (t) => (holder[key] = t) });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      if (typeof item === "string") out.push({ text: item, replace: (t) => (value[i] = t) });
+    });
+  }
+}
+
+/** `holder[key]` as content: a string, or blocks whose text (and tool results' text) the model reads. */
+export function content(holder: unknown, key: string, out: TextSlot[]): void {
+  if (!isObject(holder)) return;
+  const value = holder[key];
+  if (typeof value === "string") {
+    strings(holder, key, out);
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  for (const block of value) {
+    if (!isObject(block)) continue;
+    strings(block, "text", out); // OpenAI text parts, Anthropic text blocks, Bedrock { text }
+    strings(block, "output", out); // Responses function_call_output
+    strings(block, "arguments", out); // Responses function_call (tool arguments the model wrote)
+    content(block, "content", out); // Anthropic tool_result, Responses message items
+    if (isObject(block.toolResult)) content(block.toolResult, "content", out); // Bedrock Converse
+  }
+}
