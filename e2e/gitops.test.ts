@@ -9,9 +9,11 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { runHealthCheck } from "../docs/argocd/run-health.js";
-import { type ExampleObject, loadExampleObjects } from "../examples/example-objects.js";
+import { type ExampleObject, examplesDir, loadExampleObjects } from "../examples/example-objects.js";
 import { writeEsoSecret } from "./harness/eso-secret.js";
+import { createHelmCli } from "./harness/helm-cli.js";
 import { issuedRelayKey } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { CommandError } from "./harness/run-command.js";
@@ -271,5 +273,37 @@ describe("a provider Secret rotated by External Secrets Operator", () => {
     expect(upstream.at(-1)?.headers.authorization).toBe(`Bearer ${stack.providerSecret}`);
     // Well inside the operator's 30 s resync: the Secret watch carried it.
     expect(took).toBeLessThan(15_000);
+  }, 120_000);
+});
+
+describe("examples/bedrock-irsa/helm-values.yaml", () => {
+  it("annotates the gateway's ServiceAccount, and only it, with the IAM role (helm template)", async () => {
+    const helm = await createHelmCli();
+    try {
+      const values = join(examplesDir, "bedrock-irsa", "helm-values.yaml");
+      const text = await helm.run([
+        "template",
+        "kuberelay",
+        "charts/kuberelay",
+        "-n",
+        "kuberelay-system",
+        "-f",
+        values,
+      ]);
+      const accounts = parseAllDocuments(text)
+        .map(
+          (d) =>
+            d.toJS() as { kind?: string; metadata?: { name: string; annotations?: Record<string, string> } },
+        )
+        .filter((o) => o?.kind === "ServiceAccount");
+      const roleOf = (name: string) =>
+        accounts.find((a) => a.metadata?.name === name)?.metadata?.annotations?.[
+          "eks.amazonaws.com/role-arn"
+        ];
+      expect(roleOf("kuberelay-gateway")).toBe("arn:aws:iam::111122223333:role/kuberelay-gateway-bedrock");
+      expect(roleOf("kuberelay-operator")).toBeUndefined();
+    } finally {
+      await helm.cleanup();
+    }
   }, 120_000);
 });
