@@ -38,14 +38,29 @@ interface Live {
   };
 }
 
-/** What a GitOps tool would apply: the example's objects, less the ESO kinds (no CRDs here). */
-function applicableExamples(): Map<string, ExampleObject[]> {
+interface Applicable {
+  /** The objects applied: the example's, less the ESO kinds, whose CRDs this cluster lacks. */
+  objects: ExampleObject[];
+  /** What `-f` names: the example's folder, as a user would apply it, unless ESO kinds are left out. */
+  path: (dir: string) => string;
+}
+
+function applicableExamples(): Map<string, Applicable> {
   const byExample = new Map<string, ExampleObject[]>();
-  for (const o of loadExampleObjects()) {
-    if (o.apiVersion.startsWith("external-secrets.io/")) continue;
-    byExample.set(o.example, [...(byExample.get(o.example) ?? []), o]);
-  }
-  return byExample;
+  for (const o of loadExampleObjects()) byExample.set(o.example, [...(byExample.get(o.example) ?? []), o]);
+  const isEso = (o: ExampleObject) => o.apiVersion.startsWith("external-secrets.io/");
+  return new Map(
+    [...byExample].map(([example, objects]) => {
+      if (!objects.some(isEso)) return [example, { objects, path: () => join(examplesDir, example) }];
+      const kept = objects.filter((o) => !isEso(o));
+      const path = (dir: string) => {
+        const file = join(dir, `example-${example}.yaml`);
+        writeFileSync(file, kept.map((o) => JSON.stringify(o.raw)).join("\n---\n"));
+        return file;
+      };
+      return [example, { objects: kept, path }];
+    }),
+  );
 }
 
 async function liveKuberelayObjects(): Promise<Live[]> {
@@ -77,14 +92,15 @@ describe("GitOps", () => {
 
   it("applies every example server-side; once the operator has reconciled, a server-side diff is empty", async () => {
     const files = new Map<string, string>();
-    for (const [example, objects] of examples) {
-      const file = join(stack.cp.dir, `example-${example}.yaml`);
-      writeFileSync(file, objects.map((o) => JSON.stringify(o.raw)).join("\n---\n"));
+    for (const [example, { path }] of examples) {
+      const file = path(stack.cp.dir);
       files.set(example, file);
       await stack.cp.kubectl(["apply", "--server-side", `--field-manager=${GITOPS}`, "-f", file]);
     }
     // The provider Secrets Git never holds, written by someone else (a person, or ESO).
-    const providerKeys = [...examples.values()].flat().filter((o) => o.kind === "ProviderKey");
+    const providerKeys = [...examples.values()]
+      .flatMap((e) => e.objects)
+      .filter((o) => o.kind === "ProviderKey");
     for (const pk of providerKeys) {
       const ref = (pk.raw as unknown as Live).spec.credentials?.secretKeyRef;
       if (!ref || !pk.namespace) continue;
@@ -93,7 +109,9 @@ describe("GitOps", () => {
       await writeEsoSecret(stack.cp.kubectl, pk.namespace, ref.name, { [ref.key]: value });
     }
 
-    const expected = [...examples.values()].flat().filter((o) => KUBERELAY_KINDS.has(o.kind));
+    const expected = [...examples.values()]
+      .flatMap((e) => e.objects)
+      .filter((o) => KUBERELAY_KINDS.has(o.kind));
     // Reconciled: status for the current generation, and Ready (the Secrets came after the objects).
     const live = await waitFor("the operator to reconcile every example object", async () => {
       const items = await liveKuberelayObjects();
@@ -276,11 +294,11 @@ describe("a provider Secret rotated by External Secrets Operator", () => {
   }, 120_000);
 });
 
-describe("examples/bedrock-irsa/helm-values.yaml", () => {
+describe("examples/bedrock-irsa/aws/helm-values.yaml", () => {
   it("annotates the gateway's ServiceAccount, and only it, with the IAM role (helm template)", async () => {
     const helm = await createHelmCli();
     try {
-      const values = join(examplesDir, "bedrock-irsa", "helm-values.yaml");
+      const values = join(examplesDir, "bedrock-irsa", "aws", "helm-values.yaml");
       const text = await helm.run([
         "template",
         "kuberelay",

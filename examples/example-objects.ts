@@ -10,7 +10,7 @@ import { parseAllDocuments } from "yaml";
 
 export const examplesDir = dirname(fileURLToPath(import.meta.url));
 
-/** Helm values files, not manifests: `helm install -f` reads them. */
+/** Helm values files, not manifests: `helm install -f` reads them. They sit in a subfolder. */
 export const HELM_VALUES_FILE = "helm-values.yaml";
 
 export interface ExampleObject {
@@ -65,7 +65,8 @@ function toExampleObject(file: string, index: number, raw: unknown): ExampleObje
 export function loadExampleObjects(): ExampleObject[] {
   const objects: ExampleObject[] = [];
   for (const file of exampleYamlFiles()) {
-    if (file.endsWith(HELM_VALUES_FILE)) continue;
+    // `kubectl apply -f examples/<example>/` reads only the folder's own files.
+    if (file.split("/").length !== 2 || file.endsWith(HELM_VALUES_FILE)) continue;
     const docs = parseAllDocuments(readFileSync(join(examplesDir, file), "utf8"));
     for (const [i, doc] of docs.entries()) {
       if (doc.errors.length > 0) throw new Error(`${file}: document ${i + 1}: ${doc.errors[0]?.message}`);

@@ -181,6 +181,14 @@ describe("examples/", () => {
     }
   });
 
+  it("keeps manifests in each example's own folder, where kubectl apply -f <folder> reads them", () => {
+    for (const file of exampleYamlFiles()) {
+      const depth = file.split("/").length;
+      if (file.endsWith(HELM_VALUES_FILE)) expect(depth, `${file}: kubectl would read it`).toBeGreaterThan(2);
+      else expect(depth, `${file}: kubectl apply -f <example>/ would skip it`).toBe(2);
+    }
+  });
+
   it("helm values files only set values the chart has", () => {
     const chart: unknown = parse(
       readFileSync(join(examplesDir, "..", "charts", "kuberelay", "values.yaml"), "utf8"),
