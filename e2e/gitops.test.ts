@@ -97,6 +97,20 @@ describe("GitOps", () => {
       files.set(example, file);
       await stack.cp.kubectl(["apply", "--server-side", `--field-manager=${GITOPS}`, "-f", file]);
     }
+    // Before its Secret exists a ProviderKey is Ready=False, which the Argo CD check calls Degraded.
+    const missing = await waitFor("a ProviderKey to report its missing Secret", async () => {
+      const pk = (await liveKuberelayObjects()).find(
+        (o) =>
+          o.kind === "ProviderKey" && o.metadata.namespace === "llm-platform" && o.metadata.name === "openai",
+      );
+      return pk && reconciled(pk) ? pk : undefined;
+    });
+    expect(readyOf(missing)).toMatchObject({ status: "False", reason: "SecretNotFound" });
+    expect(runHealthCheck(missing)).toEqual({
+      status: "Degraded",
+      message: `SecretNotFound: ${readyOf(missing)?.message}`,
+    });
+
     // The provider Secrets Git never holds, written by someone else (a person, or ESO).
     const providerKeys = [...examples.values()]
       .flatMap((e) => e.objects)
