@@ -167,7 +167,8 @@ describe("the usage ledger while a write is in flight", () => {
           await new Promise<void>((r) => {
             release = r;
           });
-          for (let i = 0; i < (params?.length ?? 0); i += USAGE_COLUMNS.length) written.push(String(params?.[i]));
+          for (let i = 0; i < (params?.length ?? 0); i += USAGE_COLUMNS.length)
+            written.push(String(params?.[i]));
         }
         return { rows: [], rowCount: 0 };
       },

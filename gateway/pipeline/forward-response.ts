@@ -47,7 +47,7 @@ export interface ForwardOptions {
   /** The request's log line: what upstream sent when it was not what the API promises. */
   logFields: Record<string, unknown>;
   /** The Policy's guardrails on a complete answer (apply-guardrails.ts), when it checks answers. */
-  checkAnswer?: (body: string) => AnswerCheck;
+  checkAnswer?: ((body: string) => AnswerCheck) | undefined;
 }
 
 const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };

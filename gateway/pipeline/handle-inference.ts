@@ -19,7 +19,7 @@ import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
 import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js";
-import { applyGuardrails } from "./apply-guardrails.js";
+import { type AnswerCheck, applyGuardrails } from "./apply-guardrails.js";
 import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens, generatesOutput, outputTokenCap } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
@@ -192,11 +192,7 @@ export async function handleInference(
       ...read(parseBody(body), { headers: req.headers, params }),
     };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
-    const guarded = applyGuardrails(policy, inbound, deps.metrics);
-    // The same list gains the answer's hits, if the Policy checks answers.
-    if (guarded) fields.guardrails = guarded.hits;
-    // What was forwarded is what the ledger keeps: a redacted value is not kept either.
-    if (guarded?.redacted && capture) capture.request = Buffer.from(JSON.stringify(inbound.body));
+    const checkAnswer = guardRequest(policy, inbound, capture, fields, deps.metrics);
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
       inbound,
@@ -257,7 +253,7 @@ export async function handleInference(
         fields.firstByteMs = Math.round(performance.now() - started);
       },
       logFields: fields,
-      ...(guarded?.checkAnswer ? { checkAnswer: guarded.checkAnswer } : {}),
+      checkAnswer,
     });
     usage = forwarded.usage;
     usageEstimated = forwarded.usageEstimated;
@@ -433,4 +429,24 @@ function sealed(requestId: string, capture: Capture, settings: ContentSettings) 
 function guardrailHitsOf(hits: unknown): Record<string, number> | undefined {
   if (!Array.isArray(hits) || hits.length === 0) return undefined;
   return Object.fromEntries((hits as Hit[]).map((h) => [`${h.kind}:${h.type}:${h.action}`, h.count]));
+}
+
+/**
+ * The Policy's guardrails on the request (apply-guardrails.ts); what they found goes on the log
+ * line. Answers the check for the complete answer, when the Policy checks answers.
+ */
+function guardRequest(
+  policy: CompiledPolicy,
+  inbound: InboundRequest,
+  capture: Capture | undefined,
+  fields: Record<string, unknown>,
+  metrics: GatewayMetrics,
+): ((body: string) => AnswerCheck) | undefined {
+  const guarded = applyGuardrails(policy, inbound, metrics);
+  if (!guarded) return undefined;
+  // The same list gains the answer's hits, if the Policy checks answers.
+  fields.guardrails = guarded.hits;
+  // What was forwarded is what the ledger keeps: a redacted value is not kept either.
+  if (guarded.redacted && capture) capture.request = Buffer.from(JSON.stringify(inbound.body));
+  return guarded.checkAnswer;
 }
