@@ -137,6 +137,16 @@ const bedrockWith = (key: string) =>
     maxAttempts: 1,
   });
 
+/** Routes to Anthropic, Claude on Bedrock and Azure OpenAI: one model per caller surface the Policy tests use. */
+const threeSurfaceRoutes = `  routes:
+    - model: "claude-*"
+      targets: [{ providerKeyRef: { name: anthropic } }]
+    - model: "anthropic.*"
+      targets: [{ providerKeyRef: { name: bedrock } }]
+    - model: chat-prod
+      targets: [{ providerKeyRef: { name: azure } }]
+`;
+
 /** Applies a Policy in the test namespace and a RelayKey on it; resolves to the key once the gateways take it. */
 async function keyOnPolicy(name: string, policySpecYaml: string): Promise<string> {
   await stack.cp.kubectl(
@@ -537,14 +547,7 @@ describe("issue 14: a Policy's guardrails, on every surface, before anything lea
   beforeAll(async () => {
     guarded = await keyOnPolicy(
       "guarded",
-      `  routes:
-    - model: "claude-*"
-      targets: [{ providerKeyRef: { name: anthropic } }]
-    - model: "anthropic.*"
-      targets: [{ providerKeyRef: { name: bedrock } }]
-    - model: chat-prod
-      targets: [{ providerKeyRef: { name: azure } }]
-  guardrails:
+      `${threeSurfaceRoutes}  guardrails:
     pii: redact
     piiTypes: { card: block }
     secrets: block
@@ -646,14 +649,7 @@ describe("issue 14: a Policy that checks answers", () => {
     // The mock answers "echo: <prompt>": these rules match an answer and never its prompt.
     key = await keyOnPolicy(
       "answers",
-      `  routes:
-    - model: "claude-*"
-      targets: [{ providerKeyRef: { name: anthropic } }]
-    - model: "anthropic.*"
-      targets: [{ providerKeyRef: { name: bedrock } }]
-    - model: chat-prod
-      targets: [{ providerKeyRef: { name: azure } }]
-  guardrails:
+      `${threeSurfaceRoutes}  guardrails:
     answers: true
     custom:
       - { name: echoed, pattern: "echo: code-[0-9]+", action: redact }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { runHealthCheck } from "../docs/argocd/run-health.js";
 import { type ExampleObject, examplesDir, loadExampleObjects } from "../examples/example-objects.js";
+import { appliedConfigs } from "./harness/applied-configs.js";
 import { writeEsoSecret } from "./harness/eso-secret.js";
 import { createHelmCli } from "./harness/helm-cli.js";
 import { issuedRelayKey } from "./harness/issued-relay-key.js";
@@ -218,15 +219,6 @@ async function chatStatus(gw: GatewayHandle, apiKey: string): Promise<number> {
   });
   await res.arrayBuffer();
   return res.status;
-}
-
-/** How many configs a gateway has swapped in so far, without restarting (its reload counter). */
-async function appliedConfigs(gw: GatewayHandle): Promise<number> {
-  const metrics = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
-  const line = metrics
-    .split("\n")
-    .find((l) => l.startsWith('kuberelay_gateway_config_reloads_total{outcome="applied"}'));
-  return Number(line?.split(" ").pop() ?? 0);
 }
 
 async function secretMeta(namespace: string, name: string) {

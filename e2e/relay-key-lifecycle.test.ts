@@ -11,6 +11,7 @@ import { hashRelayKey } from "../common/crypto/relay-key.js";
 import { policySpecSchema } from "../common/schemas/policy.js";
 import { providerKeySpecSchema } from "../common/schemas/provider-key.js";
 import { relayKeySpecSchema } from "../common/schemas/relay-key.js";
+import { appliedConfigs } from "./harness/applied-configs.js";
 import { applyRelayKey, issuedRelayKey, waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { applyQuickstart } from "./harness/quickstart-manifests.js";
@@ -66,15 +67,6 @@ async function waitRefusedEverywhere(key: string): Promise<void> {
       return res.status === 401 ? true : undefined;
     });
   }
-}
-
-/** How many configs a gateway has applied so far (its reload counter). */
-async function appliedConfigs(gw: GatewayHandle): Promise<number> {
-  const metrics = await (await fetch(`${gw.metricsUrl}/metrics`)).text();
-  const line = metrics
-    .split("\n")
-    .find((l) => l.startsWith('kuberelay_gateway_config_reloads_total{outcome="applied"}'));
-  return Number(line?.split(" ").pop() ?? 0);
 }
 
 interface Condition {

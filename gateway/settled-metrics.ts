@@ -1,6 +1,6 @@
 import type { ProviderName } from "../common/schemas/provider-key.js";
 import { boundedModel, type GenAiMetrics, genAiOperationName, genAiProviderName } from "./genai-metrics.js";
-import type { Operation, Usage } from "./pipeline/types.js";
+import { type Operation, operations, type Usage } from "./pipeline/types.js";
 import type { Snapshot } from "./snapshot.js";
 
 /** What a settled request tells the GenAI and per-namespace metrics, as handle-inference knows it. */
@@ -15,19 +15,8 @@ export interface SettledRequest {
   costUsd: number;
 }
 
-const operations: ReadonlySet<string> = new Set<Operation>([
-  "chat",
-  "completions",
-  "embeddings",
-  "responses",
-  "messages",
-  "count_tokens",
-  "invoke",
-  "invoke_stream",
-  "converse",
-  "converse_stream",
-]);
-const isOperation = (v: unknown): v is Operation => typeof v === "string" && operations.has(v);
+const known: ReadonlySet<string> = new Set(operations);
+const isOperation = (v: unknown): v is Operation => typeof v === "string" && known.has(v);
 
 /**
  * The per-namespace counters for every authenticated request, and the GenAI histograms for every

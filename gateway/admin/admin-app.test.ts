@@ -14,6 +14,16 @@ let gate: Promise<void> | undefined;
 let base = "";
 let close = () => Promise.resolve();
 
+/** The one group the fake ledger reports; its model is a spreadsheet formula, as a caller may send. */
+const usageLine = {
+  namespace: "team-a",
+  model: "=1+1",
+  requests: 3,
+  inputTokens: 30,
+  outputTokens: 9,
+  costUsd: "0.000120000",
+};
+
 beforeAll(async () => {
   const app = createAdminApp({
     authorized: bearerCheck(token),
@@ -26,16 +36,7 @@ beforeAll(async () => {
       expect(maxRows).toBe(10_000);
       return {
         truncated: query.groupBy.includes("day"),
-        lines: [
-          {
-            namespace: "team-a",
-            model: "=1+1",
-            requests: 3,
-            inputTokens: 30,
-            outputTokens: 9,
-            costUsd: "0.000120000",
-          },
-        ],
+        lines: [usageLine],
       };
     },
   });
@@ -62,16 +63,7 @@ describe("admin app", () => {
       to: "2026-12-06",
       groupBy: ["namespace"],
       truncated: false,
-      rows: [
-        {
-          namespace: "team-a",
-          model: "=1+1",
-          requests: 3,
-          inputTokens: 30,
-          outputTokens: 9,
-          costUsd: "0.000120000",
-        },
-      ],
+      rows: [usageLine],
     });
   });
 
