@@ -9,17 +9,17 @@ export type CallerSurface = (typeof callerSurfaces)[number];
  * invoke-with-response-stream is `invoke`, converse-stream is `converse`): whether a caller may
  * stream is not a scope.
  */
-export const scopeOperations = [
+export const unstreamedOperations = [
   "chat",
   "completions",
   "embeddings",
   "responses",
   "messages",
   "count_tokens",
-  "models",
   "invoke",
   "converse",
 ] as const;
+export const scopeOperations = [...unstreamedOperations, "models"] as const;
 export type ScopeOperation = (typeof scopeOperations)[number];
 
 export const scopesSchema = z

@@ -1,22 +1,11 @@
-import type { CallerSurface } from "../../common/schemas/scopes.js";
+import { type CallerSurface, unstreamedOperations } from "../../common/schemas/scopes.js";
 import type { RuntimeProvider } from "../snapshot.js";
 
 /** The API a caller speaks (and in whose shape it gets its errors). */
 export type SurfaceName = CallerSurface;
 
 /** Every operation a caller surface routes, streamed variants their own. */
-export const operations = [
-  "chat",
-  "completions",
-  "embeddings",
-  "responses",
-  "messages",
-  "count_tokens",
-  "invoke",
-  "invoke_stream",
-  "converse",
-  "converse_stream",
-] as const;
+export const operations = [...unstreamedOperations, "invoke_stream", "converse_stream"] as const;
 export type Operation = (typeof operations)[number];
 
 /** A caller's request after its surface read it: routed by `model`. */
