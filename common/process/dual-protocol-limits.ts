@@ -25,6 +25,8 @@ export interface DualProtocolLimits {
   maxRelaySockets: number;
   /** Idle loopback sockets kept for reuse. */
   maxFreeRelaySockets: number;
+  /** During a drain, a caller's HTTP/1.1 connection is closed once idle this long. */
+  drainIdleGraceMs: number;
 }
 
 /**
@@ -47,6 +49,9 @@ export interface DualProtocolLimits {
  *   past this nghttp2 refuses new streams instead of buffering more.
  * - maxRelaySockets 1024: two descriptors each (both ends of loopback), about a tenth of a
  *   20k RLIMIT_NOFILE; streams beyond wait in the agent's queue instead of opening sockets.
+ * - drainIdleGraceMs 2 s: a caller sending more often than this is told `Connection: close` on
+ *   its next response instead of having the connection closed under a request it is sending;
+ *   the drain ends at most this long after the last response.
  */
 export const DEFAULT_DUAL_PROTOCOL_LIMITS: DualProtocolLimits = {
   headersTimeoutMs: 20_000,
@@ -59,4 +64,5 @@ export const DEFAULT_DUAL_PROTOCOL_LIMITS: DualProtocolLimits = {
   sessionIdleTimeoutMs: 65_000,
   maxRelaySockets: 1024,
   maxFreeRelaySockets: 64,
+  drainIdleGraceMs: 2_000,
 };

@@ -320,9 +320,10 @@ describe("listenDualProtocol HTTP/1.1 limits", () => {
     expect(after).toBeGreaterThanOrEqual(150);
   });
 
-  it("drains at once past a client that connected and has sent nothing yet (no request in flight)", async () => {
+  it("drains past a client that connected and has sent nothing yet once the idle grace is over", async () => {
     const s = await listenDualProtocol((_req, res) => res.end("ok"), 0, "127.0.0.1", {
       headersTimeoutMs: 20_000,
+      drainIdleGraceMs: 300,
     });
     const { socket } = await rawSocket(s.port);
     await sleep(50);
@@ -372,10 +373,12 @@ describe("listenDualProtocol HTTP/1.1 limits", () => {
 
 describe("listenDualProtocol drain", () => {
   it("lets an in-flight HTTP/2 stream finish, then resolves well before the deadline", async () => {
+    // The relay's own loopback connection is closed as soon as idle, not after the callers' grace.
     const s = await listenDualProtocol(
       (_req, res) => setTimeout(() => res.end("finished"), 200),
       0,
       "127.0.0.1",
+      { drainIdleGraceMs: 5_000 },
     );
     const client = http2.connect(`http://127.0.0.1:${s.port}`);
     client.on("error", () => {});

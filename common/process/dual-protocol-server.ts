@@ -3,7 +3,8 @@ import http2 from "node:http2";
 import net from "node:net";
 import { DEFAULT_DUAL_PROTOCOL_LIMITS, type DualProtocolLimits } from "./dual-protocol-limits.js";
 import { markAwaitingContinue } from "./expect-continue.js";
-import { loopbackAgent, relayStream } from "./h2-loopback-relay.js";
+import { H1Connections } from "./h1-connections.js";
+import { LoopbackAgent, relayStream } from "./h2-loopback-relay.js";
 import { PrefixedSocket } from "./prefixed-socket.js";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
@@ -23,7 +24,15 @@ export interface DualProtocolOptions extends Partial<DualProtocolLimits> {
 /** A caller's connection failing is the caller's business: the socket is already destroyed. */
 function ignore(): void {}
 
-function createH1(handler: http.RequestListener, limits: DualProtocolLimits): http.Server {
+function createH1(
+  handler: http.RequestListener,
+  limits: DualProtocolLimits,
+  connections: H1Connections,
+): http.Server {
+  const tracked: http.RequestListener = (req, res) => {
+    connections.onRequest(req, res);
+    handler(req, res);
+  };
   const h1 = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -33,12 +42,12 @@ function createH1(handler: http.RequestListener, limits: DualProtocolLimits): ht
       // The timeouts above are only as precise as this sweep (Node's default is 30 s).
       connectionsCheckingInterval: Math.max(50, Math.min(limits.headersTimeoutMs / 4, 5_000)),
     },
-    handler,
+    tracked,
   );
   // No automatic 100 Continue: the handler sends it (continueIfAwaited) once it wants the body.
   h1.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
     markAwaitingContinue(req, res);
-    handler(req, res);
+    tracked(req, res);
   });
   // Node tracks connections (the headers and request timeouts, closeAllConnections) from the
   // server's 'listening' event; this server never listens, the front socket hands it connections.
@@ -131,9 +140,10 @@ export function listenDualProtocol(
 ): Promise<DualProtocolServer> {
   const { onServerError = ignore, ...overrides } = options;
   const limits: DualProtocolLimits = { ...DEFAULT_DUAL_PROTOCOL_LIMITS, ...overrides };
-  const h1 = createH1(handler, limits);
+  const agent = new LoopbackAgent(limits.maxRelaySockets, limits.maxFreeRelaySockets);
+  const connections = new H1Connections((socket) => agent.isPeerOf(socket));
+  const h1 = createH1(handler, limits, connections);
   const h2 = createH2(limits);
-  const agent = loopbackAgent(limits.maxRelaySockets, limits.maxFreeRelaySockets);
   const sessions = new Set<http2.ServerHttp2Session>();
   // The sockets under the sessions: one can outlive its session for as long as the peer keeps
   // it open, so these are what the session bound counts and what a drain's deadline cuts.
@@ -148,6 +158,7 @@ export function listenDualProtocol(
   const route = (socket: net.Socket) => (seen: Buffer, isH2: boolean) => {
     if (!isH2) {
       socket.unshift(seen);
+      connections.add(socket);
       h1.emit("connection", socket);
       socket.resume();
       return;
@@ -170,10 +181,11 @@ export function listenDualProtocol(
   // writes its headers, then small events, and with Nagle each event after the first waited for
   // the caller's delayed ACK (40 ms per streamed request, measured).
   // Accepted, not yet a request of either protocol: nothing in flight, so a drain closes them.
-  const unsniffed = new Set<net.Socket>();
+  // Each with when it was accepted.
+  const unsniffed = new Map<net.Socket, number>();
   const front = net.createServer({ noDelay: true }, (socket) => {
     socket.on("error", ignore);
-    unsniffed.add(socket);
+    unsniffed.set(socket, Date.now());
     socket.once("close", () => unsniffed.delete(socket));
     const onward = route(socket);
     sniff(socket, limits.headersTimeoutMs, (seen, h2) => {
@@ -192,9 +204,16 @@ export function listenDualProtocol(
         port: target.port,
         drain: (deadlineMs) =>
           new Promise<void>((done) => {
-            // Keep-alive connections (callers' and the loopback relay's) go idle as their
-            // requests finish; close them then rather than at their keep-alive timeout.
-            const sweep = setInterval(() => h1.closeIdleConnections(), DRAIN_SWEEP_MS);
+            // Callers are told to close (see h1-connections.ts); the relay's sockets close as
+            // soon as idle, callers' once idle for the grace period.
+            connections.startDrain();
+            const sweep = setInterval(() => {
+              connections.closeIdle(limits.drainIdleGraceMs);
+              // One that connected and sent nothing yet (a pool's spare socket) would otherwise
+              // hold the drain until the headers timeout; one that just connected may be sending.
+              const before = Date.now() - limits.drainIdleGraceMs;
+              for (const [socket, at] of unsniffed) if (at <= before) socket.destroy();
+            }, DRAIN_SWEEP_MS);
             const deadline = setTimeout(() => {
               h1.closeAllConnections();
               for (const s of sessions) s.destroy();
@@ -205,14 +224,11 @@ export function listenDualProtocol(
               clearInterval(sweep);
               clearTimeout(deadline);
               agent.destroy();
+              // No connection is left: this only stops the HTTP/1.1 timeouts' sweep.
+              h1.close();
               done();
             });
-            h1.close();
-            h1.closeIdleConnections();
             for (const s of sessions) s.close();
-            // A client that connected and sent nothing yet (a pool opening a spare socket)
-            // would otherwise hold the drain until the headers timeout.
-            for (const socket of unsniffed) socket.destroy();
           }),
       });
     });

@@ -1,5 +1,7 @@
 import http from "node:http";
 import http2 from "node:http2";
+import type net from "node:net";
+import type stream from "node:stream";
 
 /** Connection-specific headers: HTTP/1.1 must not receive HTTP/2's, and http2 refuses these. */
 const HOP_BY_HOP = new Set([
@@ -22,8 +24,39 @@ export interface LoopbackTarget {
   agent: http.Agent;
 }
 
-export function loopbackAgent(maxSockets: number, maxFreeSockets: number): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets, maxTotalSockets: maxSockets, maxFreeSockets });
+/**
+ * The keep-alive agent of the relay, which knows its own connections from the server's side
+ * too: a drain treats them apart from callers' (see h1-connections.ts).
+ */
+export class LoopbackAgent extends http.Agent {
+  private readonly localPorts = new Set<number>();
+
+  constructor(maxSockets: number, maxFreeSockets: number) {
+    super({ keepAlive: true, maxSockets, maxTotalSockets: maxSockets, maxFreeSockets });
+  }
+
+  override createConnection(
+    options: http.ClientRequestArgs,
+    callback?: (err: Error | null, socket: stream.Duplex) => void,
+  ): stream.Duplex | null | undefined {
+    const socket = super.createConnection(options, callback) as net.Socket | null | undefined;
+    socket?.once("connect", () => {
+      const port = socket.localPort;
+      if (port === undefined) return;
+      this.localPorts.add(port);
+      socket.once("close", () => this.localPorts.delete(port));
+    });
+    return socket;
+  }
+
+  /** Whether a connection the server accepted is the other end of one of this agent's. */
+  isPeerOf(accepted: net.Socket): boolean {
+    return (
+      accepted.remoteAddress === "127.0.0.1" &&
+      accepted.remotePort !== undefined &&
+      this.localPorts.has(accepted.remotePort)
+    );
+  }
 }
 
 /** Answers with a bare status, or resets the stream if a response had begun: never a truncated 200. */
