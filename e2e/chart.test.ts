@@ -175,32 +175,43 @@ describe("helm chart", () => {
     await helm(["lint", "--strict", chart, "--set", "webhook.tls.mode=certManager"]);
   });
 
-  it("refuses an unknown webhook TLS mode", async () => {
-    const err = await render("webhook.tls.mode=helm").then(
-      () => undefined,
-      (e: unknown) => e,
+  /** What helm template printed when it refused the values; "rendered" when it did not. */
+  const refusal = (...sets: string[]) =>
+    render(...sets).then(
+      () => "rendered",
+      (e: unknown) => (e instanceof CommandError ? e.stderr : String(e)),
     );
-    expect(err instanceof CommandError ? err.stderr : "").toContain(
-      "webhook.tls.mode must be operator or certManager",
+
+  it("issue 15: fails the install on a mistyped or ill-typed value, naming it (values.schema.json)", async () => {
+    expect(await refusal("gateway.replcas=3")).toContain(
+      "at '/gateway': additional properties 'replcas' not allowed",
     );
+    expect(await refusal("webhook.tls.mode=helm")).toContain(
+      "at '/webhook/tls/mode': value must be one of 'operator', 'certManager'",
+    );
+    expect(await refusal("logLevel=verbose")).toContain("at '/logLevel'");
+    expect(await refusal("gateway.port=http")).toContain("at '/gateway/port': got string, want integer");
+    // helm lint --strict applies the same schema.
+    const lint = await helm(["lint", "--strict", chart, "--set", "operator.replicaz=1"]).then(
+      () => "passed",
+      (e: unknown) => (e instanceof CommandError ? `${e.stdout}${e.stderr}` : String(e)),
+    );
+    expect(lint).toContain("additional properties 'replicaz' not allowed");
+    // Ratios given with --set arrive as strings and are taken; out of range they are not.
+    expect(await refusal("prometheusRule.errorRatio=0.1")).toBe("rendered");
+    expect(await refusal("prometheusRule.errorRatio=1.5")).toContain("at '/prometheusRule/errorRatio'");
   });
 
   it("refuses bad webhook values with a message naming the value", async () => {
-    const refusal = (...sets: string[]) =>
-      render(...sets).then(
-        () => "rendered",
-        (e: unknown) => (e instanceof CommandError ? e.stderr : String(e)),
-      );
+    // A removed value passes the schema so that the chart can say what replaced it.
     expect(await refusal("webhook.failurePolicy=Fail")).toContain(
       "webhook.failurePolicy (Fail) is no longer supported",
     );
     expect(await refusal("webhook.failClosedForLabelledNamespaces=yes")).toContain(
-      "webhook.failClosedForLabelledNamespaces must be true or false, got yes",
+      "at '/webhook/failClosedForLabelledNamespaces': got string, want boolean",
     );
     for (const timeout of ["0", "6", "2.5"]) {
-      expect(await refusal(`webhook.timeoutSeconds=${timeout}`)).toContain(
-        `webhook.timeoutSeconds must be a whole number of seconds from 1 to 5`,
-      );
+      expect(await refusal(`webhook.timeoutSeconds=${timeout}`)).toContain("at '/webhook/timeoutSeconds'");
     }
   });
 

@@ -18,6 +18,8 @@ const tlsDuration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)?$/);
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
 /** A Prometheus duration: "30s", "15m", "1h30m". */
 const promDuration = z.string().regex(/^(\d+(y|w|d|h|m|s|ms))+$/);
+/** A share in (0, 1]: `--set x=0.1` arrives as a string (Helm parses only integers), so both. */
+const ratio = z.union([z.number().gt(0).max(1), z.string().regex(/^(0?\.\d*[1-9]\d*|1(\.0*)?)$/)]);
 /** Kubernetes objects the chart copies into manifests unread. */
 const passThrough = z.record(z.string(), z.unknown());
 const passThroughList = z.array(passThrough);
@@ -177,8 +179,8 @@ export const chartValuesSchema = z.strictObject({
     enabled: z.boolean(),
     labels,
     alertLabels: labels,
-    budgetNearLimitRatio: z.number().gt(0).max(1),
-    errorRatio: z.number().gt(0).max(1),
+    budgetNearLimitRatio: ratio,
+    errorRatio: ratio,
     generationSkewFor: promDuration,
     missedInjectionsFor: promDuration,
     certificateExpiryDays: z.int().min(1),
