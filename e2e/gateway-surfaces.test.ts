@@ -703,21 +703,57 @@ describe("issue 14: a Policy that checks answers", () => {
     expect(stack.mock.requests.length).toBe(asked + 1);
   });
 
-  it("refuses a streamed request, whose answer it cannot check yet, before anything goes out", async () => {
-    const asked = stack.mock.requests.length;
-    const err = await new Anthropic({ apiKey: key, baseURL: gateway(), maxRetries: 0 }).messages
-      .create({
-        model: "claude-sonnet-4-0",
-        max_tokens: 8,
-        stream: true,
-        messages: [{ role: "user", content: "x" }],
-      })
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-    expect(JSON.stringify((err as InstanceType<typeof Anthropic.BadRequestError>).error)).toContain(
-      "streamed answer",
+  it("checks a streamed answer as it streams, through each SDK: the value split over events is redacted", async () => {
+    // The mock streams its echo a word at a time: "echo:" and "code-5" arrive in separate events.
+    const anthropic = new Anthropic({ apiKey: key, baseURL: gateway(), maxRetries: 0 }).messages.stream({
+      model: "claude-sonnet-4-0",
+      max_tokens: 32,
+      messages: [{ role: "user", content: "code-5" }],
+    });
+    expect(await anthropic.finalText()).toBe("[ECHOED_1]");
+    const chunks = await azure().create({
+      model: "chat-prod",
+      stream: true,
+      messages: [{ role: "user", content: "code-6 and more" }],
+    });
+    let chat = "";
+    for await (const c of chunks) chat += c.choices[0]?.delta?.content ?? "";
+    expect(chat).toBe("[ECHOED_1] and more");
+    const conversed = await bedrockWith(key).send(
+      new ConverseStreamCommand({
+        modelId: CLAUDE_ON_BEDROCK,
+        messages: [{ role: "user", content: [{ text: "code-8" }] }],
+      }),
     );
-    expect(stack.mock.requests.length).toBe(asked);
+    let bedrockText = "";
+    for await (const e of conversed.stream ?? []) bedrockText += e.contentBlockDelta?.delta?.text ?? "";
+    expect(bedrockText).toBe("[ECHOED_1]");
+  });
+
+  it("cuts a streamed answer at a blocked value: the SDK raises the error, the value never arrives", async () => {
+    const asked = stack.mock.requests.length;
+    const chunks = await azure().create({
+      model: "chat-prod",
+      stream: true,
+      messages: [{ role: "user", content: "forbidden words follow" }],
+    });
+    let received = "";
+    const err = await (async () => {
+      for await (const c of chunks) received += c.choices[0]?.delta?.content ?? "";
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(String((err as Error).message)).toContain('it contains a match of the rule "verdict"');
+    expect(received).not.toContain("forbidden");
+    const anthropic = new Anthropic({ apiKey: key, baseURL: gateway(), maxRetries: 0 }).messages.stream({
+      model: "claude-sonnet-4-0",
+      max_tokens: 32,
+      messages: [{ role: "user", content: "forbidden" }],
+    });
+    const anthropicErr = await anthropic.finalText().catch((e: unknown) => e);
+    expect(anthropicErr).toBeInstanceOf(Anthropic.APIError);
+    expect(String((anthropicErr as Error).message)).toContain("verdict");
+    // The provider answered both: the requests went out, and their usage is billed.
+    expect(stack.mock.requests.length).toBe(asked + 2);
   });
 });
 

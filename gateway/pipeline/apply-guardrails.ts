@@ -1,4 +1,7 @@
 import type { CompiledPolicy } from "../../common/config/gateway-config.js";
+import { AnswerChannels } from "../answer-stream/answer-channels.js";
+import { answerStreamFor } from "../answer-stream/answer-stream.js";
+import type { AnswerStream } from "../answer-stream/types.js";
 import { GatewayError } from "../errors.js";
 import { guardrailsFor } from "../guardrails/compile-cache.js";
 import {
@@ -8,7 +11,9 @@ import {
   type Hit,
   type InspectResult,
   RedactionState,
+  type TextFinding,
 } from "../guardrails/index.js";
+import type { Finding } from "../guardrails/types.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { answerTexts } from "./answer-texts.js";
 import { isObject, type TextSlot } from "./json-text-slots.js";
@@ -25,6 +30,8 @@ export interface GuardrailOutcome {
   redacted: boolean;
   /** With `answers` on: checks a complete answer in the caller's shape, with the request's placeholders. */
   checkAnswer?: (body: string) => AnswerCheck;
+  /** With `answers` on, for a streamed request: checks the answer as it streams. */
+  answerStream?: AnswerStream;
 }
 
 type HitMetrics = Pick<GatewayMetrics, "guardrailHits">;
@@ -50,28 +57,49 @@ export function applyGuardrails(
     );
   }
   const answers = policy.guardrails.answers === true;
-  if (answers && inbound.stream) {
-    throw new GatewayError(
-      "invalid_request",
-      "This key's Policy checks answers, which the gateway cannot do for a streamed answer yet: send the request without streaming.",
-      { code: "guardrail_stream_unsupported", param: "stream" },
-    );
-  }
   const state = new RedactionState();
   const outcome: GuardrailOutcome = { hits: [], redacted: false };
+  const streamed =
+    answers && inbound.stream
+      ? streamChecker(compiled.guardrails, inbound, state, outcome.hits, metrics)
+      : undefined;
   const result = inspect(compiled.guardrails, promptTexts(inbound.operation, inbound.body), state);
   if (result) {
-    count(outcome.hits, result, metrics);
+    count(outcome.hits, result.findings, metrics);
     if (result.blocked) {
       throw new GatewayError("invalid_request", blockMessage(result.blocked), { code: "guardrail_blocked" });
     }
     outcome.redacted = result.changed;
   }
-  if (answers) {
+  if (streamed) outcome.answerStream = streamed;
+  else if (answers) {
     outcome.checkAnswer = (body) =>
       checkAnswer(compiled.guardrails, inbound, body, state, outcome.hits, metrics);
   }
   return outcome;
+}
+
+/**
+ * The streamed answer's checker. An operation whose stream the gateway cannot read is refused
+ * before it is forwarded: streaming it unchecked would ignore the Policy.
+ */
+function streamChecker(
+  guardrails: Guardrails,
+  inbound: InboundRequest,
+  state: RedactionState,
+  hits: Hit[],
+  metrics: HitMetrics,
+): AnswerStream {
+  const channels = new AnswerChannels(guardrails, state, (findings) => count(hits, findings, metrics));
+  const stream = answerStreamFor(inbound.surface, inbound.operation, channels);
+  if (stream === undefined) {
+    throw new GatewayError(
+      "invalid_request",
+      `This key's Policy checks answers, which the gateway cannot do for a streamed ${inbound.operation} answer: send the request without streaming.`,
+      { code: "guardrail_stream_unsupported", param: "stream" },
+    );
+  }
+  return stream;
 }
 
 /** Inspects the slots' texts and writes redactions back; undefined when there is no text. */
@@ -95,8 +123,8 @@ function inspect(guardrails: Guardrails, slots: TextSlot[], state: RedactionStat
 }
 
 /** Adds what an inspection found to the request's hits and the metric, by type only. */
-function count(hits: Hit[], result: InspectResult, metrics: HitMetrics): void {
-  for (const h of countHits(result.findings)) {
+function count(hits: Hit[], findings: readonly (Finding | TextFinding)[], metrics: HitMetrics): void {
+  for (const h of countHits(findings)) {
     const type = h.kind === "custom" ? "custom" : h.type;
     metrics.guardrailHits.inc({ kind: h.kind, type, action: h.action }, h.count);
     const same = hits.find((x) => x.kind === h.kind && x.type === h.type && x.action === h.action);
@@ -122,7 +150,7 @@ function checkAnswer(
   if (!isObject(doc)) return { body };
   const result = inspect(guardrails, answerTexts(inbound.operation, doc), state);
   if (!result) return { body };
-  count(hits, result, metrics);
+  count(hits, result.findings, metrics);
   if (result.blocked) {
     const why = blockMessage(result.blocked).replace(
       "The request was not forwarded",

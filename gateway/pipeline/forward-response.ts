@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { AnswerStream } from "../answer-stream/types.js";
 import { EventStreamScrubber } from "../aws/event-stream-scrubber.js";
 import { GatewayError } from "../errors.js";
 import { sendBody } from "../respond.js";
@@ -48,6 +49,8 @@ export interface ForwardOptions {
   logFields: Record<string, unknown>;
   /** The Policy's guardrails on a complete answer (apply-guardrails.ts), when it checks answers. */
   checkAnswer?: ((body: string) => AnswerCheck) | undefined;
+  /** The same on a streamed answer. */
+  answerStream?: AnswerStream | undefined;
 }
 
 const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
@@ -195,6 +198,7 @@ export async function forwardResponse(
       surface: opts.inbound.surface,
       onFirstByte: opts.onFirstByte,
       scrubber: scrubberFor(stream.contentType, secretSpellings(opts.secrets)),
+      answers: opts.answerStream,
     });
   } finally {
     attempt.clearTimeout();

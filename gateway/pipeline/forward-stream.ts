@@ -1,6 +1,8 @@
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
-import type { GatewayError } from "../errors.js";
+import type { AnswerStream } from "../answer-stream/types.js";
+import { GatewayError } from "../errors.js";
+import { blockMessage } from "../guardrails/index.js";
 import type { Scrubber } from "../streaming/stream-scrubber.js";
 import { streamErrorEvent } from "./stream-error-event.js";
 import type { StreamTranslator, SurfaceName, Usage } from "./types.js";
@@ -28,6 +30,13 @@ export interface StreamOutcome {
   withheld?: GatewayError;
 }
 
+const answerWithheld = (blocked: Parameters<typeof blockMessage>[0]) =>
+  new GatewayError(
+    "invalid_request",
+    blockMessage(blocked).replace("The request was not forwarded", "The rest of the answer was withheld"),
+    { code: "guardrail_blocked" },
+  );
+
 export interface StreamOptions {
   grace: UsageGrace;
   /** The size of the caller's request body, for the input estimate. */
@@ -41,6 +50,8 @@ export interface StreamOptions {
   onFirstByte: (() => void) | undefined;
   /** Cuts the call's secrets out of what the caller gets; none when there are none to look for. */
   scrubber: Scrubber | undefined;
+  /** The Policy's guardrails on the answer's texts, when it checks answers. */
+  answers?: AnswerStream | undefined;
 }
 
 function writeAll(res: ServerResponse, chunks: readonly Uint8Array[]): Promise<void> | undefined {
@@ -86,6 +97,8 @@ class StreamRelay {
   private cut = false;
   private firstByte = true;
   private stalled = false;
+  /** The guardrails cut the answer: the caller has its error event; the rest is read for usage only. */
+  private withheld: GatewayError | undefined;
   /** Waiting for the caller to take what was written: a slow reader is not a stalled upstream. */
   private waitingForCaller = false;
   private timer: NodeJS.Timeout | undefined;
@@ -118,10 +131,11 @@ class StreamRelay {
       if (this.cut) this.cancel();
     }
     if (this.stalled) error = new Error(`the upstream stream sent nothing for ${this.opts.idleMs} ms`);
+    error ??= this.withheld;
     // The caller must see the stream break, not a clean end.
     if (error) this.endWithError();
     const usage = this.stream.usage();
-    if (usage && !this.cut) return { usage, usageEstimated: false };
+    if (usage && !this.cut) return { usage, usageEstimated: false, ...(error ? { error } : {}) };
     return {
       usage: estimate(usage, this.opts, this.streamed),
       usageEstimated: true,
@@ -132,6 +146,12 @@ class StreamRelay {
   private endWithError(): void {
     const { res } = this;
     if (res.destroyed || res.writableEnded) return;
+    // What the guardrails held back is checked and sent before the error, as far as it goes.
+    const answers = this.opts.answers;
+    if (answers && !answers.blocked) {
+      const held = this.scrub(answers.end());
+      for (const c of held) res.write(c);
+    }
     const message = this.stalled
       ? "The upstream provider stopped sending the stream; the answer is incomplete."
       : "The upstream provider's stream failed; the answer is incomplete.";
@@ -214,7 +234,14 @@ class StreamRelay {
   /** The tail is parsed even for a caller who left: it may hold the usage. */
   private async tail(): Promise<void> {
     if (this.cut) return;
-    const tail = this.scrub(this.stream.end());
+    const last = this.stream.end();
+    if (this.withheld) return;
+    const answers = this.opts.answers;
+    const tail = this.scrub(answers && !this.res.destroyed ? [...this.check(last), ...answers.end()] : last);
+    if (answers?.blocked) {
+      this.withhold(tail);
+      return;
+    }
     const held = this.opts.scrubber?.end();
     if (held && held.length > 0) tail.push(held);
     if (!this.res.destroyed) {
@@ -249,17 +276,43 @@ class StreamRelay {
     return safe;
   }
 
+  /** The answer's events with their texts checked (held back, redacted), when the Policy checks answers. */
+  private check(out: Uint8Array[]): Uint8Array[] {
+    const { answers } = this.opts;
+    return answers ? out.flatMap((c) => answers.push(c)) : out;
+  }
+
+  /**
+   * A blocked value met: what was safe goes out, then the error event ends the caller's response.
+   * The upstream is read on for its usage for the grace period, as for a caller who left.
+   */
+  private withhold(safe: Uint8Array[]): void {
+    const blocked = this.opts.answers?.blocked;
+    if (blocked === undefined) return;
+    this.withheld = answerWithheld(blocked);
+    const { res } = this;
+    for (const c of safe) res.write(c);
+    const held = this.opts.scrubber?.end();
+    if (held && held.length > 0) res.write(held);
+    res.end(streamErrorEvent(this.opts.surface, this.withheld.message, "guardrail"));
+    this.timer ??= setTimeout(this.graceOver, this.opts.grace.ms);
+  }
+
   /** Parses one upstream chunk and writes what it completes. */
   private relay(chunk: Uint8Array): Next {
     this.idle.refresh();
     this.streamed += chunk.length;
-    const out = this.stream.push(chunk);
-    if (this.res.destroyed) {
+    const parsed = this.stream.push(chunk);
+    if (this.res.destroyed || this.withheld) {
       this.afterCaller += chunk.length;
       if (this.afterCaller > this.opts.grace.bytes) this.cut = true;
       return this.cut ? "stop" : "read";
     }
-    const safe = this.scrub(out);
+    const safe = this.scrub(this.check(parsed));
+    if (this.opts.answers?.blocked) {
+      this.withhold(safe);
+      return "read";
+    }
     if (this.firstByte && safe.length > 0) {
       this.firstByte = false;
       this.opts.onFirstByte?.();

@@ -19,7 +19,7 @@ import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { RequestReader, Surface } from "../surfaces/surface.js";
 import { translatorFor } from "../translators/registry.js";
 import type { AdmissionGate, AdmissionResult, PriceUsage } from "./admission.js";
-import { type AnswerCheck, applyGuardrails } from "./apply-guardrails.js";
+import { applyGuardrails, type GuardrailOutcome } from "./apply-guardrails.js";
 import { callUpstream } from "./call-upstream.js";
 import { clampOutputTokens, generatesOutput, outputTokenCap } from "./clamp-output.js";
 import { forwardResponse } from "./forward-response.js";
@@ -192,7 +192,7 @@ export async function handleInference(
       ...read(parseBody(body), { headers: req.headers, params }),
     };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
-    const checkAnswer = guardRequest(policy, inbound, capture, fields, deps.metrics);
+    const answerChecks = guardRequest(policy, inbound, capture, fields, deps.metrics);
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
       inbound,
@@ -253,7 +253,8 @@ export async function handleInference(
         fields.firstByteMs = Math.round(performance.now() - started);
       },
       logFields: fields,
-      checkAnswer,
+      checkAnswer: answerChecks?.checkAnswer,
+      answerStream: answerChecks?.answerStream,
     });
     usage = forwarded.usage;
     usageEstimated = forwarded.usageEstimated;
@@ -433,7 +434,7 @@ function guardrailHitsOf(hits: unknown): Record<string, number> | undefined {
 
 /**
  * The Policy's guardrails on the request (apply-guardrails.ts); what they found goes on the log
- * line. Answers the check for the complete answer, when the Policy checks answers.
+ * line. Answers the checks for the answer, complete or streamed, when the Policy checks answers.
  */
 function guardRequest(
   policy: CompiledPolicy,
@@ -441,12 +442,12 @@ function guardRequest(
   capture: Capture | undefined,
   fields: Record<string, unknown>,
   metrics: GatewayMetrics,
-): ((body: string) => AnswerCheck) | undefined {
+): Pick<GuardrailOutcome, "checkAnswer" | "answerStream"> | undefined {
   const guarded = applyGuardrails(policy, inbound, metrics);
   if (!guarded) return undefined;
   // The same list gains the answer's hits, if the Policy checks answers.
   fields.guardrails = guarded.hits;
   // What was forwarded is what the ledger keeps: a redacted value is not kept either.
   if (guarded.redacted && capture) capture.request = Buffer.from(JSON.stringify(inbound.body));
-  return guarded.checkAnswer;
+  return guarded;
 }
