@@ -65,6 +65,15 @@ export function watchConfigSecret(
         bytes: bytes.length,
         loadMs: Math.round(performance.now() - started),
       });
+      const unreadable = Object.keys(config.policies).filter((name) => config.policies[name]?.unreadable);
+      if (unreadable.length > 0) {
+        // A newer operator wrote fields this gateway does not know: upgrade the gateways.
+        log.warn("Policies this gateway cannot read; their requests get 503", {
+          generation: rv,
+          count: unreadable.length,
+          policies: unreadable.slice(0, 20),
+        });
+      }
     } catch (err) {
       if (err instanceof ShardMismatchError) {
         // A newer generation is being written over these shards; its manifest follows, but

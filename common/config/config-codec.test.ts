@@ -47,4 +47,31 @@ describe("config codec", () => {
     const padded = Buffer.concat([gzipSync(Buffer.alloc(1024 * 1024, " ")), encodeConfig(config)]);
     expect(decodeConfig(padded)).toEqual(config);
   });
+
+  describe("a Policy with fields this gateway does not know (a newer operator wrote it)", () => {
+    const withPolicy = (policy: Record<string, unknown>) =>
+      gzipSync(
+        JSON.stringify({
+          ...config,
+          policies: { ...config.policies, "team-b/new": { routes: [], ...policy } },
+        }),
+      );
+
+    it("security: is kept as unreadable, naming the fields, instead of served without them", () => {
+      const decoded = decodeConfig(
+        withPolicy({ guardrails: { pii: { email: "block" }, images: "block" }, watermark: true }),
+      );
+      const policy = decoded.policies["team-b/new"];
+      expect(policy?.routes).toEqual([]);
+      expect(policy?.guardrails).toBeUndefined();
+      expect(policy?.unreadable?.message).toContain("guardrails.images, watermark");
+      // The other Policies read as before.
+      expect(decoded.policies["team-a/default"]).toEqual(config.policies["team-a/default"]);
+    });
+
+    it("a known field of the wrong type still fails the whole document, naming it", () => {
+      expect(() => decodeConfig(withPolicy({ failOpen: "yes" }))).toThrow(/policies\.team-b\/new\.failOpen/);
+      expect(() => decodeConfig(withPolicy({ failOpen: "yes", extra: 1 }))).toThrow(ConfigDecodeError);
+    });
+  });
 });

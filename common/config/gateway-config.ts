@@ -49,27 +49,35 @@ const compiledRouteSchema = z
   });
 export type CompiledRoute = z.infer<typeof compiledRouteSchema>;
 
-const compiledBudgetSchema = z.object({
+const compiledBudgetSchema = z.strictObject({
   usdPerDay: z.number().optional(),
   usdPerMonth: z.number().optional(),
 });
 
 const guardrailAction = z.enum(["redact", "block"]);
-const compiledGuardrailsSchema = z.object({
+const compiledGuardrailsSchema = z.strictObject({
   pii: z.partialRecord(z.enum(piiTypes), guardrailAction).optional(),
   secrets: guardrailAction.optional(),
-  custom: z.array(z.object({ name: z.string(), pattern: z.string(), action: guardrailAction })).optional(),
-  /** Answers are checked too (non-streamed; streamed requests are refused). */
+  custom: z
+    .array(z.strictObject({ name: z.string(), pattern: z.string(), action: guardrailAction }))
+    .optional(),
+  /** Answers are checked too, complete and streamed. */
   answers: z.literal(true).optional(),
 });
 
-const compiledPolicySchema = z.object({
+/**
+ * Strict, unlike the rest of the document: a field this gateway does not know is one a newer
+ * operator added, most likely a check (scopes and guardrails were). Read without it, the Policy
+ * would be served unchecked by an older gateway during a rollout; so such a Policy is kept as
+ * unreadable instead, and its requests are refused (see policyEntrySchema).
+ */
+const compiledPolicySchema = z.strictObject({
   routes: z.array(compiledRouteSchema),
-  limits: limitsSchema.optional(),
+  limits: limitsSchema.strict().optional(),
   budget: compiledBudgetSchema.optional(),
   /** Policy content capture, absent when off: the gateway keeps each request and answer. */
   content: z
-    .object({
+    .strictObject({
       mode: z.enum(["encrypted", "plaintext"]),
       retentionDays: z.number().int().min(1).optional(),
     })
@@ -77,11 +85,37 @@ const compiledPolicySchema = z.object({
   /** When the shared limit store is unreachable: admit (true, the default) or refuse. */
   failOpen: z.boolean().optional(),
   /** What the Policy's keys may call; absent: everything. */
-  scopes: scopesSchema.optional(),
+  scopes: scopesSchema.strict().optional(),
   /** The Policy's guardrails, type by type; absent when nothing is checked. */
   guardrails: compiledGuardrailsSchema.optional(),
+  /** Set by the gateway, never written: the Policy holds fields it does not know. */
+  unreadable: z.strictObject({ message: z.string() }).optional(),
 });
 export type CompiledPolicy = z.infer<typeof compiledPolicySchema>;
+
+/**
+ * A Policy as the gateway reads it: in full, or, when its only faults are fields this gateway
+ * does not know, as unreadable (its requests get 503 naming the fields). Anything else wrong
+ * fails the whole document, as before: the gateway keeps its last good config.
+ */
+const policyEntrySchema = z.unknown().transform((value, ctx): CompiledPolicy => {
+  const parsed = compiledPolicySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const unknown = parsed.error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k].join(".")) : [],
+  );
+  if (unknown.length === 0 || parsed.error.issues.some((i) => i.code !== "unrecognized_keys")) {
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    return z.NEVER;
+  }
+  return {
+    routes: [],
+    unreadable: {
+      message: `This gateway cannot read the key's Policy: it has field(s) ${unknown.join(", ")} that a newer operator wrote. Its requests are refused until the gateways are upgraded.`,
+    },
+  };
+});
 
 const compiledProviderSchema = z.object({
   provider: z.enum(providerNames),
@@ -108,7 +142,7 @@ export type CompiledProvider = z.infer<typeof compiledProviderSchema>;
 export const gatewayConfigSchema = z.object({
   version: z.literal(CONFIG_VERSION),
   keys: z.array(compiledKeySchema),
-  policies: z.record(z.string(), compiledPolicySchema),
+  policies: z.record(z.string(), policyEntrySchema),
   providers: z.record(z.string(), compiledProviderSchema),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -8,6 +8,7 @@ import {
   RELAY_KEY,
   sendPaced,
   startGateway,
+  startGatewayWith,
   UNAVAILABLE_MODEL,
 } from "./testing/in-process-gateway.js";
 
@@ -253,5 +254,34 @@ describe("issue 10: a route whose ProviderKey is missing", () => {
       { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] },
     );
     expect(res.status).toBe(200);
+  });
+});
+
+describe("a Policy this gateway cannot read in full (written by a newer operator)", () => {
+  it("security: refuses its requests with 503 naming the unknown fields, and calls nothing", async () => {
+    const before = received.length;
+    const reading = await startGatewayWith({
+      providers: [],
+      routes: {},
+      policy: {
+        unreadable: {
+          message: "This gateway cannot read the key's Policy: it has field(s) guardrails.images",
+        },
+      },
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${reading.port}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${RELAY_KEY}` },
+        body: chat,
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({
+        error: { code: "policy_unreadable", message: expect.stringContaining("guardrails.images") },
+      });
+      expect(received.length).toBe(before);
+    } finally {
+      await reading.close();
+    }
   });
 });

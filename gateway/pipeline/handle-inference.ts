@@ -177,6 +177,8 @@ export async function handleInference(
     Object.assign(fields, { relayKey: key.id, policy: key.policy });
     const policy = snapshot.policies.get(key.policy);
     if (!policy) throw new GatewayError("internal", "the key's Policy is missing from the config");
+    if (policy.unreadable)
+      throw new GatewayError("unavailable", policy.unreadable.message, { code: "policy_unreadable" });
     checkScope(policy, surface.name, operation);
     capture = startCapture(policy, res, deps);
     const maxBody =

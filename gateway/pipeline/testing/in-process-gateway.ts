@@ -48,6 +48,8 @@ export interface GatewaySetup {
   moreRoutes?: CompiledRoute[];
   /** The test Policy's content capture, and what the gateway can do with it. */
   content?: { policy: NonNullable<CompiledPolicy["content"]>; settings: ContentSettings };
+  /** More of the test Policy (e.g. unreadable). */
+  policy?: Partial<CompiledPolicy>;
 }
 
 /** The gateway app on a loopback port, routing `gpt-4o-mini` to one OpenAI-compatible upstream. */
@@ -115,7 +117,9 @@ export async function startGatewayWith(setup: GatewaySetup): Promise<InProcessGa
     keys: new Map([
       [hash, { hash, id: "ns/app", policy: "ns/p", limits: { maxRequestBodyBytes: KEY_BODY_LIMIT } }],
     ]),
-    policies: new Map([["ns/p", { routes, ...(setup.content ? { content: setup.content.policy } : {}) }]]),
+    policies: new Map([
+      ["ns/p", { routes, ...(setup.content ? { content: setup.content.policy } : {}), ...setup.policy }],
+    ]),
     providers: new Map(setup.providers.map((p) => [p.id, p])),
   });
   const server = http
