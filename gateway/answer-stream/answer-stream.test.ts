@@ -252,6 +252,62 @@ describe("streamed answers: Anthropic Messages", () => {
   });
 });
 
+describe("streamed answers: tool inputs the model writes", () => {
+  const input = JSON.stringify({ to: EMAIL, subject: "hello", body: "see you" });
+
+  it("Anthropic: a tool_use block's input JSON is redacted and stays JSON", () => {
+    const bytes = sse([
+      {
+        event: "content_block_start",
+        data: {
+          type: "content_block_start",
+          index: 1,
+          content_block: { type: "tool_use", id: "t", name: "send", input: {} },
+        },
+      },
+      ...pieces(input, 5).map((p) => ({
+        event: "content_block_delta",
+        data: { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: p } },
+      })),
+      { event: "content_block_stop", data: { type: "content_block_stop", index: 1 } },
+      { event: "message_stop", data: { type: "message_stop" } },
+    ]);
+    const { stream } = checker("anthropic", "messages");
+    const json = sseData(run(stream, bytes, 9))
+      .map((e) => JSON.parse(e.data))
+      .filter((d) => d.type === "content_block_delta")
+      .map((d) => d.delta.partial_json)
+      .join("");
+    expect(JSON.parse(json)).toEqual({ to: "[EMAIL_1]", subject: "hello", body: "see you" });
+  });
+
+  it("Bedrock Converse: a toolUse block's input is redacted", () => {
+    const frame = (eventType: string, body: unknown) =>
+      encodeEventStreamMessage({
+        headers: { ":message-type": "event", ":event-type": eventType, ":content-type": "application/json" },
+        body: encoder.encode(JSON.stringify(body)),
+      });
+    const bytes = Buffer.concat([
+      frame("contentBlockStart", {
+        contentBlockIndex: 0,
+        start: { toolUse: { toolUseId: "t", name: "send" } },
+      }),
+      ...pieces(input, 7).map((p) =>
+        frame("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input: p } } }),
+      ),
+      frame("contentBlockStop", { contentBlockIndex: 0 }),
+      frame("messageStop", { stopReason: "tool_use" }),
+    ]);
+    const { stream } = checker("bedrock", "converse_stream");
+    const json = new EventStreamDecoder()
+      .push(run(stream, bytes, 50))
+      .map((m) => JSON.parse(Buffer.from(m.body).toString()))
+      .map((d) => d.delta?.toolUse?.input ?? "")
+      .join("");
+    expect(JSON.parse(json)).toEqual({ to: "[EMAIL_1]", subject: "hello", body: "see you" });
+  });
+});
+
 describe("streamed answers: Bedrock event streams", () => {
   const frame = (eventType: string, body: unknown) =>
     encodeEventStreamMessage({

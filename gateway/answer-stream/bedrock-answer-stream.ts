@@ -66,7 +66,7 @@ export class BedrockAnswerStream implements AnswerStream {
     }
     if (this.operation === "converse") {
       const held = this.channels.closeAll().filter(([, text]) => text !== "");
-      return held.map(([c, text]) => frame("contentBlockDelta", blockDelta(Number(c.slice(1)), text)));
+      return held.map(([c, text]) => frame("contentBlockDelta", converseDelta(c, text)));
     }
     const claude = this.#claude.end().map(chunkFrame);
     const family = this.channels.close("g");
@@ -89,28 +89,29 @@ export class BedrockAnswerStream implements AnswerStream {
     return [chunkFrame(this.#family(inner))];
   }
 
+  /** Converse blocks: `b<index>:` a block's text, `t<index>:` a toolUse block's input JSON. */
   #converse(eventType: string, doc: Json): [string, Json][] {
     const index = typeof doc.contentBlockIndex === "number" ? doc.contentBlockIndex : 0;
-    if (eventType === "contentBlockDelta" && isObject(doc.delta) && typeof doc.delta.text === "string") {
-      doc.delta.text = this.channels.push(`b${index}`, doc.delta.text);
-    } else if (eventType === "contentBlockStop") {
-      const text = this.channels.close(`b${index}`);
-      if (text !== "")
-        return [
-          ["contentBlockDelta", blockDelta(index, text)],
-          [eventType, doc],
-        ];
-    } else if (eventType === "messageStop") {
-      const held = this.channels.closeAll().filter(([, text]) => text !== "");
-      return [
-        ...held.map(([c, text]): [string, Json] => [
-          "contentBlockDelta",
-          blockDelta(Number(c.slice(1)), text),
-        ]),
-        [eventType, doc],
-      ];
+    const delta = isObject(doc.delta) ? doc.delta : undefined;
+    if (eventType === "contentBlockDelta" && delta !== undefined) {
+      if (typeof delta.text === "string") delta.text = this.channels.push(`b${index}:`, delta.text);
+      if (isObject(delta.toolUse) && typeof delta.toolUse.input === "string") {
+        delta.toolUse.input = this.channels.push(`t${index}:`, delta.toolUse.input);
+      }
+      return [[eventType, doc]];
     }
-    return [[eventType, doc]];
+    const held =
+      eventType === "contentBlockStop"
+        ? [...this.channels.closeAll(`b${index}:`), ...this.channels.closeAll(`t${index}:`)]
+        : eventType === "messageStop"
+          ? this.channels.closeAll()
+          : [];
+    return [
+      ...held
+        .filter(([, text]) => text !== "")
+        .map(([c, text]): [string, Json] => ["contentBlockDelta", converseDelta(c, text)]),
+      [eventType, doc],
+    ];
   }
 
   /** Titan, Llama, Claude v2 (a top-level text field) and Mistral (`outputs[].text`). */
@@ -137,7 +138,11 @@ export class BedrockAnswerStream implements AnswerStream {
   }
 }
 
-const blockDelta = (index: number, text: string): Json => ({ contentBlockIndex: index, delta: { text } });
+/** Held text of a Converse channel as one more delta of its block. */
+function converseDelta(channel: string, text: string): Json {
+  const contentBlockIndex = Number.parseInt(channel.slice(1), 10);
+  return { contentBlockIndex, delta: channel[0] === "t" ? { toolUse: { input: text } } : { text } };
+}
 
 function chunkFrame(inner: Json): Uint8Array {
   return frame("chunk", { bytes: Buffer.from(JSON.stringify(inner)).toString("base64") });

@@ -31,11 +31,19 @@ describe("the text of a complete answer, in the caller's shape", () => {
       texts("messages", {
         content: [
           { type: "text", text: "claude" },
-          { type: "tool_use", input: {} },
+          { type: "tool_use", input: { to: "a@b.example", cc: ["c"], n: 1, nested: { note: "d" } } },
         ],
       }),
-    ).toEqual(["claude"]);
-    expect(texts("converse", { output: { message: { content: [{ text: "conv" }] } } })).toEqual(["conv"]);
+    ).toEqual(["claude", "a@b.example", "c", "d"]);
+    expect(
+      texts("converse", {
+        output: {
+          message: {
+            content: [{ text: "conv" }, { toolUse: { toolUseId: "t", name: "f", input: { q: "e" } } }],
+          },
+        },
+      }),
+    ).toEqual(["conv", "e"]);
     expect(texts("invoke", { results: [{ outputText: "titan" }] })).toEqual(["titan"]);
     expect(texts("invoke", { generation: "llama" })).toEqual(["llama"]);
     expect(texts("invoke", { outputs: [{ text: "mistral" }] })).toEqual(["mistral"]);

@@ -39,3 +39,13 @@ export function content(holder: unknown, key: string, out: TextSlot[]): void {
     if (isObject(block.toolResult)) content(block.toolResult, "content", out); // Bedrock Converse
   }
 }
+
+/** Every string inside `holder[key]` (objects and arrays, values only): a tool call's input object. */
+export function deepStrings(holder: unknown, key: string | number, out: TextSlot[], depth = 0): void {
+  if (depth > 64 || typeof holder !== "object" || holder === null) return;
+  const container = holder as Record<string | number, unknown>;
+  const value = container[key];
+  if (typeof value === "string") out.push({ text: value, replace: (t) => (container[key] = t) });
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepStrings(value, i, out, depth + 1);
+  else if (isObject(value)) for (const k of Object.keys(value)) deepStrings(value, k, out, depth + 1);
+}
