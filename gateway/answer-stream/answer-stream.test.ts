@@ -35,6 +35,13 @@ function run(stream: AnswerStream, bytes: Uint8Array, size: number): Buffer {
   return Buffer.concat(out);
 }
 
+/** One Bedrock event-stream event. */
+const frame = (eventType: string, body: unknown) =>
+  encodeEventStreamMessage({
+    headers: { ":message-type": "event", ":event-type": eventType, ":content-type": "application/json" },
+    body: encoder.encode(JSON.stringify(body)),
+  });
+
 /** Text split into pieces the way models stream: a few characters each. */
 const pieces = (text: string, n = 3) => text.match(new RegExp(`[\\s\\S]{1,${n}}`, "g")) ?? [];
 
@@ -282,11 +289,6 @@ describe("streamed answers: tool inputs the model writes", () => {
   });
 
   it("Bedrock Converse: a toolUse block's input is redacted", () => {
-    const frame = (eventType: string, body: unknown) =>
-      encodeEventStreamMessage({
-        headers: { ":message-type": "event", ":event-type": eventType, ":content-type": "application/json" },
-        body: encoder.encode(JSON.stringify(body)),
-      });
     const bytes = Buffer.concat([
       frame("contentBlockStart", {
         contentBlockIndex: 0,
@@ -309,11 +311,6 @@ describe("streamed answers: tool inputs the model writes", () => {
 });
 
 describe("streamed answers: Bedrock event streams", () => {
-  const frame = (eventType: string, body: unknown) =>
-    encodeEventStreamMessage({
-      headers: { ":message-type": "event", ":event-type": eventType, ":content-type": "application/json" },
-      body: encoder.encode(JSON.stringify(body)),
-    });
   const decode = (bytes: Buffer) =>
     new EventStreamDecoder().push(bytes).map((m) => ({
       type: String(m.headers[":event-type"]),

@@ -3,25 +3,15 @@ import type { AnswerChannels } from "./answer-channels.js";
 import { jsonData } from "./openai-chat-rewriter.js";
 import type { SseOut, SseRewriter } from "./types.js";
 
-/** Delta events, the field they stream, and the `done` event that ends them with the whole text. */
-const STREAMED: Record<string, { field: string; done: string; prefix: string }> = {
-  "response.output_text.delta": { field: "delta", done: "response.output_text.done", prefix: "o" },
-  "response.refusal.delta": { field: "delta", done: "response.refusal.done", prefix: "r" },
-  "response.function_call_arguments.delta": {
-    field: "delta",
-    done: "response.function_call_arguments.done",
-    prefix: "f",
-  },
-};
-const DONE: Record<string, { field: string; delta: string; prefix: string }> = {
-  "response.output_text.done": { field: "text", delta: "response.output_text.delta", prefix: "o" },
-  "response.refusal.done": { field: "refusal", delta: "response.refusal.delta", prefix: "r" },
-  "response.function_call_arguments.done": {
-    field: "arguments",
-    delta: "response.function_call_arguments.delta",
-    prefix: "f",
-  },
-};
+/** The texts the API streams: `<name>.delta` events, then `<name>.done` with the whole text in `field`. */
+const TEXTS = [
+  { name: "response.output_text", field: "text", prefix: "o" },
+  { name: "response.refusal", field: "refusal", prefix: "r" },
+  { name: "response.function_call_arguments", field: "arguments", prefix: "f" },
+] as const;
+type StreamedText = (typeof TEXTS)[number];
+const STREAMED = new Map<string, StreamedText>(TEXTS.map((t) => [`${t.name}.delta`, t]));
+const DONE = new Map<string, StreamedText>(TEXTS.map((t) => [`${t.name}.done`, t]));
 
 const channelOf = (prefix: string, doc: Json) =>
   `${prefix}${String(doc.output_index ?? 0)}:${String(doc.content_index ?? 0)}`;
@@ -64,18 +54,17 @@ export class OpenAIResponsesRewriter implements SseRewriter {
 
   /** Checks the event's texts in place; answers a delta to send first with held text, if any. */
   #texts(type: string, doc: Json): Json | undefined {
-    const streamed = STREAMED[type];
-    if (streamed && typeof doc[streamed.field] === "string") {
-      const text = doc[streamed.field] as string;
-      doc[streamed.field] = this.channels.push(channelOf(streamed.prefix, doc), text);
+    const streamed = STREAMED.get(type);
+    if (streamed && typeof doc.delta === "string") {
+      doc.delta = this.channels.push(channelOf(streamed.prefix, doc), doc.delta);
       return undefined;
     }
-    const done = DONE[type];
+    const done = DONE.get(type);
     if (done) {
       const text = this.channels.close(channelOf(done.prefix, doc));
       const whole = doc[done.field];
       if (typeof whole === "string") doc[done.field] = this.channels.whole(whole);
-      return text === "" ? undefined : heldDelta(done.delta, doc, text);
+      return text === "" ? undefined : heldDelta(`${done.name}.delta`, doc, text);
     }
     if (type === "response.content_part.done" && isObject(doc.part)) this.#wholeTexts(doc.part);
     else if (isObject(doc.item)) this.#wholeItem(doc.item);
@@ -95,7 +84,7 @@ export class OpenAIResponsesRewriter implements SseRewriter {
       .closeAll()
       .filter(([, text]) => text !== "")
       .map(([channel, text]) => {
-        const type = Object.keys(STREAMED).find((k) => STREAMED[k]?.prefix === channel[0]) ?? "";
+        const type = `${TEXTS.find((t) => t.prefix === channel[0])?.name ?? "response.output_text"}.delta`;
         const [output, content] = channel.slice(1).split(":").map(Number);
         return this.#sequenced(heldDelta(type, { output_index: output, content_index: content }, text));
       });
