@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG_SECRET } from "../common/names.js";
 import { listenDualProtocol } from "../common/process/dual-protocol-server.js";
 import { drain, listen } from "../common/process/listen.js";
 import { ownNamespace } from "../common/process/namespace.js";
+import { parsePositiveInt } from "../common/process/parse-flag.js";
 import { onShutdown } from "../common/process/shutdown.js";
 import { startAdmin } from "./admin/start-admin.js";
 import { createGatewayApp } from "./app.js";
@@ -33,6 +34,8 @@ export const gatewayUsage = `kuberelay gateway [flags]
   --namespace NS           namespace of the config Secret (default: own namespace)
   --config-secret NAME     config Secret name (default ${DEFAULT_CONFIG_SECRET})
   --drain-seconds N        on SIGTERM, how long in-flight streams may finish (default 30)
+  --drain-idle-grace-ms N  on SIGTERM, a caller's keep-alive connection is closed once idle N ms;
+                           until then its next response says Connection: close (default 2000)
   --headers-timeout-seconds N  a request's line and headers must arrive within N s (default 20)
   --request-timeout-seconds N  a whole request, body included, must arrive within N s (default 120)
   --config-dir DIR         standalone: read ProviderKey/Policy/RelayKey/Secret YAML from DIR (no cluster)
@@ -104,6 +107,7 @@ export async function runGateway(args: string[]): Promise<void> {
       namespace: { type: "string" },
       "config-secret": { type: "string", default: DEFAULT_CONFIG_SECRET },
       "drain-seconds": { type: "string", default: "30" },
+      "drain-idle-grace-ms": { type: "string" },
       "headers-timeout-seconds": { type: "string" },
       "request-timeout-seconds": { type: "string" },
       "redis-url": { type: "string" },
@@ -180,6 +184,9 @@ export async function runGateway(args: string[]): Promise<void> {
   // HTTP/1.1 and cleartext HTTP/2 on one port: the Bedrock runtime SDK speaks HTTP/2.
   const api = await listenDualProtocol(createGatewayApp(deps), Number(values.port), values.host, {
     ...callerTimeouts(values["headers-timeout-seconds"], values["request-timeout-seconds"]),
+    ...(values["drain-idle-grace-ms"] === undefined
+      ? {}
+      : { drainIdleGraceMs: parsePositiveInt("drain-idle-grace-ms", values["drain-idle-grace-ms"]) }),
     // Such as EMFILE on accept: the port keeps serving, but someone should know.
     onServerError: (err) => log.warn("inference port error", { error: err }),
   });

@@ -68,6 +68,8 @@ export async function startAdversarialGateway(
         String(metricsPort),
         "--drain-seconds",
         "1",
+        "--drain-idle-grace-ms",
+        "250",
         // Hostile callers, not the ledger, are under test; and no file in this user's home.
         "--no-ledger",
         ...extraArgs,

@@ -136,6 +136,10 @@ async function startGateway(
         SYSTEM_NAMESPACE,
         "--drain-seconds",
         "5",
+        // The suite sends, then stops: a test's last keep-alive connection would hold each stop
+        // for the default 2 s grace (common/process/h1-drain.test.ts tests the grace itself).
+        "--drain-idle-grace-ms",
+        "250",
         ...ledgerArgs,
       ],
       env,
