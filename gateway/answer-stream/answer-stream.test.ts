@@ -368,6 +368,12 @@ describe("streamed answers: Bedrock event streams", () => {
         .map((d) => d.outputText)
         .join(""),
     ).toBe(redacted);
+    // A Llama stream that ends without its stop chunk: the held text goes out as Llama's own field.
+    const llama = Buffer.concat(pieces(answer, 8).map((p) => chunk({ generation: p, stop_reason: null })));
+    const c = checker("bedrock", "invoke_stream");
+    const llamaDocs = inner(run(c.stream, llama, 64));
+    expect(llamaDocs.map((d) => d.generation ?? "").join("")).toBe(redacted);
+    expect(llamaDocs.every((d) => d.delta === undefined)).toBe(true);
   });
 
   it("security: a blocked value in a Converse stream ends it; no frame holds the value", () => {

@@ -48,10 +48,9 @@ export class AnthropicEventRewriter {
     }
   }
 
-  /** Blocks the stream never stopped: their held text, as deltas. */
+  /** Blocks the stream never stopped: their held text, as deltas (only its own channels). */
   end(): Json[] {
-    return this.channels
-      .closeAll()
+    return [...this.channels.closeAll("b"), ...this.channels.closeAll("j")]
       .filter(([, text]) => text !== "")
       .map(([channel, text]) => heldDelta(channel, text));
   }
