@@ -133,4 +133,17 @@ describe("guardrails on a request", () => {
     // Without answers on, a stream is checked on its way in as any request.
     expect(() => apply(policy({ pii: { card: "block" } }), { ...chat("pay"), stream: true })).not.toThrow();
   });
+
+  it("security: refuses, under answers: true, a request for log probabilities, which carry the answer's tokens", () => {
+    const request = chat("hi");
+    request.body.logprobs = true;
+    expect(() => apply(policy({ pii: { email: "redact" }, answers: true }), request)).toThrow(
+      expect.objectContaining({
+        status: 400,
+        details: { code: "guardrail_unchecked_answer", param: "logprobs" },
+      }),
+    );
+    // Without answers on, the answer is not checked, and log probabilities are the caller's business.
+    expect(() => apply(policy({ pii: { email: "redact" } }), request)).not.toThrow();
+  });
 });

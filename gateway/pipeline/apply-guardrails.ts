@@ -19,6 +19,7 @@ import { answerTexts } from "./answer-texts.js";
 import { isObject, type TextSlot } from "./json-text-slots.js";
 import { promptTexts } from "./prompt-texts.js";
 import type { InboundRequest } from "./types.js";
+import { uncheckedAnswerPart } from "./unchecked-answer-parts.js";
 
 /** A complete answer after the check: the body to send, or why it is withheld. */
 export type AnswerCheck = { body: string } | { withheld: GatewayError };
@@ -57,6 +58,14 @@ export function applyGuardrails(
     );
   }
   const answers = policy.guardrails.answers === true;
+  const unchecked = answers ? uncheckedAnswerPart(inbound.operation, inbound.body) : undefined;
+  if (unchecked !== undefined) {
+    throw new GatewayError(
+      "invalid_request",
+      `This key's Policy checks answers, and \`${unchecked}\` asks for a copy of the answer's text the guardrails cannot check: send the request without it.`,
+      { code: "guardrail_unchecked_answer", param: unchecked },
+    );
+  }
   const state = new RedactionState();
   const outcome: GuardrailOutcome = { hits: [], redacted: false };
   const streamed =
