@@ -128,6 +128,12 @@ afterAll(async () => {
 
 const gateway = () => stack.gateways[1]?.url ?? "";
 
+/** The body of the 400 an OpenAI SDK call was refused with. */
+function badRequestBody(err: unknown): { message: string; code: string } {
+  expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+  return (err as InstanceType<typeof OpenAI.BadRequestError>).error as { message: string; code: string };
+}
+
 /** The Bedrock runtime SDK against the gateway, with a relay key as its bearer token. */
 const bedrockWith = (key: string) =>
   new BedrockRuntimeClient({
@@ -606,11 +612,7 @@ describe("issue 14: a Policy's guardrails, on every surface, before anything lea
     }).chat.completions
       .create({ model: "chat-prod", messages: [{ role: "user", content: `charge ${card}` }] })
       .catch((e: unknown) => e);
-    expect(azure).toBeInstanceOf(OpenAI.BadRequestError);
-    const azureError = (azure as InstanceType<typeof OpenAI.BadRequestError>).error as {
-      message: string;
-      code: string;
-    };
+    const azureError = badRequestBody(azure);
     expect(azureError).toMatchObject({ code: "guardrail_blocked" });
     expect(azureError.message).toContain("CARD");
     expect(azureError.message).not.toContain("4111");
@@ -696,11 +698,7 @@ describe("issue 14: a Policy that checks answers", () => {
     const err = await azure()
       .create({ model: "chat-prod", messages: [{ role: "user", content: "forbidden" }] })
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    const body = (err as InstanceType<typeof OpenAI.BadRequestError>).error as {
-      message: string;
-      code: string;
-    };
+    const body = badRequestBody(err);
     expect(body).toMatchObject({ code: "guardrail_blocked" });
     expect(body.message).toContain('The answer was withheld: it contains a match of the rule "verdict"');
     // The provider answered: the request went out.

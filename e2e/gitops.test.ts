@@ -13,10 +13,11 @@ import { parseAllDocuments } from "yaml";
 import { runHealthCheck } from "../docs/argocd/run-health.js";
 import { type ExampleObject, examplesDir, loadExampleObjects } from "../examples/example-objects.js";
 import { appliedConfigs } from "./harness/applied-configs.js";
+import { chatStatus } from "./harness/chat-status.js";
 import { writeEsoSecret } from "./harness/eso-secret.js";
 import { createHelmCli } from "./harness/helm-cli.js";
 import { issuedRelayKey } from "./harness/issued-relay-key.js";
-import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
+import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { CommandError } from "./harness/run-command.js";
 import { waitFor } from "./harness/wait-for.js";
 
@@ -211,16 +212,6 @@ async function serverSideDiff(
   }
 }
 
-async function chatStatus(gw: GatewayHandle, apiKey: string): Promise<number> {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "rotated?" }] }),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
 async function secretMeta(namespace: string, name: string) {
   const { stdout } = await stack.cp.kubectl(["get", "secret", "-n", namespace, name, "-o", "json"]);
   return JSON.parse(stdout) as { metadata: { uid: string; resourceVersion: string }; immutable?: boolean };
@@ -270,7 +261,7 @@ describe("a provider Secret rotated by External Secrets Operator", () => {
         .join("\n---\n"),
     );
     const key = await issuedRelayKey(stack, NS, "app", "app-relay-key");
-    for (const gw of stack.gateways) expect(await chatStatus(gw, key)).not.toBe(200);
+    for (const gw of stack.gateways) expect(await chatStatus(gw.url, key)).not.toBe(200);
     const before = await secretMeta(NS, "openai-credentials");
     const reloads = await Promise.all(stack.gateways.map(appliedConfigs));
 
@@ -279,7 +270,7 @@ describe("a provider Secret rotated by External Secrets Operator", () => {
     await writeEsoSecret(stack.cp.kubectl, NS, "openai-credentials", { apiKey: stack.providerSecret });
     for (const gw of stack.gateways) {
       await waitFor(`${gw.url} to use the rotated credential`, async () =>
-        (await chatStatus(gw, key)) === 200 ? true : undefined,
+        (await chatStatus(gw.url, key)) === 200 ? true : undefined,
       );
     }
     const took = Date.now() - rotatedAt;

@@ -5,23 +5,14 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatStatus } from "./harness/chat-status.js";
 import { issuedRelayKey } from "./harness/issued-relay-key.js";
-import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
+import { type Stack, startStack } from "./harness/kuberelay-stack.js";
 import { applyQuickstart } from "./harness/quickstart-manifests.js";
 
 const NS = "team-resilience";
 let stack: Stack;
 let key = "";
-
-async function chatStatus(gw: GatewayHandle, apiKey: string): Promise<number> {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
 
 /** Milliseconds until every gateway answers `want`. */
 async function untilEveryGateway(
@@ -31,7 +22,7 @@ async function untilEveryGateway(
 ): Promise<number> {
   const started = Date.now();
   for (const gw of stack.gateways) {
-    while (!want(await chatStatus(gw, apiKey))) {
+    while (!want(await chatStatus(gw.url, apiKey))) {
       if (Date.now() - started > timeoutMs)
         throw new Error(`${gw.url} did not change within ${timeoutMs} ms`);
       await sleep(50);
@@ -85,7 +76,7 @@ describe("operator resilience", () => {
     const outage = (async () => stack.cp.restartApiserver(1000))();
     // While the API server is away the gateways answer from their last good config.
     await sleep(1500);
-    for (const gw of stack.gateways) expect(await chatStatus(gw, key)).toBe(200);
+    for (const gw of stack.gateways) expect(await chatStatus(gw.url, key)).toBe(200);
     await outage;
 
     // New objects after the restart: the operator's and the gateways' watches must have resumed.
@@ -106,7 +97,7 @@ spec:
     await stack.cp.kubectl(["delete", "relaykey", "-n", NS, "after-restart"]);
     const revoked = await untilEveryGateway((s) => s === 401, fresh);
     console.log(`after the API server restart, revocation reached both gateways in ${revoked} ms`);
-    for (const gw of stack.gateways) expect(await chatStatus(gw, key)).toBe(200);
+    for (const gw of stack.gateways) expect(await chatStatus(gw.url, key)).toBe(200);
     const resumed = stack.operator.lines.filter((l) => l.msg === "watch failed; restarting");
     expect(resumed.length).toBeGreaterThan(0);
     expect(stack.operator.lines.some((l) => l.msg === "stopped leading")).toBe(false);

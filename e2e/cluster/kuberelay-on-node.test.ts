@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { chatStatus } from "../harness/chat-status.js";
 import { createHelmCli, type HelmCli } from "../harness/helm-cli.js";
 import { waitFor } from "../harness/wait-for.js";
 import {
@@ -57,17 +58,6 @@ const ready = (p: PodJson) =>
 const clientLines = () => sdkClientLines(need(cluster, "the cluster"), team);
 
 const helmTarget = () => helmTargetOf(need(cluster, "the cluster"));
-
-/** Answers of one gateway Pod, reached at its Pod address from this machine's loopback. */
-async function chatStatus(base: string, key: string): Promise<number> {
-  const res = await fetch(`${base}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
 
 async function podIps(namespace: string, selector: string): Promise<string[]> {
   const { stdout } = await kubectl([
