@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import OpenAI from "openai";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openEmbedded } from "../common/db/embedded.js";
 import { TEST_DATABASE_URL } from "../common/db/testing/test-databases.js";
 import { type CuttableProxy, startCuttableProxy } from "./harness/cuttable-proxy.js";
+import { type GatewayLedgerDatabase, gatewayLedgerDatabase } from "./harness/gateway-ledger-database.js";
 import { cliEntry, type KuberelayProcess, startKuberelay } from "./harness/kuberelay-process.js";
 import { standaloneConfig } from "./harness/standalone-config.js";
 import { waitFor } from "./harness/wait-for.js";
@@ -27,11 +28,14 @@ const relayKey = `krk_${randomBytes(32).toString("base64url")}`;
 const dbPassword = randomBytes(18).toString("base64url");
 const schema = `kr_ledger_${process.pid}_${randomBytes(4).toString("hex")}`;
 let mock: MockProvider;
+/** Streams slowly enough that a burst of requests is all in flight at once. */
+let slowMock: MockProvider;
 let proxy: CuttableProxy;
 const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
 
 beforeAll(async () => {
   mock = await startMockProvider({ openaiKey: providerKey, chunkDelayMs: 5 });
+  slowMock = await startMockProvider({ openaiKey: providerKey, chunkDelayMs: 400 });
   standaloneConfig(join(dir, "config"), { upstreamURL: `${mock.url}/v1`, providerKey, relayKey });
   await admin.connect();
   await admin.query(`CREATE SCHEMA "${schema}"`);
@@ -44,6 +48,7 @@ afterAll(async () => {
   await admin.end();
   await proxy?.close();
   await mock?.close();
+  await slowMock?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -234,37 +239,93 @@ describe("the usage ledger in the embedded database", () => {
   });
 });
 
-describe("budgets across a restart, counted in memory", () => {
-  /** $1 per thousand tokens; the Policy caps output at 1 token: each request costs $0.006 (5 + 1 tokens). */
-  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ledger" }] });
-  // Room for one request's reservation (every byte an input token, plus 1 output) and $0.003 more.
-  const budget = ((Buffer.byteLength(body) + 1) * 1000) / 1e6 + 0.003;
-  const config = join(dir, "budget-config");
+/** $1 per thousand tokens, in and out. */
+const pricing = { "gpt-4o-mini": { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } };
 
-  const ask = async (url: string) => {
-    const res = await fetch(`${url}/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${relayKey}`, "content-type": "application/json" },
-      body,
-    });
-    return { status: res.status, text: await res.text() };
+async function ask(url: string, body: string, key = relayKey) {
+  const res = await fetch(`${url}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+// The issue's three checks (a budget burst, budgets across a restart, a cancelled stream) and
+// content capture, on each kind of database a gateway can keep its ledger in.
+describe.each(["postgres", "embedded"] as const)("a gateway whose ledger is %s", (kind) => {
+  let ledger: GatewayLedgerDatabase | undefined;
+  const fresh = async (label: string) => {
+    ledger = await gatewayLedgerDatabase(kind, dir, label);
+    return ledger;
   };
+  afterEach(async () => {
+    await ledger?.drop();
+    ledger = undefined;
+  });
 
-  it("resume from the ledger: a budget spent before the restart stays spent", async () => {
+  it("admits 5 of 50 requests sent at once against a budget worth 5, and the ledger's spend stays within it", async () => {
+    // Slow streams: the first five still hold their reservations when the other 45 arrive.
+    const body = JSON.stringify({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "x" }],
+      stream: true,
+    });
+    const outputCap = 1000;
+    const reserve = ((Buffer.byteLength(body) + outputCap) * 1000) / 1e6;
+    const budget = Number((reserve * 5.5).toFixed(6));
+    const config = join(dir, `${kind}-burst-config`);
+    standaloneConfig(config, {
+      upstreamURL: `${slowMock.url}/v1`,
+      providerKey,
+      relayKey,
+      provider: { pricing },
+      policy: { limits: { maxOutputTokens: outputCap }, budget: { usdPerDay: budget } },
+    });
+    const db = await fresh("burst");
+    const gateway = startGateway(`gateway-burst-${kind}`, [...db.args], { config });
+    let answers: { status: number; text: string }[];
+    try {
+      const api = await baseURL(gateway);
+      answers = await Promise.all(Array.from({ length: 50 }, () => ask(api, body)));
+      expect(await gateway.stop()).toBe(0);
+    } finally {
+      await gateway.stop();
+    }
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.every((a) => a.status === 429 && /budget/.test(a.text))).toBe(true);
+    const [spent] = await db.read<{ admitted: string; cost: string }>(
+      "SELECT count(*) FILTER (WHERE status = 200) AS admitted, coalesce(sum(cost_usd), 0)::text AS cost FROM usage_events",
+    );
+    expect(Number(spent?.admitted)).toBe(5);
+    expect(Number(spent?.cost)).toBeGreaterThan(0);
+    expect(Number(spent?.cost)).toBeLessThanOrEqual(budget);
+    console.info(
+      `budget burst (${kind}): 5 of 50 admitted; spend ${spent?.cost} USD of a ${budget} USD budget`,
+    );
+  });
+
+  it("keeps a budget spent before a restart spent", async () => {
+    // The Policy caps output at 1 token: each request costs $0.006 (5 + 1 tokens).
+    const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ledger" }] });
+    // Room for one request's reservation (every byte an input token, plus 1 output) and $0.003 more.
+    const budget = ((Buffer.byteLength(body) + 1) * 1000) / 1e6 + 0.003;
+    const config = join(dir, `${kind}-budget-config`);
     standaloneConfig(config, {
       upstreamURL: `${mock.url}/v1`,
       providerKey,
       relayKey,
-      provider: { pricing: { "gpt-4o-mini": { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } } },
+      provider: { pricing },
       policy: { limits: { maxOutputTokens: 1 }, budget: { usdPerDay: Number(budget.toFixed(6)) } },
     });
-    const dataDir = join(dir, "budget-data");
-    const start = (name: string) => startGateway(name, ["--data-dir", dataDir], { config });
+    const db = await fresh("restart");
+    const start = (name: string) => startGateway(`${name}-${kind}`, [...db.args], { config });
     const first = start("gateway-budget-1");
     try {
       const api = await baseURL(first);
-      expect((await ask(api)).status).toBe(200);
-      const spent = await ask(api);
+      expect((await ask(api, body)).status).toBe(200);
+      const spent = await ask(api, body);
       expect(spent.status).toBe(429);
       expect(spent.text).toContain("daily budget");
       expect(await first.stop()).toBe(0);
@@ -275,73 +336,60 @@ describe("budgets across a restart, counted in memory", () => {
     try {
       const api = await baseURL(second);
       expect(second.lines.find((l) => l.msg === "budgets resumed from the usage ledger")?.scopes).toBe(3);
-      const after = await ask(api);
+      const after = await ask(api, body);
       expect(after.status).toBe(429);
       expect(after.text).toContain("daily budget");
     } finally {
       await second.stop();
     }
   });
-});
 
-describe("a stream the caller cancels", () => {
-  it("is billed in the ledger: the prompt and what was streamed before the caller left", async () => {
-    const schema4 = `${schema}_cancel`;
-    await admin.query(`CREATE SCHEMA "${schema4}"`);
-    const config = join(dir, "cancel-config");
-    standaloneConfig(config, {
-      upstreamURL: `${mock.url}/v1`,
-      providerKey,
-      relayKey,
-      provider: { pricing: { "gpt-4o-mini": { inputPerMillionTokens: 1000, outputPerMillionTokens: 1000 } } },
-    });
-    const direct = new URL(TEST_DATABASE_URL);
-    direct.searchParams.set("options", `-c search_path=${schema4}`);
-    const gateway = startGateway("gateway-cancel", ["--database-url", direct.href], { config });
+  it("bills a stream the caller cancels: the prompt and what was streamed before the caller left", async () => {
+    const config = join(dir, `${kind}-cancel-config`);
+    standaloneConfig(config, { upstreamURL: `${mock.url}/v1`, providerKey, relayKey, provider: { pricing } });
+    const db = await fresh("cancel");
+    const gateway = startGateway(`gateway-cancel-${kind}`, [...db.args], { config });
+    let id = "";
     try {
       const client = new OpenAI({ apiKey: relayKey, baseURL: await baseURL(gateway), maxRetries: 0 });
       const { data, response } = await client.chat.completions
         .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "cancel me" }], stream: true })
         .withResponse();
-      const id = response.headers.get("x-kuberelay-request-id") ?? "";
+      id = response.headers.get("x-kuberelay-request-id") ?? "";
       for await (const _ of data) break; // leaves after the first chunk: the SDK aborts the request
-      const row = await waitFor("the cancelled stream's row", async () => {
-        const { rows } = await admin.query<{
-          cancelled: boolean;
-          input_tokens: string;
-          output_tokens: string;
-          cost: string;
-        }>(
-          `SELECT cancelled, input_tokens, output_tokens, cost_usd::text AS cost FROM "${schema4}".usage_events WHERE request_id = $1`,
-          [id],
-        );
-        return rows[0];
-      });
-      expect(row.cancelled).toBe(true);
-      expect(Number(row.input_tokens)).toBeGreaterThan(0);
-      expect(Number(row.output_tokens)).toBeGreaterThan(0);
-      expect(Number(row.cost)).toBeGreaterThan(0);
+      // The row is written once the gateway has read the rest of the stream for its usage.
+      await gateway.waitForLine((l) => l.msg === "request" && l.requestId === id);
+      expect(await gateway.stop()).toBe(0);
     } finally {
       await gateway.stop();
     }
+    const rows = await db.read<{
+      cancelled: boolean;
+      input_tokens: string;
+      output_tokens: string;
+      cost: string;
+    }>(
+      "SELECT cancelled, input_tokens, output_tokens, cost_usd::text AS cost FROM usage_events WHERE request_id = $1",
+      [id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.cancelled).toBe(true);
+    expect(Number(rows[0]?.input_tokens)).toBeGreaterThan(0);
+    expect(Number(rows[0]?.output_tokens)).toBeGreaterThan(0);
+    expect(Number(rows[0]?.cost)).toBeGreaterThan(0);
   });
-});
 
-describe("Policy content capture, encrypted", () => {
-  it("stores prompts and answers only as ciphertext; kuberelay decrypt opens them with the content key", async () => {
+  it("captures content encrypted: the table holds only ciphertext, and kuberelay decrypt opens it with the content key", async () => {
     const contentKey = randomBytes(32).toString("base64");
-    const schema3 = `${schema}_content`;
-    await admin.query(`CREATE SCHEMA "${schema3}"`);
-    const config = join(dir, "content-config");
+    const config = join(dir, `${kind}-content-config`);
     standaloneConfig(config, {
       upstreamURL: `${mock.url}/v1`,
       providerKey,
       relayKey,
       policy: { content: { mode: "encrypted", retentionDays: 7 } },
     });
-    const direct = new URL(TEST_DATABASE_URL);
-    direct.searchParams.set("options", `-c search_path=${schema3}`);
-    const gateway = startGateway("gateway-content", ["--database-url", direct.href], {
+    const db = await fresh("content");
+    const gateway = startGateway(`gateway-content-${kind}`, [...db.args], {
       config,
       env: { KUBERELAY_CONTENT_KEY: contentKey },
     });
@@ -365,47 +413,39 @@ describe("Policy content capture, encrypted", () => {
     } finally {
       await gateway.stop();
     }
-    try {
-      // The table as anyone with database access reads it: no prompt, no answer.
-      const raw = await admin.query<{
-        request_id: string;
-        encoding: string;
-        key_id: string;
-        request: Buffer;
-        response: Buffer;
-      }>(`SELECT request_id, encoding, key_id, request, response FROM "${schema3}".usage_content`);
-      expect(raw.rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
-      for (const row of raw.rows) {
-        expect(row.encoding).toBe("aes-256-gcm");
-        expect(row.key_id).toMatch(/^content:[0-9a-f]{16}$/);
-        for (const bytes of [row.request, row.response]) {
-          expect(bytes.includes(Buffer.from(marker))).toBe(false);
-          expect(bytes.includes(Buffer.from("gpt-4o-mini"))).toBe(false);
-        }
+    // The table as anyone with database access reads it: no prompt, no answer.
+    const raw = await db.read<{
+      request_id: string;
+      encoding: string;
+      key_id: string;
+      request: Uint8Array;
+      response: Uint8Array;
+    }>("SELECT request_id, encoding, key_id, request, response FROM usage_content");
+    expect(raw.map((r) => r.request_id).sort()).toEqual([...ids].sort());
+    for (const row of raw) {
+      expect(row.encoding).toBe("aes-256-gcm");
+      expect(row.key_id).toMatch(/^content:[0-9a-f]{16}$/);
+      for (const bytes of [row.request, row.response]) {
+        expect(Buffer.from(bytes).includes(Buffer.from(marker))).toBe(false);
+        expect(Buffer.from(bytes).includes(Buffer.from("gpt-4o-mini"))).toBe(false);
       }
-      const decrypt = (env: Record<string, string>, id: string) =>
-        promisify(execFile)(
-          process.execPath,
-          [cliEntry, "decrypt", "--database-url", direct.href, "--request-id", id],
-          {
-            env: { PATH: process.env.PATH ?? "", ...env },
-          },
-        );
-      for (const id of ids) {
-        const { stdout } = await decrypt({ KUBERELAY_CONTENT_KEY: contentKey }, id);
-        const opened = JSON.parse(stdout) as { request: string; response: string; encoding: string };
-        expect(opened.request).toContain(marker);
-        expect(opened.response.length).toBeGreaterThan(0);
-      }
-      // Another key cannot open it, and says which key it needs (by id, never the key).
-      const wrong = await decrypt(
-        { KUBERELAY_CONTENT_KEY: randomBytes(32).toString("base64") },
-        ids[0] ?? "",
-      ).catch((e: { code?: number; stderr?: string }) => e);
-      expect((wrong as { code?: number }).code).toBe(1);
-      expect((wrong as { stderr?: string }).stderr).toMatch(/is sealed with content:[0-9a-f]{16}/);
-    } finally {
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema3}" CASCADE`);
     }
+    const decrypt = (env: Record<string, string>, id: string) =>
+      promisify(execFile)(process.execPath, [cliEntry, "decrypt", ...db.args, "--request-id", id], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+      });
+    for (const id of ids) {
+      const { stdout } = await decrypt({ KUBERELAY_CONTENT_KEY: contentKey }, id);
+      const opened = JSON.parse(stdout) as { request: string; response: string; encoding: string };
+      expect(opened.request).toContain(marker);
+      expect(opened.response.length).toBeGreaterThan(0);
+    }
+    // Another key cannot open it, and says which key it needs (by id, never the key).
+    const wrong = await decrypt(
+      { KUBERELAY_CONTENT_KEY: randomBytes(32).toString("base64") },
+      ids[0] ?? "",
+    ).catch((e: { code?: number; stderr?: string }) => e);
+    expect((wrong as { code?: number }).code).toBe(1);
+    expect((wrong as { stderr?: string }).stderr).toMatch(/is sealed with content:[0-9a-f]{16}/);
   });
 });
