@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { CompiledPolicy } from "../../common/config/gateway-config.js";
 import { contentKey, openContent } from "../../common/crypto/content-key.js";
 import { contentBinding } from "../content/capture.js";
 import { type InProcessGateway, RELAY_KEY, startGatewayWith } from "./testing/in-process-gateway.js";
@@ -47,7 +48,10 @@ afterAll(() => new Promise((r) => upstream.close(r)));
 
 const key = contentKey(randomBytes(32));
 
-async function gatewayWith(mode: "encrypted" | "plaintext", o: { key?: boolean; allowPlaintext?: boolean }) {
+async function gatewayWith(
+  mode: "encrypted" | "plaintext",
+  o: { key?: boolean; allowPlaintext?: boolean; guardrails?: CompiledPolicy["guardrails"] },
+) {
   return startGatewayWith({
     providers: [
       {
@@ -69,13 +73,14 @@ async function gatewayWith(mode: "encrypted" | "plaintext", o: { key?: boolean; 
         maxBytes: 1 << 20,
       },
     },
+    ...(o.guardrails ? { policy: { guardrails: o.guardrails } } : {}),
   });
 }
 
-async function ask(gateway: InProcessGateway, stream: boolean) {
+async function ask(gateway: InProcessGateway, stream: boolean, prompt = "marker-7f3a") {
   const body = JSON.stringify({
     model: "gpt-4o-mini",
-    messages: [{ role: "user", content: "marker-7f3a" }],
+    messages: [{ role: "user", content: prompt }],
     stream,
   });
   const res = await fetch(`http://127.0.0.1:${gateway.port}/v1/chat/completions`, {
@@ -122,6 +127,34 @@ describe("Policy content capture, through the pipeline", () => {
       expect(Buffer.from(plain?.request ?? "", "base64").toString()).toContain("marker-7f3a");
     } finally {
       await Promise.all([sealed.close(), bare.close(), allowed.close()]);
+    }
+  });
+
+  it("security: a request the guardrails block keeps no body, and a redacted one is kept as forwarded", async () => {
+    const email = "jane.doe@example.com";
+    const blocking = await gatewayWith("plaintext", {
+      allowPlaintext: true,
+      guardrails: { pii: { email: "block" } },
+    });
+    const redacting = await gatewayWith("plaintext", {
+      allowPlaintext: true,
+      guardrails: { pii: { email: "redact" } },
+    });
+    try {
+      const blocked = await ask(blocking, false, `write to ${email}`);
+      expect(blocked.row?.status).toBe(400);
+      const kept = blocked.row?.content;
+      // The row says a request came and what the caller was told; the value is nowhere in it.
+      expect(Buffer.from(kept?.request ?? "", "base64").length).toBe(0);
+      expect(Buffer.from(kept?.response ?? "", "base64").toString()).toContain("guardrail");
+      expect(JSON.stringify(blocked.row)).not.toContain(email);
+
+      const redacted = (await ask(redacting, false, `write to ${email}`)).row?.content;
+      const request = Buffer.from(redacted?.request ?? "", "base64").toString();
+      expect(request).toContain("[EMAIL_1]");
+      expect(request).not.toContain(email);
+    } finally {
+      await Promise.all([blocking.close(), redacting.close()]);
     }
   });
 });

@@ -188,13 +188,16 @@ export async function handleInference(
     continueIfAwaited(req, res);
     const body = await readBody(req, maxBody);
     const requestBytes = body.length;
-    if (capture) capture.request = body;
     const inbound: InboundRequest = {
       surface: surface.name,
       ...read(parseBody(body), { headers: req.headers, params }),
     };
     Object.assign(fields, { operation: inbound.operation, model: inbound.model, stream: inbound.stream });
-    const answerChecks = guardRequest(policy, inbound, capture, fields, deps.metrics);
+    const answerChecks = guardRequest(policy, inbound, fields, deps.metrics);
+    // Kept only once the guardrails passed it, as forwarded: a request they blocked (or could not
+    // check) keeps no body, so a blocked value is not stored even sealed; a redacted one is
+    // kept redacted.
+    if (capture) capture.request = answerChecks?.redacted ? Buffer.from(JSON.stringify(inbound.body)) : body;
     const attempts = plan(snapshot, policy, inbound, deps);
     const clamp = clampOutputTokens(
       inbound,
@@ -441,15 +444,12 @@ function guardrailHitsOf(hits: unknown): Record<string, number> | undefined {
 function guardRequest(
   policy: CompiledPolicy,
   inbound: InboundRequest,
-  capture: Capture | undefined,
   fields: Record<string, unknown>,
   metrics: GatewayMetrics,
-): Pick<GuardrailOutcome, "checkAnswer" | "answerStream"> | undefined {
+): Pick<GuardrailOutcome, "checkAnswer" | "answerStream" | "redacted"> | undefined {
   const guarded = applyGuardrails(policy, inbound, metrics);
   if (!guarded) return undefined;
   // The same list gains the answer's hits, if the Policy checks answers.
   fields.guardrails = guarded.hits;
-  // What was forwarded is what the ledger keeps: a redacted value is not kept either.
-  if (guarded.redacted && capture) capture.request = Buffer.from(JSON.stringify(inbound.body));
   return guarded;
 }
