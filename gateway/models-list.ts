@@ -22,6 +22,9 @@ export function listModels(snapshots: SnapshotHolder) {
       if (!snapshot) throw new GatewayError("unavailable", "the gateway has not loaded its config yet");
       const key = authenticate(snapshot, callerKey(req.headers), new Date());
       const policy = snapshot.policies.get(key.policy);
+      // As for inference: a Policy this gateway cannot read fully is refused, not listed as empty.
+      if (policy?.unreadable)
+        throw new GatewayError("unavailable", policy.unreadable.message, { code: "policy_unreadable" });
       if (policy) checkScope(policy, surface.name, "models");
       const routes = policy?.routes ?? [];
       const ids = [...new Set(routes.map((r) => r.model).filter((m) => !isGlob(m)))].sort();

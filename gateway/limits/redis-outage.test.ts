@@ -69,6 +69,12 @@ describe("Redis unreachable", () => {
     try {
       const admission = await limiter.admit({ scopes: [{ id: "key:ns/free" }], failOpen: false });
       expect(admission.allowed).toBe(true);
+      // Body-size and output-token limits apply to the request itself: nothing for the store.
+      const capped = await limiter.admit({
+        scopes: [{ id: "key:ns/capped", limits: { maxRequestBodyBytes: 1024, maxOutputTokens: 64 } }],
+        failOpen: false,
+      });
+      expect(capped.allowed).toBe(true);
       expect(errors).toHaveLength(0);
     } finally {
       await limiter.close();

@@ -14,6 +14,15 @@ describe("enforcedScopes", () => {
     expect(enforcedScopes(scopes).map((s) => s.id)).toEqual(["key:c", "policy:p"]);
     expect(enforcedScopes(scopes)[0]?.limits?.requestsPerMinute).toBe(1);
   });
+
+  it("leaves out scopes whose only limits apply to the request itself (body size, output tokens)", () => {
+    const scopes = [
+      { id: "key:a", limits: { maxRequestBodyBytes: 1024, maxOutputTokens: 100 } },
+      { id: "policy:p", limits: { maxOutputTokens: 100, tokensPerMinute: 10 } },
+    ];
+    // The first needs no store, so it is neither counted nor refused while Redis is away.
+    expect(enforcedScopes(scopes).map((s) => s.id)).toEqual(["policy:p"]);
+  });
 });
 
 describe("withAdmission", () => {

@@ -58,12 +58,25 @@ export function withAdmission(scope: Scope, usage: ScopeUsage, t: Timing): Scope
 export function enforcedScopes(scopes: readonly Scope[]): Scope[] {
   const seen = new Set<string>();
   return scopes.filter((scope) => {
+    const limits = scope.limits;
     const constrains =
-      Object.values(scope.limits ?? {}).some(isSet) || Object.values(scope.budget ?? {}).some(isSet);
+      COUNTED_LIMITS.some((name) => isSet(limits?.[name])) || Object.values(scope.budget ?? {}).some(isSet);
     if (!constrains || seen.has(scope.id)) return false;
     seen.add(scope.id);
     return true;
   });
 }
+
+/**
+ * The limits the store counts. A body-size or output-token limit is applied to the request itself
+ * (read-body.ts, clamp-output.ts): a scope with only those needs no store, and must not be refused
+ * while Redis is away.
+ */
+const COUNTED_LIMITS = [
+  "requestsPerMinute",
+  "tokensPerMinute",
+  "requestsPerDay",
+  "maxConcurrentRequests",
+] as const;
 
 const isSet = (value: unknown) => typeof value === "number";

@@ -280,6 +280,12 @@ describe("a Policy this gateway cannot read in full (written by a newer operator
         error: { code: "policy_unreadable", message: expect.stringContaining("guardrails.images") },
       });
       expect(received.length).toBe(before);
+      // Its model list too: an empty list would read as a Policy that routes nothing.
+      const models = await fetch(`http://127.0.0.1:${reading.port}/v1/models`, {
+        headers: { authorization: `Bearer ${RELAY_KEY}` },
+      });
+      expect(models.status).toBe(503);
+      expect(await models.json()).toMatchObject({ error: { code: "policy_unreadable" } });
     } finally {
       await reading.close();
     }
