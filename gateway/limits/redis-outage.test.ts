@@ -3,6 +3,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Limits } from "../../common/schemas/shared-types.js";
 import { createLimiter } from "./create-limiter.js";
 import type { AdmitRequest } from "./limiter.js";
 import { limiterMetrics } from "./limiter-metrics.js";
@@ -69,9 +70,11 @@ describe("Redis unreachable", () => {
     try {
       const admission = await limiter.admit({ scopes: [{ id: "key:ns/free" }], failOpen: false });
       expect(admission.allowed).toBe(true);
-      // Body-size and output-token limits apply to the request itself: nothing for the store.
+      // Body-size and output-token limits apply to the request itself: nothing for the store. The
+      // pipeline hands the key's compiled limits over whole, these two included.
+      const compiled: Limits = { maxRequestBodyBytes: 1024, maxOutputTokens: 64 };
       const capped = await limiter.admit({
-        scopes: [{ id: "key:ns/capped", limits: { maxRequestBodyBytes: 1024, maxOutputTokens: 64 } }],
+        scopes: [{ id: "key:ns/capped", limits: compiled }],
         failOpen: false,
       });
       expect(capped.allowed).toBe(true);
