@@ -134,6 +134,8 @@ const compiledProviderSchema = z.object({
     .object({
       limits: rateLimitsSchema.optional(),
       budget: compiledBudgetSchema.optional(),
+      /** The platform team's choice while Redis is away; absent: admit. */
+      failOpen: z.boolean().optional(),
     })
     .optional(),
 });

@@ -4,8 +4,8 @@ import { withCrossFieldRules } from "./cross-field-rules.js";
 /** USD spend caps per UTC calendar day and month, as a Policy and a ProviderKey set them. */
 export const budgetSchema = withCrossFieldRules(
   z.object({
-    usdPerDay: z.number().gt(0).optional(),
-    usdPerMonth: z.number().gt(0).optional(),
+    usdPerDay: z.number().gt(0).optional().describe("USD per UTC calendar day."),
+    usdPerMonth: z.number().gt(0).optional().describe("USD per UTC calendar month."),
   }),
   [
     {

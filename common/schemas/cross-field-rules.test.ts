@@ -17,7 +17,17 @@ describe("cross-field rules: the zod side of each CEL rule", () => {
     expect(messages(providerKeySpecSchema, ok)).toEqual([]);
     expect(messages(providerKeySpecSchema, { ...ok, credentials: { secretKeyRef, ambient: true } })).toEqual([
       "set exactly one of secretKeyRef or ambient: true",
+      "credentials.ambient is for bedrock and vertex only; other providers need credentials.secretKeyRef",
     ]);
+    // A key without a cloud identity would call with no credential at all.
+    expect(messages(providerKeySpecSchema, { ...ok, credentials: { ambient: true } })).toEqual([
+      "credentials.ambient is for bedrock and vertex only; other providers need credentials.secretKeyRef",
+    ]);
+    for (const provider of ["bedrock", "vertex"]) {
+      expect(
+        messages(providerKeySpecSchema, { provider, region: "us-east-1", credentials: { ambient: true } }),
+      ).toEqual([]);
+    }
     expect(messages(providerKeySpecSchema, { ...ok, credentials: {} })).toEqual([
       "set exactly one of secretKeyRef or ambient: true",
     ]);

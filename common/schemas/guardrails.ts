@@ -57,7 +57,7 @@ export const guardrailsSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Also check the model's answers with the same types and rules: a value to redact gets the request's placeholder, a value to block withholds the answer (400; its usage is still billed). Streamed answers are not checked yet, so a streamed request is refused with 400 while this is on.",
+        "Also check the model's answers, complete and streamed, with the same types and rules (tool-call arguments and tool inputs included): a value to redact gets the request's placeholder, a value to block withholds the answer (400; a stream ends with an error event in the API's shape, and nothing of the value is sent; its usage is still billed). Streamed text reaches the caller about 256 characters late, held back while it is checked. A request for another copy of the answer's text the gateway cannot check (log probabilities, audio output), or a stream with no text the gateway can read, is refused with 400.",
       ),
   })
   .describe(

@@ -21,13 +21,27 @@ const targetSchema = z.object({
     .optional()
     .describe("Upstream model name; defaults to the requested model."),
   weight: z.number().int().min(1).max(1000).default(1).describe("Relative share of traffic among targets."),
-  timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .optional()
+    .describe(
+      "How long one attempt on this target may wait for the upstream's answer (default 600); for a stream, also the longest silence between its chunks. An attempt that times out before anything reached the caller is retried on the next target.",
+    ),
 });
 
 const routeSchema = z.object({
   model: z.string().min(1).max(256).describe("Model name or glob (e.g. gpt-4o*) the caller sends."),
   // minItems and the weight's minimum are plain OpenAPI: the API server words them itself.
-  targets: z.array(targetSchema).min(1).max(16).describe("Tried in order on 429, 5xx or timeout."),
+  targets: z
+    .array(targetSchema)
+    .min(1)
+    .max(16)
+    .describe(
+      "The first attempt goes to a target picked by weight; on 408, 429, 500, 502, 503, 504, 529, a connection error or a timeout the request is tried on the next targets in list order (a stream only before its first byte reaches the caller), at most 3 attempts in all. A target whose ProviderKey caps the namespace is skipped.",
+    ),
 });
 export type Route = z.infer<typeof routeSchema>;
 
@@ -44,7 +58,9 @@ const contentSchema = z.object({
     .min(1)
     .max(3650)
     .optional()
-    .describe("Captured content older than this many days is deleted; the usage records stay."),
+    .describe(
+      "Captured content older than this many days is deleted (checked hourly), also after the mode is turned off or the Policy deleted; the usage records stay, until the ledger's own retention drops their month.",
+    ),
 });
 
 export const policySpecSchema = z.object({
@@ -55,11 +71,15 @@ export const policySpecSchema = z.object({
         .boolean()
         .optional()
         .describe(
-          "When the shared limit store (Redis) is unreachable: admit (true, the default) or refuse with 503.",
+          "When the shared limit store (Redis) is unreachable: admit this Policy's and its keys' requests unchecked against their limits and budget (true, the default) or refuse them with 503. It does not reach the ProviderKeys' perNamespace caps, which the platform team sets (perNamespace.failOpen).",
         ),
     })
     .optional(),
-  budget: budgetSchema.optional(),
+  budget: budgetSchema
+    .optional()
+    .describe(
+      "USD spend caps over all of this Policy's keys, per UTC calendar day and month, priced from the gateway's price table or the ProviderKey's pricing (a model with neither costs nothing here, and kuberelay_gateway_unpriced_requests_total counts it). A request reserves the most it can cost before it is forwarded and settles its real cost when it ends, so requests in flight together cannot pass the budget by more than their output beyond 4,096 tokens each when no output cap (limits.maxOutputTokens) bounds them. Spend is counted from when the budget is set (a gateway starting with a usage ledger reads the period's spend from it). The LimitsShared condition says whether every gateway replica counts it together.",
+    ),
   content: contentSchema.optional(),
   guardrails: guardrailsSchema.optional(),
   scopes: scopesSchema.optional(),

@@ -34,7 +34,7 @@ const credentialsSchema = withCrossFieldRules(
       .boolean()
       .optional()
       .describe(
-        "Use the pod's cloud identity (IRSA / pod identity for Bedrock, workload identity for Vertex).",
+        "Use the gateway pod's cloud identity (IRSA / pod identity for Bedrock, workload identity for Vertex); bedrock and vertex only.",
       ),
   }),
   [
@@ -53,6 +53,12 @@ const credentialsSchema = withCrossFieldRules(
 const perNamespaceSchema = z.object({
   limits: rateLimitsSchema.optional(),
   budget: budgetSchema.optional(),
+  failOpen: z
+    .boolean()
+    .optional()
+    .describe(
+      "When the shared limit store (Redis) is unreachable: call this key unchecked against these caps (true, the default) or treat it as capped for every namespace (a route's next target, else 503). A Policy's limits.failOpen does not reach these caps.",
+    ),
 });
 
 /** What CEL's isURL accepts and kuberelay can dial: an absolute http(s) URL. */
@@ -134,6 +140,13 @@ export const providerKeySpecSchema = withCrossFieldRules(
       rule: "!(self.provider in ['bedrock', 'vertex']) || has(self.region)",
       message: "region is required for bedrock and vertex providers",
       holds: (s) => !(s.provider === "bedrock" || s.provider === "vertex") || s.region !== undefined,
+    },
+    {
+      // Other providers have no cloud identity to call with: the key would call with no credential.
+      rule: "self.provider in ['bedrock', 'vertex'] || !has(self.credentials.ambient) || !self.credentials.ambient",
+      message:
+        "credentials.ambient is for bedrock and vertex only; other providers need credentials.secretKeyRef",
+      holds: (s) => s.provider === "bedrock" || s.provider === "vertex" || s.credentials.ambient !== true,
     },
   ],
 );

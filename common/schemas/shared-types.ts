@@ -43,15 +43,35 @@ const positiveInt = z.number().int().min(1);
 
 /** Limits a Policy sets, and a RelayKey may tighten. */
 export const limitsSchema = z.object({
-  requestsPerMinute: positiveInt.optional(),
-  tokensPerMinute: positiveInt.optional(),
-  requestsPerDay: positiveInt.optional(),
-  maxConcurrentRequests: positiveInt.optional(),
-  maxRequestBodyBytes: positiveInt.optional(),
+  requestsPerMinute: positiveInt
+    .optional()
+    .describe(
+      "Requests admitted in any sliding minute (60 one-second buckets); past it, 429 with retry-after. A Policy's counts all its keys together.",
+    ),
+  tokensPerMinute: positiveInt
+    .optional()
+    .describe(
+      "Input plus output tokens in any sliding minute. Tokens count when a request ends, so requests in flight together can pass it; the next ones wait.",
+    ),
+  requestsPerDay: positiveInt
+    .optional()
+    .describe(
+      "Requests admitted in any sliding 24 hours (60 buckets of 24 minutes), not the UTC calendar day.",
+    ),
+  maxConcurrentRequests: positiveInt
+    .optional()
+    .describe(
+      "Requests in flight at once. A request that never ends (its gateway died) stops counting after 10 minutes, and so does a stream open longer than that.",
+    ),
+  maxRequestBodyBytes: positiveInt
+    .optional()
+    .describe(
+      "Largest request body, before and after Content-Encoding is inflated: a larger Content-Length is a 413 before any byte is read, a larger body is cut off with 413. Default 1 MiB.",
+    ),
   maxOutputTokens: positiveInt
     .optional()
     .describe(
-      "Most output tokens one request may produce, shared among its n or best_of completions. A request asking for more is lowered to it; a request naming no cap gets it added, since the upstream's default may be far higher: chat as max_completion_tokens (max_tokens for openai-compatible upstreams), completions, messages and Bedrock invoke as max_tokens, responses as max_output_tokens, Converse as inferenceConfig.maxTokens. Either way the response carries x-kuberelay-max-output-tokens: clamped.",
+      "Most output tokens one request may produce, shared among its n or best_of completions. A request asking for more is lowered to it; a request naming no cap gets it added, since the upstream's default may be far higher: chat as max_completion_tokens (max_tokens for openai-compatible upstreams), completions, messages and Bedrock invoke as max_tokens (Llama as max_gen_len, Titan as textGenerationConfig.maxTokenCount, Nova as inferenceConfig.max_new_tokens), responses as max_output_tokens, Converse as inferenceConfig.maxTokens. Either way the response carries x-kuberelay-max-output-tokens: clamped.",
     ),
 });
 export type Limits = z.infer<typeof limitsSchema>;

@@ -215,7 +215,7 @@ export async function handleInference(
       generatesOutput: generatesOutput(inbound.operation),
     };
     admission = await admit(key, policy, deps, dearestReservationUsd(deps.price, attempts, cost));
-    caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), policy.failOpen ?? true, (t) =>
+    caps = new NamespaceCaps(deps.limiter, namespaceOf(key.policy), (t) =>
       reservationUsd(deps.price, t, cost),
     );
     const namespaceCaps = caps;

@@ -30,7 +30,7 @@ describe("NamespaceCaps", () => {
     const limiter = await createLimiter();
     const capped = target("platform/openai", { limits: { requestsPerMinute: 2 } });
     const admitted = async (ns: string) => {
-      const caps = new NamespaceCaps(limiter, ns, true);
+      const caps = new NamespaceCaps(limiter, ns);
       const refused = await caps.admit(capped);
       await caps.finish(capped.provider.id, { inputTokens: 1, outputTokens: 1, costUsd: 0 });
       return refused === undefined;
@@ -47,10 +47,10 @@ describe("NamespaceCaps", () => {
   it("refuses with 429 and retry-after once a namespace's daily budget on the key is spent", async () => {
     const limiter = await createLimiter();
     const capped = target("platform/openai", { budget: { usdPerDay: 1 } });
-    const first = new NamespaceCaps(limiter, "team-a", true);
+    const first = new NamespaceCaps(limiter, "team-a");
     expect(await first.admit(capped)).toBeUndefined();
     await first.finish(capped.provider.id, { inputTokens: 10, outputTokens: 10, costUsd: 1.5 });
-    const refused = await new NamespaceCaps(limiter, "team-a", true).admit(capped);
+    const refused = await new NamespaceCaps(limiter, "team-a").admit(capped);
     expect(refused?.status).toBe(429);
     expect(Number(refused?.details.headers?.["retry-after"])).toBeGreaterThan(0);
   });
@@ -59,18 +59,32 @@ describe("NamespaceCaps", () => {
     const limiter = await createLimiter();
     const a = target("platform/a", { limits: { tokensPerMinute: 100 } });
     const b = target("platform/b", { limits: { tokensPerMinute: 100 } });
-    const caps = new NamespaceCaps(limiter, "team-a", true);
+    const caps = new NamespaceCaps(limiter, "team-a");
     expect(await caps.admit(a)).toBeUndefined();
     expect(await caps.admit(b)).toBeUndefined();
     expect(await caps.admit(target("platform/free"))).toBeUndefined();
     await caps.finish("platform/b", { inputTokens: 80, outputTokens: 40, costUsd: 0 });
     // b spent its 100 tokens this minute; a spent none.
-    expect((await new NamespaceCaps(limiter, "team-a", true).admit(b))?.status).toBe(429);
-    expect(await new NamespaceCaps(limiter, "team-a", true).admit(a)).toBeUndefined();
+    expect((await new NamespaceCaps(limiter, "team-a").admit(b))?.status).toBe(429);
+    expect(await new NamespaceCaps(limiter, "team-a").admit(a)).toBeUndefined();
+  });
+
+  it("security: while the store is away, the ProviderKey's failOpen decides, not the tenant's Policy", async () => {
+    // Nothing listens on port 1: the store is unreachable at once.
+    const limiter = await createLimiter({ redisUrl: "redis://127.0.0.1:1", onStoreError: () => {} });
+    try {
+      const closed = target("platform/closed", { limits: { requestsPerMinute: 100 }, failOpen: false });
+      const open = target("platform/open", { limits: { requestsPerMinute: 100 } });
+      const caps = new NamespaceCaps(limiter, "team-a");
+      expect((await caps.admit(closed))?.status).toBe(503);
+      expect(await caps.admit(open)).toBeUndefined();
+    } finally {
+      await limiter.close();
+    }
   });
 
   it("admits everything when the gateway runs without a limiter", async () => {
-    const caps = new NamespaceCaps(undefined, "team-a", true);
+    const caps = new NamespaceCaps(undefined, "team-a");
     expect(await caps.admit(target("platform/a", { limits: { requestsPerMinute: 1 } }))).toBeUndefined();
   });
 });

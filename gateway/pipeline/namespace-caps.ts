@@ -32,7 +32,6 @@ export class NamespaceCaps {
   constructor(
     private readonly gate: AdmissionGate | undefined,
     private readonly namespace: string,
-    private readonly failOpen: boolean,
     /** The most the request can cost on a target, held against that ProviderKey's budget. */
     private readonly reserveUsd: (target: Target) => number = () => 0,
   ) {}
@@ -49,7 +48,8 @@ export class NamespaceCaps {
           ...(perNamespace.budget ? { budget: perNamespace.budget } : {}),
         },
       ],
-      failOpen: this.failOpen,
+      // The platform team's choice, never the tenant's: a Policy's failOpen must not lift these caps.
+      failOpen: perNamespace.failOpen ?? true,
       reserveUsd: this.reserveUsd(target),
     });
     if (!result.allowed) return refusalError(result);
