@@ -601,6 +601,37 @@ describe("helm chart", () => {
     );
   });
 
+  it("issue 13: shares the gateways' limit counters in Redis from the named Secret, and tells the operator where they count", async () => {
+    const rendered = async (...sets: string[]) => {
+      const { objects } = await render(...sets);
+      return {
+        gateway: firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-gateway")),
+        operatorArgs: firstContainer(one<V1Deployment>(objects, "Deployment", "kuberelay-operator")).args,
+      };
+    };
+    const memory = await rendered();
+    expect(env(memory.gateway, "REDIS_URL")).toBeUndefined();
+    expect(memory.operatorArgs).toEqual(
+      expect.arrayContaining(["--gateway-shared-limits=false", "--gateway-replicas=2"]),
+    );
+    const shared = await rendered("gateway.limits.redisUrlSecret.name=limits-redis", "gateway.replicas=4");
+    // security: the URL (and its password) stays in the Secret; the manifest only names it.
+    expect(env(shared.gateway, "REDIS_URL")?.valueFrom?.secretKeyRef).toEqual({
+      name: "limits-redis",
+      key: "url",
+    });
+    expect(env(shared.gateway, "REDIS_URL")?.value).toBeUndefined();
+    expect(shared.operatorArgs).toEqual(
+      expect.arrayContaining(["--gateway-shared-limits=true", "--gateway-replicas=4"]),
+    );
+    // REDIS_URL given the older way, through extraEnv, counts as shared too.
+    const viaEnv = await rendered(
+      "gateway.extraEnv[0].name=REDIS_URL",
+      "gateway.extraEnv[0].value=redis://r:6379",
+    );
+    expect(viaEnv.operatorArgs).toEqual(expect.arrayContaining(["--gateway-shared-limits=true"]));
+  });
+
   it("security: gives the gateway an admin API only when asked: its token from the named Secret, a port, a ClusterIP Service", async () => {
     const none = await render();
     const off = firstContainer(one<V1Deployment>(none.objects, "Deployment", "kuberelay-gateway"));

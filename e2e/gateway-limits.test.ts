@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuedRelayKey, waitForKeyOnGateway } from "./harness/issued-relay-key.js";
 import { type GatewayHandle, type Stack, startStack } from "./harness/kuberelay-stack.js";
+import { waitFor } from "./harness/wait-for.js";
 
 const NS = `limits-${randomBytes(4).toString("hex")}`;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -87,7 +88,13 @@ async function chat(gw: GatewayHandle): Promise<Response> {
 beforeAll(async () => {
   // Slow streams (the plain answers of the RPM test are not slowed): the budget's five requests
   // are still in flight, holding their reservations, when the other 45 arrive.
-  stack = await startStack({ gateways: 3, gatewayEnv: { REDIS_URL }, mock: { chunkDelayMs: 400 } });
+  stack = await startStack({
+    gateways: 3,
+    gatewayEnv: { REDIS_URL },
+    mock: { chunkDelayMs: 400 },
+    // What the chart tells the operator for three gateways on a shared Redis.
+    operatorArgs: ["--gateway-shared-limits=true", "--gateway-replicas=3"],
+  });
   await stack.cp.kubectl(["apply", "-f", "-"], manifests(stack.mock.url, stack.providerSecret));
   relayKey = await issuedRelayKey(stack, NS, "caller", "caller-key");
   spenderKey = await issuedRelayKey(stack, NS, "spender", "spender-key");
@@ -116,6 +123,20 @@ describe("limits across replicas", () => {
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(refused?.headers.get("x-ratelimit-limit-requests")).toBe("60");
     expect(refused?.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+  });
+
+  it("issue 13: the budgeted Policy says its budget is counted once for all replicas; the RPM-only one too", async () => {
+    const conditionOf = async (name: string) => {
+      const out = await stack.cp.kubectl(["get", "policy", "-n", NS, name, "-o", "json"]);
+      const policy = JSON.parse(out.stdout) as {
+        status?: { conditions?: { type: string; status: string; reason: string }[] };
+      };
+      return policy.status?.conditions?.find((c) => c.type === "LimitsShared");
+    };
+    for (const name of ["budgeted", "limited"]) {
+      const shared = await waitFor(`Policy ${name} LimitsShared`, () => conditionOf(name));
+      expect(shared).toMatchObject({ status: "True", reason: "SharedStore" });
+    }
   });
 
   it("a budget worth 5 requests admits 5 of 50 sent at once across three gateways", async () => {

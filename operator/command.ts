@@ -21,6 +21,12 @@ import {
   parseGatewayContentFlags,
 } from "./gateway-content-flags.js";
 import { leaderFlagsUsage, leaderTimings, parseBool } from "./leader-flags.js";
+import {
+  type GatewayLimitCounting,
+  gatewayLimitFlagOptions,
+  gatewayLimitFlagsUsage,
+  parseGatewayLimitFlags,
+} from "./limits-condition.js";
 import { ensureMasterKeyUsage, runEnsureMasterKey } from "./master-key/command.js";
 import { createOperatorMetrics } from "./metrics.js";
 import { startOperatorOps } from "./ops.js";
@@ -43,6 +49,7 @@ ${ownerDeploymentFlagUsage}
   --database-url URL       the audit trail's table in PostgreSQL (or DATABASE_URL), the gateways'
                            ledger database; without one, audited changes go to Events only
 ${gatewayContentFlagsUsage}
+${gatewayLimitFlagsUsage}
 ${leaderFlagsUsage}
 ${webhookTlsFlagsUsage}
 ${opsFlagsUsage}
@@ -67,6 +74,7 @@ export async function runOperator(args: string[]): Promise<void> {
       ...webhookTlsFlagOptions,
       ...opsFlagOptions,
       ...gatewayContentFlagOptions,
+      ...gatewayLimitFlagOptions,
     },
   });
   const opsFlags = parseOpsFlags(values);
@@ -97,6 +105,7 @@ export async function runOperator(args: string[]): Promise<void> {
     metrics,
     audit: audit.auditor,
     gatewayContent: parseGatewayContentFlags(values),
+    ...gatewayLimitsOption(parseGatewayLimitFlags(values)),
   });
   const webhookTls = parseWebhookTlsFlags(values, namespace);
   const ops = await startOperatorOps(kc, log, { identity, namespace, flags: opsFlags, metrics });
@@ -169,3 +178,6 @@ export async function runOperator(args: string[]): Promise<void> {
   log.info("started", started);
   campaigning = elector.run(campaign.signal);
 }
+
+const gatewayLimitsOption = (limits: GatewayLimitCounting | undefined) =>
+  limits ? { gatewayLimits: limits } : {};

@@ -21,6 +21,7 @@ import { guardrailsFor } from "../gateway/guardrails/compile-cache.js";
 import { looksLikeRelayKey, relayKeyFormatHint } from "./brought-key-format.js";
 import { contentCondition, type GatewayContentAbilities } from "./content-condition.js";
 import { guardrailSettings } from "./guardrail-settings.js";
+import { countsAnything, type GatewayLimitCounting, limitsSharedCondition } from "./limits-condition.js";
 import { OVERSIZE, type SecretValue } from "./secret-value.js";
 import { withoutSharedKeys } from "./shared-keys.js";
 
@@ -45,6 +46,8 @@ export interface CompileSources {
   now: Date;
   /** What the gateways can do with captured content; absent (standalone), no ContentCaptured condition. */
   gatewayContent?: GatewayContentAbilities;
+  /** Where the gateways count limits; absent (standalone), no LimitsShared condition. */
+  gatewayLimits?: GatewayLimitCounting;
 }
 
 /** A generated key's rotation record, read from its owned Secret. */
@@ -412,7 +415,17 @@ export function compile(src: CompileSources): CompileResult {
 
   for (const pk of src.providerKeys) {
     const { provider, conds } = compileProvider(pk, src);
-    conditions.set(`ProviderKey/${objectId(pk)}`, conds);
+    const caps = pk.spec.perNamespace;
+    const shared = src.gatewayLimits
+      ? [
+          limitsSharedCondition(
+            "its perNamespace caps",
+            countsAnything(caps?.limits, caps?.budget),
+            src.gatewayLimits,
+          ),
+        ]
+      : [];
+    conditions.set(`ProviderKey/${objectId(pk)}`, [...conds, ...shared]);
     if (provider) draft.providers[objectId(pk)] = provider;
   }
   const usable = new Set(Object.keys(draft.providers));
@@ -420,7 +433,11 @@ export function compile(src: CompileSources): CompileResult {
   for (const policy of src.policies) {
     const result = compilePolicy(policy, src, usable);
     const content = src.gatewayContent ? [contentCondition(policy, src.gatewayContent)] : [];
-    conditions.set(`Policy/${objectId(policy)}`, [...result.conds, ...content]);
+    const { limits, budget } = policy.spec;
+    const shared = src.gatewayLimits
+      ? [limitsSharedCondition("its limits and budget", countsAnything(limits, budget), src.gatewayLimits)]
+      : [];
+    conditions.set(`Policy/${objectId(policy)}`, [...result.conds, ...content, ...shared]);
     draft.policies[objectId(policy)] = result.policy;
     routeProblems.push(...result.problems);
   }

@@ -26,6 +26,7 @@ import { ConfigWriter } from "./config-writer.js";
 import type { GatewayContentAbilities } from "./content-condition.js";
 import { currentReady, type EventRecorder, keyIssued, readyTurnedFalse } from "./events.js";
 import { dueRotation, previousKeyOf, rotatedAt } from "./key-rotation.js";
+import type { GatewayLimitCounting } from "./limits-condition.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { readSecretValues, type SecretValueRef } from "./read-secret-values.js";
 import { ensureRelayKeySecret, isOwnedSecret, plaintextFromOwnedSecret } from "./relay-key-secret.js";
@@ -66,6 +67,8 @@ export interface ControllerOptions {
   audit?: Auditor;
   /** What the gateways can do with captured content: Policies' ContentCaptured condition. */
   gatewayContent?: GatewayContentAbilities;
+  /** Where the gateways count limits: Policies' and ProviderKeys' LimitsShared condition. */
+  gatewayLimits?: GatewayLimitCounting;
 }
 
 const plurals = { RelayKey: "relaykeys", Policy: "policies", ProviderKey: "providerkeys" } as const;
@@ -118,6 +121,7 @@ export class Controller {
   private readonly audit: Auditor | undefined;
   private readonly secretTriggers: SecretTriggers;
   private readonly gatewayContent: GatewayContentAbilities | undefined;
+  private readonly gatewayLimits: GatewayLimitCounting | undefined;
   /** Grace periods and expiries end without any API event: these timers requeue their keys. */
   private readonly wakeups = new Wakeups((key) =>
     key === CONFIG_KEY ? this.requestConfig() : this.queue.add(key),
@@ -141,6 +145,7 @@ export class Controller {
     this.metrics = opts.metrics;
     this.audit = opts.audit;
     this.gatewayContent = opts.gatewayContent;
+    this.gatewayLimits = opts.gatewayLimits;
     this.secretTriggers = new SecretTriggers(kc, log, () => this.requestConfig());
   }
 
@@ -316,6 +321,7 @@ export class Controller {
       },
       providerCredential: (ns, name, key) => values.get(`${ns}/${name}/${key}`),
       ...(this.gatewayContent ? { gatewayContent: this.gatewayContent } : {}),
+      ...(this.gatewayLimits ? { gatewayLimits: this.gatewayLimits } : {}),
       keyHistory: (rk) => {
         const secret = rk.spec.secretName
           ? caches.managedSecrets.get(rk.spec.secretName, rk.metadata.namespace)

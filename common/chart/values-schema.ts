@@ -66,6 +66,7 @@ const gateway = z.strictObject({
     type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]),
     annotations: labels,
   }),
+  limits: z.strictObject({ redisUrlSecret: secretKeyRef }),
   ledger: z.strictObject({
     databaseUrlSecret: secretKeyRef,
     retentionMonths: z.int().min(1),
