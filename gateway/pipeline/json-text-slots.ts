@@ -40,12 +40,26 @@ export function content(holder: unknown, key: string, out: TextSlot[]): void {
   }
 }
 
-/** Every string inside `holder[key]` (objects and arrays, values only): a tool call's input object. */
-export function deepStrings(holder: unknown, key: string | number, out: TextSlot[], depth = 0): void {
-  if (depth > 64 || typeof holder !== "object" || holder === null) return;
-  const container = holder as Record<string | number, unknown>;
-  const value = container[key];
-  if (typeof value === "string") out.push({ text: value, replace: (t) => (container[key] = t) });
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepStrings(value, i, out, depth + 1);
-  else if (isObject(value)) for (const k of Object.keys(value)) deepStrings(value, k, out, depth + 1);
+/**
+ * Every string inside `holder[key]` (objects and arrays, values only, in document order): a tool
+ * call's input, a tool's JSON result or schema. Walked without recursion, each value once, so a
+ * value nested as deep as the body may nest (json-depth.ts) is read as well as a shallow one, in
+ * time linear in its size. A slot writes its string back where it was, so the value keeps its
+ * shape (own `__proto__` keys, which JSON.parse makes plain properties, included).
+ */
+export function deepStrings(holder: unknown, key: string | number, out: TextSlot[]): void {
+  if (typeof holder !== "object" || holder === null) return;
+  type Container = Record<string | number, unknown>;
+  const pending: [Container | unknown[], string | number][] = [[holder as Container, key]];
+  for (let place = pending.pop(); place !== undefined; place = pending.pop()) {
+    const container = place[0] as Container;
+    const at = place[1];
+    const value = container[at];
+    if (typeof value === "string") out.push({ text: value, replace: (t) => (container[at] = t) });
+    else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) pending.push([value, i]);
+    else if (isObject(value)) {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) pending.push([value, keys[i] as string]);
+    }
+  }
 }
