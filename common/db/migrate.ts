@@ -29,11 +29,13 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
     try {
       // Under the lock: two replicas creating the schema at once collide even with IF NOT EXISTS.
       if (db.schema) await sql.exec(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
-      await sql.exec(`CREATE TABLE IF NOT EXISTS kuberelay_schema_migrations (
+      await sql
+        .exec(`CREATE TABLE IF NOT EXISTS kuberelay_schema_migrations (
         version integer PRIMARY KEY,
         name text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`)
+        .catch(explainMissingSchema);
       const done = new Set(
         (await sql.query<{ version: number }>("SELECT version FROM kuberelay_schema_migrations")).rows.map(
           (r) => r.version,
@@ -51,6 +53,23 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
       await sql.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK.toString()]);
     }
   });
+}
+
+/** PostgreSQL's invalid_schema_name: the search_path names no schema that exists. */
+const INVALID_SCHEMA_NAME = "3F000";
+
+/**
+ * The server's own words ("no schema has been selected to create in") do not say where the
+ * schema was chosen: most often a search_path in the database URL's options.
+ */
+function explainMissingSchema(err: unknown): never {
+  if ((err as { code?: unknown } | null)?.code === INVALID_SCHEMA_NAME) {
+    throw new Error(
+      "the database has no schema to create kuberelay's tables in: the search_path (often set by options=-c search_path=… in the database URL) names none that exists; create it (CREATE SCHEMA …) or leave search_path to the server's default",
+      { cause: err },
+    );
+  }
+  throw err;
 }
 
 async function applyOne(sql: Sql, m: Migration) {
