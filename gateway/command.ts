@@ -154,13 +154,12 @@ export async function runGateway(args: string[]): Promise<void> {
     metrics,
     log,
   );
-  // Counted in memory, budgets would start from zero at every restart: the ledger has the sums.
-  const resumeSpend = ledger && !redisUrl ? await ledger.spendSoFar() : undefined;
-  if (resumeSpend) log.info("budgets resumed from the usage ledger", { scopes: resumeSpend.length });
   let lastStoreWarning = 0;
   const limiter = await createLimiter({
     ...(redisUrl ? { redisUrl } : {}),
-    ...(resumeSpend ? { resumeSpend } : {}),
+    // In memory budgets would start from zero at every restart, and a Redis that restarted empty
+    // would forget the day's spend: the ledger has the sums.
+    ...(ledger ? { spendFloor: () => ledger.spendSoFar(), onSpendFloor: spendFloorLog(log) } : {}),
     metrics: limiterMetrics(metrics.registry),
     onStoreError: (err) => {
       // One line per 10 s is enough to say the store is down; the metric counts every error.
@@ -221,3 +220,15 @@ function wholeNumber(value: string | undefined, flag: string): number {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, got "${value}"`);
   return n;
 }
+
+const spendFloorLog =
+  (log: Logger) =>
+  (outcome: { scopes: number; backend: string } | { error: unknown }): void => {
+    if ("error" in outcome) {
+      log.warn("budgets not resumed from the usage ledger; they count from what the store holds", {
+        error: outcome.error,
+      });
+    } else {
+      log.info("budgets resumed from the usage ledger", { scopes: outcome.scopes, store: outcome.backend });
+    }
+  };

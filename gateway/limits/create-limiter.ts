@@ -1,7 +1,8 @@
 import { gatedLimiter } from "./gated-limiter.js";
+import type { LimitStore, ResumedSpend } from "./limit-store.js";
 import type { Limiter } from "./limiter.js";
 import type { LimiterMetrics } from "./limiter-metrics.js";
-import { MemoryStore, type ResumedSpend } from "./memory-store.js";
+import { MemoryStore } from "./memory-store.js";
 import { connectRedis, settled } from "./redis-connection.js";
 import { DEFAULT_KEY_PREFIX } from "./redis-keys.js";
 import { RedisStore } from "./redis-store.js";
@@ -24,10 +25,14 @@ export interface LimiterOptions {
   /** Epoch ms; tests move time without sleeping. */
   clock?: () => number;
   /**
-   * Without Redis: each scope's spend so far this UTC day and month (from the usage ledger), so
-   * budgets hold across a restart. Redis keeps its own counters, so it is not used there.
+   * Each scope's spend so far this UTC day and month, by the usage ledger. Budgets are raised to
+   * it (never lowered) when counting starts: at creation in memory, so budgets hold across a
+   * restart; on every (re)connection to Redis, so a Redis that restarted without its data does
+   * not forget what was spent.
    */
-  resumeSpend?: readonly ResumedSpend[];
+  spendFloor?: () => Promise<readonly ResumedSpend[]>;
+  /** Told each time the floor was applied (how many scopes), or why it could not be. */
+  onSpendFloor?: (outcome: { scopes: number; backend: LimitStore["backend"] } | { error: unknown }) => void;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
@@ -43,7 +48,7 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Limit
   if (options.redisUrl === undefined) {
     metrics?.storeUp.set(1);
     const store = new MemoryStore(leaseTtlMs);
-    store.resume(options.resumeSpend ?? [], timingAt(clock()));
+    await applySpendFloor(store, options, clock);
     return gatedLimiter(store, gate);
   }
   metrics?.storeUp.set(0);
@@ -51,6 +56,23 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Limit
     commandTimeoutMs: options.commandTimeoutMs ?? 250,
     onStatus: (up) => metrics?.storeUp.set(up ? 1 : 0),
   });
+  const store = new RedisStore(redis, options.keyPrefix ?? DEFAULT_KEY_PREFIX, leaseTtlMs);
+  if (options.spendFloor) redis.on("ready", () => void applySpendFloor(store, options, clock));
   await settled(redis, options.connectWaitMs ?? 1_000);
-  return gatedLimiter(new RedisStore(redis, options.keyPrefix ?? DEFAULT_KEY_PREFIX, leaseTtlMs), gate);
+  return gatedLimiter(store, gate);
+}
+
+async function applySpendFloor(
+  store: LimitStore,
+  options: LimiterOptions,
+  clock: () => number,
+): Promise<void> {
+  if (!options.spendFloor) return;
+  try {
+    const spend = await options.spendFloor();
+    await store.raiseSpend(spend, timingAt(clock()));
+    options.onSpendFloor?.({ scopes: spend.length, backend: store.backend });
+  } catch (error) {
+    options.onSpendFloor?.({ error });
+  }
 }

@@ -10,6 +10,13 @@ export interface StoreVerdict {
   refusedBy?: { scope: string; reason: RefusalReason };
 }
 
+/** One scope's spend in the current UTC day and month, by the usage ledger. */
+export interface ResumedSpend {
+  scope: string;
+  todayUsd: number;
+  thisMonthUsd: number;
+}
+
 /** Where counters live: one implementation in memory, one in Redis. Both throw when they cannot answer. */
 export interface LimitStore {
   readonly backend: "redis" | "memory";
@@ -24,5 +31,10 @@ export interface LimitStore {
    * whole tokens) at `t`.
    */
   finish(scopes: readonly Scope[], t: Timing, leaseId: string, usage: Usage): Promise<void>;
+  /**
+   * Raises each scope's spend in the UTC day and month of `t` to at least the given sums (the
+   * usage ledger's), never lowering it: the store may hold spend the ledger has not received yet.
+   */
+  raiseSpend(spend: readonly ResumedSpend[], t: Timing): Promise<void>;
   close(): Promise<void>;
 }

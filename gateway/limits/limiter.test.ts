@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLimiter, type LimiterOptions } from "./create-limiter.js";
 import type { Admission, AdmitRequest, Allowance, Limiter, Refusal, Scope } from "./limiter.js";
 import { limiterMetrics } from "./limiter-metrics.js";
@@ -373,25 +373,39 @@ describe.each(Object.entries(backends))("%s limiter", (backend, make) => {
     });
   });
 
-  it("resumes spend recorded before it started (the ledger's sums), in memory only", async () => {
+  it("starts budgets from the ledger's spend (the floor) when counting starts, in either store", async () => {
     const clock = fakeClock(Date.UTC(2026, 10, 24, 12, 0, 0));
     const id = uniq("policy:ns/resumed");
+    let applied: (outcome: unknown) => void = () => {};
+    const floorApplied = new Promise((resolve) => {
+      applied = resolve;
+    });
     const l = await limiter({
       clock: () => clock.now,
-      resumeSpend: [{ scope: id, todayUsd: 0.9, thisMonthUsd: 4 }],
+      spendFloor: async () => [{ scope: id, todayUsd: 0.9, thisMonthUsd: 4 }],
+      onSpendFloor: (outcome) => applied(outcome),
     });
+    // In memory at creation; on Redis when the connection is ready.
+    expect(await floorApplied).toEqual({ scopes: 1, backend });
     const day = { scopes: [{ id, budget: { usdPerDay: 1 } }], failOpen: false };
     const month = { scopes: [{ id, budget: { usdPerMonth: 4 } }], failOpen: false };
-    if (backend === "memory") {
-      expect(refusal(await l.admit({ ...day, reserveUsd: 0.2 })).reason).toBe("budget_day");
-      expect((await l.admit({ ...day, reserveUsd: 0.05 })).allowed).toBe(true);
-      expect(refusal(await l.admit(month)).reason).toBe("budget_month");
-      clock.set(Date.UTC(2026, 10, 25, 0, 0, 1));
-      expect((await l.admit({ ...day, reserveUsd: 0.5 })).allowed).toBe(true);
-    } else {
-      // Redis keeps its own counters across gateway restarts.
-      expect((await l.admit(month)).allowed).toBe(true);
-    }
+    expect(refusal(await l.admit({ ...day, reserveUsd: 0.2 })).reason).toBe("budget_day");
+    expect((await l.admit({ ...day, reserveUsd: 0.05 })).allowed).toBe(true);
+    expect(refusal(await l.admit(month)).reason).toBe("budget_month");
+    clock.set(Date.UTC(2026, 10, 25, 0, 0, 1));
+    expect((await l.admit({ ...day, reserveUsd: 0.5 })).allowed).toBe(true);
+  });
+
+  it("serves without the floor when the ledger cannot say, and reports why", async () => {
+    const outcomes: unknown[] = [];
+    const l = await limiter({
+      spendFloor: () => Promise.reject(new Error("ledger away")),
+      onSpendFloor: (outcome) => outcomes.push(outcome),
+    });
+    await vi.waitFor(() => expect(outcomes).toHaveLength(1));
+    expect((outcomes[0] as { error: Error }).error.message).toBe("ledger away");
+    const scopes = [{ id: uniq("policy:ns/floorless"), budget: { usdPerDay: 1 } }];
+    expect((await l.admit({ scopes, failOpen: false, reserveUsd: 0.5 })).allowed).toBe(true);
   });
 
   it("refuses once the UTC month's spend reaches the monthly budget, until the next month", async () => {

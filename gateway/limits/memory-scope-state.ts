@@ -64,10 +64,15 @@ export class MemoryScopeState {
     if (scope.budget?.usdPerMonth !== undefined) this.spentThisMonth.add(t.monthKey, usage.costUsd);
   }
 
-  /** Spend recorded before this process started (from the ledger), in the periods of `t`. */
-  resume(t: Timing, todayUsd: number, thisMonthUsd: number) {
-    if (todayUsd > 0) this.spentToday.add(t.dayKey, todayUsd);
-    if (thisMonthUsd > 0) this.spentThisMonth.add(t.monthKey, thisMonthUsd);
+  /**
+   * Raises the spend of the periods of `t` to at least the ledger's sums: never lowers it, since
+   * what this process counted may not have reached the ledger yet.
+   */
+  raiseSpend(t: Timing, todayUsd: number, thisMonthUsd: number) {
+    const today = todayUsd - this.spentToday.at(t.dayKey);
+    if (today > 0) this.spentToday.add(t.dayKey, today);
+    const month = thisMonthUsd - this.spentThisMonth.at(t.monthKey);
+    if (month > 0) this.spentThisMonth.add(t.monthKey, month);
   }
 
   /** True when forgetting this scope loses nothing, so the store can drop it. */

@@ -1,13 +1,6 @@
-import type { LimitStore, StoreVerdict } from "./limit-store.js";
+import type { LimitStore, ResumedSpend, StoreVerdict } from "./limit-store.js";
 import type { Scope, Usage } from "./limiter.js";
 import { MemoryScopeState } from "./memory-scope-state.js";
-
-/** One scope's spend in the current UTC day and month, from before this process started. */
-export interface ResumedSpend {
-  scope: string;
-  todayUsd: number;
-  thisMonthUsd: number;
-}
 
 import { scopeRefusals } from "./refusals.js";
 import { MINUTE_MS } from "./sliding-window.js";
@@ -42,9 +35,9 @@ export class MemoryStore implements LimitStore {
     for (const scope of scopes) this.state(scope.id).record(scope, t, leaseId, usage);
   }
 
-  /** Starts each scope's day and month from what it spent before this process (the ledger's sums). */
-  resume(spend: readonly ResumedSpend[], t: Timing): void {
-    for (const s of spend) this.state(s.scope).resume(t, s.todayUsd, s.thisMonthUsd);
+  /** Raises each scope's day and month to at least the ledger's sums (see LimitStore). */
+  async raiseSpend(spend: readonly ResumedSpend[], t: Timing): Promise<void> {
+    for (const s of spend) this.state(s.scope).raiseSpend(t, s.todayUsd, s.thisMonthUsd);
   }
 
   async close(): Promise<void> {

@@ -51,6 +51,12 @@ export function finishKeys(prefix: string, scopeId: string, t: Timing): string[]
   ];
 }
 
+/** A scope's day and month spend keys, for raising them to the ledger's sums. */
+export function spendKeys(prefix: string, scopeId: string, t: Timing): string[] {
+  const tag = scopeTag(prefix, scopeId);
+  return [`${tag}:usd:day:${t.dayKey}`, `${tag}:usd:month:${t.monthKey}`];
+}
+
 const holdKeys = (tag: string) => [`${tag}:holds`, `${tag}:holds:expiry`, `${tag}:holds:usd`];
 
 /**

@@ -226,3 +226,19 @@ for s = 1, #KEYS / KEYS_PER_SCOPE do
 end
 return 1
 `);
+
+/**
+ * Raises one scope's day and month spend to at least the given sums (the usage ledger's), never
+ * lowering them: a Redis that restarted without its data gets back what the ledger knows.
+ *
+ * KEYS: the scope's day and month spend keys. ARGV: day USD, month USD (decimal), their TTLs (ms).
+ */
+export const spendFloorScript = new RedisScript(`
+for i = 1, 2 do
+  local floor = tonumber(ARGV[i])
+  if floor > tonumber(redis.call('GET', KEYS[i]) or '0') then
+    redis.call('SET', KEYS[i], ARGV[i], 'PX', ARGV[i + 2])
+  end
+end
+return 1
+`);

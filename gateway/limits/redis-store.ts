@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { LimitStore, StoreVerdict } from "./limit-store.js";
+import type { LimitStore, ResumedSpend, StoreVerdict } from "./limit-store.js";
 import { refusalReasons, type Scope, type Usage } from "./limiter.js";
-import { admitKeys, finishKeys, keyTtls } from "./redis-keys.js";
-import { ADMIT_VALUES_PER_SCOPE, admitScript, finishScript } from "./redis-scripts.js";
+import { admitKeys, finishKeys, keyTtls, spendKeys } from "./redis-keys.js";
+import { ADMIT_VALUES_PER_SCOPE, admitScript, finishScript, spendFloorScript } from "./redis-scripts.js";
 import type { ScopeUsage } from "./scope-usage.js";
 import { bucketIndex, DAY_WINDOW, MINUTE_WINDOW } from "./sliding-window.js";
 import type { Timing } from "./timing.js";
@@ -35,6 +35,22 @@ export class RedisStore implements LimitStore {
       ...scopes.flatMap(limitArgs),
     ];
     return parseAdmitReply(await admitScript.run(this.redis, keys, args), scopes);
+  }
+
+  /** One script call per scope: each scope's keys sit in a slot of their own. */
+  async raiseSpend(spend: readonly ResumedSpend[], t: Timing): Promise<void> {
+    const ttl = keyTtls(t, this.leaseTtlMs);
+    const ttls = [String(ttl.dayBudget), String(ttl.monthBudget)];
+    await Promise.all(
+      spend.map((s) =>
+        spendFloorScript.run(this.redis, spendKeys(this.prefix, s.scope, t), [
+          // Fixed notation, as finish writes them.
+          s.todayUsd.toFixed(12),
+          s.thisMonthUsd.toFixed(12),
+          ...ttls,
+        ]),
+      ),
+    );
   }
 
   async finish(scopes: readonly Scope[], t: Timing, leaseId: string, usage: Usage): Promise<void> {
