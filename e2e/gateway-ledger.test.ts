@@ -344,6 +344,41 @@ describe.each(["postgres", "embedded"] as const)("a gateway whose ledger is %s",
     }
   });
 
+  it("starts a budget added to a running gateway's config from what the ledger says was spent today", async () => {
+    // Each request costs $0.006 (5 + 1 tokens at $1 per thousand); the Policy has no budget yet.
+    const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "ledger" }] });
+    const config = join(dir, `${kind}-added-budget-config`);
+    const write = (policy: Parameters<typeof standaloneConfig>[1]["policy"]) =>
+      standaloneConfig(config, {
+        upstreamURL: `${mock.url}/v1`,
+        providerKey,
+        relayKey,
+        provider: { pricing },
+        policy,
+      });
+    write({ limits: { maxOutputTokens: 1 } });
+    const db = await fresh("added");
+    const gateway = startGateway(`gateway-added-budget-${kind}`, [...db.args], { config });
+    try {
+      const api = await baseURL(gateway);
+      for (let i = 0; i < 3; i++) expect((await ask(api, body)).status).toBe(200);
+      // Written to the ledger (at least once a second) before the budget arrives.
+      await new Promise((r) => setTimeout(r, 1_500));
+      // Room for one request's reservation, but not beside the $0.018 already spent today.
+      const budget = ((Buffer.byteLength(body) + 1) * 1000) / 1e6 + 0.01;
+      write({ limits: { maxOutputTokens: 1 }, budget: { usdPerDay: Number(budget.toFixed(6)) } });
+      await gateway.waitForLine(
+        (l) => l.msg === "budgets resumed from the usage ledger" && l.scopes === 3,
+        15_000,
+      );
+      const refused = await ask(api, body);
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain("daily budget");
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it("bills a stream the caller cancels: the prompt and what was streamed before the caller left", async () => {
     const config = join(dir, `${kind}-cancel-config`);
     standaloneConfig(config, { upstreamURL: `${mock.url}/v1`, providerKey, relayKey, provider: { pricing } });

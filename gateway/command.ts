@@ -17,6 +17,7 @@ import { createLimiter } from "./limits/create-limiter.js";
 import { limiterMetrics } from "./limits/limiter-metrics.js";
 import { type ConfigOrigin, listeningFields } from "./listening-fields.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
+import { watchNewBudgets } from "./new-budgets.js";
 import { createOpsApp } from "./ops-app.js";
 import type { InferenceDeps } from "./pipeline/handle-inference.js";
 import { costUsd } from "./pricing/pricing-table.js";
@@ -121,7 +122,14 @@ export async function runGateway(args: string[]): Promise<void> {
   });
   const log = createLogger("gateway");
   const metrics = createGatewayMetrics();
-  const snapshots = new SnapshotHolder(showGeneration(metrics.genAi));
+  const showGen = showGeneration(metrics.genAi);
+  // Set once the limiter exists: a budget a later config adds starts from the ledger's spend.
+  let onNewBudgets = () => {};
+  const newBudgets = watchNewBudgets(() => onNewBudgets());
+  const snapshots = new SnapshotHolder((next) => {
+    showGen(next);
+    newBudgets(next);
+  });
   const configDir = values["config-dir"];
   const origin: ConfigOrigin = configDir
     ? { configDir }
@@ -168,6 +176,7 @@ export async function runGateway(args: string[]): Promise<void> {
       log.warn("limit store unavailable; answering per each Policy's failOpen", { error: err });
     },
   });
+  onNewBudgets = () => void limiter.applySpendFloor();
   const deps: InferenceDeps = {
     snapshots,
     log,

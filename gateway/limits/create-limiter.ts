@@ -48,8 +48,9 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Limit
   if (options.redisUrl === undefined) {
     metrics?.storeUp.set(1);
     const store = new MemoryStore(leaseTtlMs);
-    await applySpendFloor(store, options, clock);
-    return gatedLimiter(store, gate);
+    const floor = () => applySpendFloor(store, options, clock);
+    await floor();
+    return { ...gatedLimiter(store, gate), applySpendFloor: floor };
   }
   metrics?.storeUp.set(0);
   const redis = connectRedis(options.redisUrl, {
@@ -57,9 +58,10 @@ export async function createLimiter(options: LimiterOptions = {}): Promise<Limit
     onStatus: (up) => metrics?.storeUp.set(up ? 1 : 0),
   });
   const store = new RedisStore(redis, options.keyPrefix ?? DEFAULT_KEY_PREFIX, leaseTtlMs);
-  if (options.spendFloor) redis.on("ready", () => void applySpendFloor(store, options, clock));
+  const floor = () => applySpendFloor(store, options, clock);
+  if (options.spendFloor) redis.on("ready", () => void floor());
   await settled(redis, options.connectWaitMs ?? 1_000);
-  return gatedLimiter(store, gate);
+  return { ...gatedLimiter(store, gate), applySpendFloor: floor };
 }
 
 async function applySpendFloor(

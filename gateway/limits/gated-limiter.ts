@@ -17,7 +17,7 @@ export interface GateOptions {
  * The Limiter over any store: skips scopes with nothing to enforce, turns store verdicts into
  * answers with headers, and turns store failures into fail-open or fail-closed answers.
  */
-export function gatedLimiter(store: LimitStore, options: GateOptions): Limiter {
+export function gatedLimiter(store: LimitStore, options: GateOptions): Omit<Limiter, "applySpendFloor"> {
   return {
     backend: store.backend,
     admit: (req) => admit(store, options, req),

@@ -87,5 +87,7 @@ export type Admission = Allowance | Refusal;
 export interface Limiter {
   admit(req: AdmitRequest): Promise<Admission>;
   readonly backend: "redis" | "memory";
+  /** Raises budgets to the ledger's spend again (LimiterOptions.spendFloor); nothing without one. */
+  applySpendFloor(): Promise<void>;
   close(): Promise<void>;
 }
