@@ -78,7 +78,7 @@ export const policySpecSchema = z.object({
   budget: budgetSchema
     .optional()
     .describe(
-      "USD spend caps over all of this Policy's keys, per UTC calendar day and month, priced from the gateway's price table or the ProviderKey's pricing (a model with neither costs nothing here, and kuberelay_gateway_unpriced_requests_total counts it). A request reserves the most it can cost before it is forwarded and settles its real cost when it ends, so requests in flight together cannot pass the budget by more than their output beyond 4,096 tokens each when no output cap (limits.maxOutputTokens) bounds them. Spend is counted from when the budget is set (a gateway starting with a usage ledger reads the period's spend from it). The LimitsShared condition says whether every gateway replica counts it together.",
+      "USD spend caps over all of this Policy's keys, per UTC calendar day and month, priced from the gateway's price table or the ProviderKey's pricing (a model with neither costs nothing here, and kuberelay_gateway_unpriced_requests_total counts it). A request reserves the most it can cost before it is forwarded and settles its real cost when it ends, so requests in flight together cannot pass the budget by more than their output beyond 4,096 tokens each when no output cap (limits.maxOutputTokens) bounds them. With a usage ledger, a budget set later, a restarted gateway and a restarted Redis start from the ledger's spend for the period; without one, spend counts from when the budget is set. The LimitsShared condition says whether every gateway replica counts it together.",
     ),
   content: contentSchema.optional(),
   guardrails: guardrailsSchema.optional(),
