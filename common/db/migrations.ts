@@ -97,4 +97,17 @@ export const migrations: readonly Migration[] = [
     // counts only, never a value. A column added to the partitioned parent reaches every month.
     sql: `ALTER TABLE usage_events ADD COLUMN guardrail_hits jsonb;`,
   },
+  {
+    version: 5,
+    name: "captured content's expiry",
+    // When a row's content goes, from its Policy's content.retentionDays at capture: kept with the
+    // row, it still goes after the Policy is switched off or deleted. NULL (no retentionDays, or
+    // captured before this version): it goes with its month's partition. Added to the partitioned
+    // parent, column and index reach every month, today's and later ones. Partial: the hourly
+    // delete finds expired rows without reading the others, and rows without one cost nothing.
+    sql: `
+      ALTER TABLE usage_content ADD COLUMN delete_after timestamptz;
+      CREATE INDEX usage_content_delete_after ON usage_content (delete_after) WHERE delete_after IS NOT NULL;
+    `,
+  },
 ];

@@ -10,7 +10,33 @@ export interface ContentRecord {
   response: string;
   requestTruncated: boolean;
   responseTruncated: boolean;
+  /**
+   * When it is deleted (epoch ms), from its Policy's content.retentionDays at capture; it holds
+   * after the Policy is switched off or deleted. Absent: it goes with its month's partition.
+   */
+  deleteAfter?: number | undefined;
 }
+
+/** The longest content.retentionDays a Policy may ask for (its CRD's bound): ten years. */
+export const MAX_RETENTION_DAYS = 3650;
+const DAY_MS = 86_400_000;
+
+/**
+ * When content captured at `occurredAt` under `retentionDays` is deleted; undefined without a
+ * retention, or with one outside the Policy's bounds (such content goes with its month's
+ * partition, and the Policy's retentionDays still applies while it is in the config).
+ */
+export function contentExpiry(occurredAt: number, retentionDays: number | undefined): number | undefined {
+  if (retentionDays === undefined || !Number.isInteger(retentionDays)) return undefined;
+  if (retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) return undefined;
+  return occurredAt + retentionDays * DAY_MS;
+}
+
+/** Whether a stored expiry is one contentExpiry could have given for content from `occurredAt`. */
+export const plausibleExpiry = (occurredAt: number, deleteAfter: number): boolean =>
+  Number.isInteger(deleteAfter) &&
+  deleteAfter >= occurredAt + DAY_MS &&
+  deleteAfter <= occurredAt + MAX_RETENTION_DAYS * DAY_MS;
 
 /** What this gateway can do with content: its key, whether plaintext is allowed, whether it has a ledger. */
 export interface ContentSettings {

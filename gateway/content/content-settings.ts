@@ -1,6 +1,6 @@
 import { contentKeysFromEnv } from "../../common/crypto/content-key.js";
 import type { Logger } from "../../common/log.js";
-import type { SnapshotHolder } from "../snapshot.js";
+import type { Snapshot, SnapshotHolder } from "../snapshot.js";
 import type { ContentSettings } from "./capture.js";
 
 /** Per direction: a request or answer past this is kept cut, and the record says so. */
@@ -15,11 +15,24 @@ export function contentSettings(ledger: boolean, log: Logger, env = process.env)
   return { key: current, allowPlaintext, ledger, maxBytes: MAX_CAPTURED_BYTES };
 }
 
-/** Each Policy's content.retentionDays in the config serving now. */
+const retentionBySnapshot = new WeakMap<Snapshot, ReadonlyMap<string, number>>();
+const NONE: ReadonlyMap<string, number> = new Map();
+
+/**
+ * Each Policy's content.retentionDays in the config serving now. Worked out once per config
+ * generation: the ledger asks for every row with content.
+ */
 export function contentRetentionOf(snapshots: SnapshotHolder): ReadonlyMap<string, number> {
-  const days = new Map<string, number>();
-  for (const [id, policy] of snapshots.current?.policies ?? []) {
-    if (policy.content?.retentionDays !== undefined) days.set(id, policy.content.retentionDays);
+  const snapshot = snapshots.current;
+  if (!snapshot) return NONE;
+  let days = retentionBySnapshot.get(snapshot);
+  if (!days) {
+    const found = new Map<string, number>();
+    for (const [id, policy] of snapshot.policies) {
+      if (policy.content?.retentionDays !== undefined) found.set(id, policy.content.retentionDays);
+    }
+    days = found;
+    retentionBySnapshot.set(snapshot, days);
   }
   return days;
 }

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Database, QueryResult } from "../../common/db/database.js";
-import { databasePerTest, testPostgres } from "../../common/db/testing/test-databases.js";
+import { databaseKinds, databasePerTest, testPostgres } from "../../common/db/testing/test-databases.js";
 import { LedgerSpool } from "./spool.js";
 import { droppedCounter } from "./testing/counting-metrics.js";
 import { UsageLedger } from "./usage-ledger.js";
@@ -24,6 +24,22 @@ const row = (n: number): UsageRow => ({
   cancelled: false,
   usageEstimated: false,
 });
+
+const DAY = 86_400_000;
+
+/** A row with captured content, as a gateway before content expiries spooled it (none). */
+const withContent = (n: number, deleteAfter?: unknown): UsageRow =>
+  ({
+    ...row(n),
+    content: {
+      encoding: "plaintext",
+      request: Buffer.from("q").toString("base64"),
+      response: Buffer.from("a").toString("base64"),
+      requestTruncated: false,
+      responseTruncated: false,
+      ...(deleteAfter === undefined ? {} : { deleteAfter }),
+    },
+  }) as UsageRow;
 
 /** A database that answers only while `up.value` is true. */
 function switchable(real: Database, up: { value: boolean }): Database {
@@ -107,5 +123,107 @@ describe("the ledger's spool", () => {
     expect(spool.save([row(1)])).toBe(true);
     expect(spool.save([row(2), row(3)])).toBe(false);
     expect(spool.files()).toHaveLength(1);
+  });
+});
+
+describe.each(databaseKinds)("captured content's expiry in the spool, on the $kind database", ({ open }) => {
+  vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+  const dirs: string[] = [];
+  const fresh = databasePerTest(open);
+  const spoolDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "kuberelay-spool-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const expiries = async (t: { db: Database }) =>
+    (
+      await t.db.query<{ request_id: string; delete_after: Date | null }>(
+        "SELECT request_id, delete_after FROM usage_content ORDER BY 1",
+      )
+    ).rows.map((r) => [r.request_id, r.delete_after?.getTime() ?? null]);
+
+  it("keeps the expiry a row was recorded with through the spool, after its Policy is gone", async () => {
+    const t = await fresh();
+    const dir = spoolDir();
+    const up = { value: false };
+    const down = new UsageLedger({
+      db: switchable(t.db, up),
+      spool: new LedgerSpool(dir),
+      flushIntervalMs: 60_000,
+      contentRetention: (policy) => (policy === "team-a/default" ? 1 : undefined),
+    });
+    down.record(withContent(1));
+    expect(await down.close()).toBe(0);
+    up.value = true;
+    // The Policy is gone from the config the next gateway serves: the expiry came with the row.
+    const next = new UsageLedger({ db: t.db, spool: new LedgerSpool(dir), flushIntervalMs: 60_000 });
+    expect(await next.close()).toBe(0);
+    expect(await expiries(t)).toEqual([["req_1", row(1).occurredAt + DAY]]);
+  });
+
+  it("writes a line spooled before there were expiries, its content without one", async () => {
+    const t = await fresh();
+    const dir = spoolDir();
+    const line = JSON.stringify(withContent(1));
+    expect(line).not.toContain("deleteAfter");
+    writeFileSync(join(dir, "spool-1-1-0.ndjson"), `${line}\n`);
+    const { metrics, dropped } = droppedCounter();
+    const ledger = new UsageLedger({
+      db: t.db,
+      spool: new LedgerSpool(dir),
+      flushIntervalMs: 60_000,
+      metrics,
+    });
+    expect(await ledger.close()).toBe(0);
+    expect(dropped).toEqual([]);
+    expect(await expiries(t)).toEqual([["req_1", null]]);
+  });
+
+  it("security: refuses a line whose content expiry no Policy could have given, writes the rest", async () => {
+    const t = await fresh();
+    const dir = spoolDir();
+    const at = row(0).occurredAt;
+    const hostile = [
+      "tomorrow",
+      "2027-01-01T00:00:00Z",
+      String(at + DAY),
+      at + DAY + 0.5,
+      -1,
+      1e300,
+      at, // sooner than any retentionDays
+      at + 3651 * DAY, // past the longest
+      Date.UTC(99999, 0, 1),
+      {},
+      { $gt: 0 },
+      [at + DAY],
+      null,
+      true,
+    ];
+    const lines = [
+      JSON.stringify(withContent(1, at + 1 + DAY)),
+      JSON.stringify(withContent(2, at + 2 + 3650 * DAY)),
+      JSON.stringify(withContent(3)),
+      ...hostile.map((deleteAfter, i) => JSON.stringify(withContent(10 + i, deleteAfter))),
+    ];
+    writeFileSync(join(dir, "spool-1-1-0.ndjson"), `${lines.join("\n")}\n`);
+    const { metrics, dropped } = droppedCounter();
+    const ledger = new UsageLedger({
+      db: t.db,
+      spool: new LedgerSpool(dir),
+      flushIntervalMs: 60_000,
+      metrics,
+    });
+    expect(await ledger.close()).toBe(0);
+    expect(dropped).toEqual([hostile.length]);
+    expect(await expiries(t)).toEqual([
+      ["req_1", at + 1 + DAY],
+      ["req_2", at + 2 + 3650 * DAY],
+      ["req_3", null],
+    ]);
+    const usage = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM usage_events");
+    expect(Number(usage.rows[0]?.n)).toBe(3);
   });
 });

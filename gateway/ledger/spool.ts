@@ -1,44 +1,52 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { plausibleExpiry } from "../content/capture.js";
 import type { UsageRow } from "./usage-row.js";
 
 /** What a spooled line must be to go back into the ledger: anything else is skipped and counted. */
-const spooledRow = z.object({
-  requestId: z.string().min(1).max(200),
-  occurredAt: z.number().int().nonnegative(),
-  relayKey: z.string().min(3).max(600).includes("/"),
-  policy: z.string().min(3).max(600),
-  surface: z.string().max(64),
-  operation: z.string().max(64).optional(),
-  model: z.string().max(512).optional(),
-  providerKey: z.string().max(600).optional(),
-  provider: z.string().max(64).optional(),
-  upstreamModel: z.string().max(512).optional(),
-  status: z.number().int().min(0).max(999),
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  costUsd: z.number().nonnegative().finite(),
-  durationMs: z.number().int().nonnegative(),
-  firstByteMs: z.number().int().nonnegative().optional(),
-  streamed: z.boolean(),
-  cancelled: z.boolean(),
-  usageEstimated: z.boolean(),
-  guardrailHits: z
-    .record(z.string().max(128), z.number().int().nonnegative())
-    .refine((r) => Object.keys(r).length <= 64)
-    .optional(),
-  content: z
-    .object({
-      encoding: z.enum(["aes-256-gcm", "plaintext"]),
-      keyId: z.string().max(64).optional(),
-      request: z.base64(),
-      response: z.base64(),
-      requestTruncated: z.boolean(),
-      responseTruncated: z.boolean(),
-    })
-    .optional(),
-});
+const spooledRow = z
+  .object({
+    requestId: z.string().min(1).max(200),
+    occurredAt: z.number().int().nonnegative(),
+    relayKey: z.string().min(3).max(600).includes("/"),
+    policy: z.string().min(3).max(600),
+    surface: z.string().max(64),
+    operation: z.string().max(64).optional(),
+    model: z.string().max(512).optional(),
+    providerKey: z.string().max(600).optional(),
+    provider: z.string().max(64).optional(),
+    upstreamModel: z.string().max(512).optional(),
+    status: z.number().int().min(0).max(999),
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative().finite(),
+    durationMs: z.number().int().nonnegative(),
+    firstByteMs: z.number().int().nonnegative().optional(),
+    streamed: z.boolean(),
+    cancelled: z.boolean(),
+    usageEstimated: z.boolean(),
+    guardrailHits: z
+      .record(z.string().max(128), z.number().int().nonnegative())
+      .refine((r) => Object.keys(r).length <= 64)
+      .optional(),
+    content: z
+      .object({
+        encoding: z.enum(["aes-256-gcm", "plaintext"]),
+        keyId: z.string().max(64).optional(),
+        request: z.base64(),
+        response: z.base64(),
+        requestTruncated: z.boolean(),
+        responseTruncated: z.boolean(),
+        // Epoch ms; absent in lines spooled before there was one.
+        deleteAfter: z.number().int().optional(),
+      })
+      .optional(),
+  })
+  // An expiry no Policy could have given (before a day, past ten years) refuses the line.
+  .refine(
+    (r) => r.content?.deleteAfter === undefined || plausibleExpiry(r.occurredAt, r.content.deleteAfter),
+  );
 
 const SPOOL_FILE = /^spool-\d+-\d+-\d+\.ndjson$/;
 

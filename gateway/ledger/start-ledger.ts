@@ -13,7 +13,10 @@ export interface LedgerSettings {
   retentionMonths: number;
   /** Where rows wait on disk; default `<dataDir>/spool`, none without a data directory. */
   spoolDir?: string | undefined;
-  /** Each Policy's content.retentionDays, as the config serving now has them. */
+  /**
+   * Each Policy's content.retentionDays, as the config serving now has them: read as each row is
+   * recorded (its content's expiry) and by the hourly deletion.
+   */
   contentRetention: () => ReadonlyMap<string, number>;
 }
 
@@ -67,7 +70,7 @@ export async function startLedger(
       const dropped = await dropExpiredMonths(db, Date.now(), retentionMonths);
       if (dropped.length > 0) log.info("usage ledger months dropped", { partitions: dropped });
       const deleted = await content.deleteExpiredContent(db, Date.now(), settings.contentRetention());
-      if (deleted > 0) log.info("captured content past its Policy's retention deleted", { rows: deleted });
+      if (deleted > 0) log.info("captured content past its retention deleted", { rows: deleted });
     } catch (err) {
       log.warn("usage ledger retention failed; retried in an hour", { error: err });
     }
@@ -81,6 +84,7 @@ export async function startLedger(
   const ledger = new UsageLedger({
     db,
     ...(spoolDir ? { spool: new LedgerSpool(spoolDir) } : {}),
+    contentRetention: (policy) => settings.contentRetention().get(policy),
     metrics: {
       rowsWritten: { inc: (n) => metrics.ledgerRowsWritten.inc(n) },
       rowsDropped: { inc: (n) => metrics.ledgerRowsDropped.inc(n) },

@@ -1,5 +1,6 @@
 import type { Database } from "../../common/db/database.js";
 import { WriteBackoff } from "../../common/db/write-backoff.js";
+import { contentExpiry } from "../content/capture.js";
 import { ensureMonthPartition, monthPartition } from "./month-partitions.js";
 import type { LedgerSpool } from "./spool.js";
 import { insertContent, insertUsageSql, type UsageRow, usageValues } from "./usage-row.js";
@@ -25,6 +26,11 @@ export interface LedgerOptions {
   maxPending?: number;
   /** Where rows wait on disk: when too many wait in memory, and at shutdown. */
   spool?: LedgerSpool;
+  /**
+   * A Policy's content.retentionDays in the config serving now: content recorded without an
+   * expiry gets one from it, kept with the row (spooled too), so it holds after the Policy goes.
+   */
+  contentRetention?: (policy: string) => number | undefined;
   /** The longest wait between attempts while the database fails (default 30 s). */
   maxRetryMs?: number;
   onError?: (err: unknown) => void;
@@ -63,7 +69,7 @@ export class UsageLedger {
       this.options.metrics?.rowsDropped.inc(1);
       return;
     }
-    this.pending.push(row);
+    this.pending.push(this.withExpiry(row));
     this.options.metrics?.pending.set(this.pending.length);
     if (this.pending.length >= this.batchSize) this.kick();
   }
@@ -93,6 +99,14 @@ export class UsageLedger {
     await this.flush();
     this.spoolPending();
     return this.pending.length;
+  }
+
+  /** The row, its content stamped with its Policy's retention as the request ends. */
+  private withExpiry(row: UsageRow): UsageRow {
+    const { content } = row;
+    if (!content || content.deleteAfter !== undefined || !this.options.contentRetention) return row;
+    const deleteAfter = contentExpiry(row.occurredAt, this.options.contentRetention(row.policy));
+    return deleteAfter === undefined ? row : { ...row, content: { ...content, deleteAfter } };
   }
 
   /** Moves every row waiting in memory to the spool; false when there is none or it is full. */

@@ -105,6 +105,7 @@ export const CONTENT_COLUMNS = [
   "response",
   "request_truncated",
   "response_truncated",
+  "delete_after",
 ] as const;
 
 /** The content rows of a batch, as one INSERT and its parameters; undefined when none has content. */
@@ -127,6 +128,7 @@ export function insertContent(rows: readonly UsageRow[]): { sql: string; params:
       Buffer.from(c.response, "base64"),
       c.requestTruncated,
       c.responseTruncated,
+      c.deleteAfter === undefined ? null : new Date(c.deleteAfter).toISOString(),
     ];
   });
   return {
