@@ -71,7 +71,7 @@ export const limitsSchema = z.object({
   maxOutputTokens: positiveInt
     .optional()
     .describe(
-      "Most output tokens one request may produce, shared among its n or best_of completions. A request asking for more is lowered to it; a request naming no cap gets it added, since the upstream's default may be far higher: chat as max_completion_tokens (max_tokens for openai-compatible upstreams), completions, messages and Bedrock invoke as max_tokens (Llama as max_gen_len, Titan as textGenerationConfig.maxTokenCount, Nova as inferenceConfig.max_new_tokens), responses as max_output_tokens, Converse as inferenceConfig.maxTokens. Either way the response carries x-kuberelay-max-output-tokens: clamped.",
+      "Most output tokens one request may produce, shared among its n or best_of completions. A request asking for more is lowered to it; a request naming no cap gets it added, since the upstream's default may be far higher: chat as max_completion_tokens (max_tokens for openai-compatible upstreams), completions, messages and Bedrock invoke as max_tokens (Llama as max_gen_len, Titan as textGenerationConfig.maxTokenCount, Nova as inferenceConfig.maxTokens or max_new_tokens; embedding, image, video and speech models get none), responses as max_output_tokens, Converse as inferenceConfig.maxTokens. Either way the response carries x-kuberelay-max-output-tokens: clamped.",
     ),
 });
 export type Limits = z.infer<typeof limitsSchema>;

@@ -207,6 +207,24 @@ describe("clampOutputTokens on InvokeModel, by model family", () => {
   });
 });
 
+describe("clampOutputTokens on InvokeModel models that answer with no text", () => {
+  it("adds no cap to embedding, rerank, image, video or speech bodies, whose APIs refuse unknown keys", () => {
+    for (const model of [
+      "amazon.titan-embed-text-v2:0",
+      "cohere.embed-english-v3",
+      "cohere.rerank-v3-5:0",
+      "amazon.titan-image-generator-v2:0",
+      "amazon.nova-canvas-v1:0",
+      "us.amazon.nova-reel-v1:1",
+      "stability.sd3-5-large-v1:0",
+      "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0",
+    ]) {
+      const body = { inputText: "hello" };
+      expect(clampOutputTokens(invoke(model, body), 100)).toEqual({ body, clamped: false, added: false });
+    }
+  });
+});
+
 describe("clampOutputTokens on InvokeModel with hostile caps", () => {
   it("security: a string, null or negative cap is replaced by the limit, not left for the upstream to read", () => {
     expect(clampOutputTokens(invoke(LLAMA, { prompt: "p", max_gen_len: "99999" }), 100).body).toEqual({

@@ -41,6 +41,13 @@ const modelFamilies: [RegExp, InvokeFamily][] = [
   [/^(?:[a-z-]+\.)?(?:anthropic|mistral|cohere|ai21)\./, "max_tokens"],
 ];
 
+/**
+ * Models that answer with no text (embeddings, rerank, images, video, speech): no cap to clamp,
+ * and their APIs refuse a key they do not know, so none is added.
+ */
+const NO_TEXT_OUTPUT =
+  /^(?:[a-z-]+\.)?(?:amazon\.titan-(?:embed|image)|amazon\.nova-(?:canvas|reel|sonic)|amazon\.nova-.*embed|cohere\.(?:embed|rerank)|amazon\.rerank|stability\.|twelvelabs\.)/;
+
 /** Keys only one family's InvokeModel body has, for a model id that names no family. */
 const bodyMarkers: [string, InvokeFamily][] = [
   ["anthropic_version", "max_tokens"],
@@ -121,6 +128,8 @@ type Clamped = { body: Record<string, unknown>; clamped: boolean; added: boolean
  * the family's own is added when missing, never another family's key its API would not know.
  */
 function clampInvoke(inbound: InboundRequest, limit: number): Clamped {
+  const id = inbound.model.slice(inbound.model.lastIndexOf("/") + 1).toLowerCase();
+  if (NO_TEXT_OUTPUT.test(id)) return { body: inbound.body, clamped: false, added: false };
   const family = invokeFields(invokeFamily(inbound.model, inbound.body), inbound.body);
   let body = inbound.body;
   let clamped = false;
