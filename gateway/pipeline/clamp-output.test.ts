@@ -285,6 +285,13 @@ describe("clampOutputTokens on InvokeModel with hostile caps", () => {
   });
 });
 
+describe("outputTokenCap on chat", () => {
+  it("security: a chat naming both cap fields reserves for the larger, whichever one the upstream obeys", () => {
+    expect(outputTokenCap("chat", { max_completion_tokens: 5000, max_tokens: 10 })).toBe(5000);
+    expect(outputTokenCap("chat", { max_completion_tokens: 10, max_tokens: 5000, n: 2 })).toBe(10_000);
+  });
+});
+
 describe("outputTokenCap on InvokeModel", () => {
   it("reads each family's own cap field", () => {
     expect(outputTokenCap("invoke", { prompt: "p", max_gen_len: 300 })).toBe(300);

@@ -181,16 +181,15 @@ export const generatesOutput = (operation: InboundRequest["operation"]) =>
 
 /**
  * The most output tokens a request may produce, when its body caps them: every completion's share.
- * An InvokeModel body's family is not known here (only its body is), so the largest cap any
- * family's field names counts: after clampOutputTokens every one is within the limit and the
- * family's own is among them, and a caller's cap in another family's field cannot make the
- * reservation smaller than the one the upstream obeys.
+ * The largest cap of any field counts, since the upstream obeys one we cannot name: a chat may
+ * carry both of its fields, and an InvokeModel body's family is not known here (only its body
+ * is). After clampOutputTokens every one is within the limit, so a caller's small cap in a field
+ * the upstream ignores cannot make the reservation smaller than the one it obeys.
  */
 export function outputTokenCap(operation: InboundRequest["operation"], body: Record<string, unknown>) {
-  const invoke = isInvoke(operation);
-  const fields = invoke ? ALL_INVOKE_FIELDS : fieldsOf[operation];
+  const fields = isInvoke(operation) ? ALL_INVOKE_FIELDS : fieldsOf[operation];
   if (!fields) return undefined;
   const caps = fields.map((f) => getPath(body, f)).filter((v): v is number => typeof v === "number" && v > 0);
   if (caps.length === 0) return undefined;
-  return (invoke ? Math.max(...caps) : Math.min(...caps)) * completionsPerRequest(body);
+  return Math.max(...caps) * completionsPerRequest(body);
 }
