@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { CompiledPolicy } from "../../common/config/gateway-config.js";
 import type { Database } from "../../common/db/database.js";
 import { databaseKinds, databasePerTest } from "../../common/db/testing/test-databases.js";
+import { plainContent } from "../ledger/testing/plain-content.js";
 import { UsageLedger } from "../ledger/usage-ledger.js";
 import type { UsageRow } from "../ledger/usage-row.js";
 import { SnapshotHolder } from "../snapshot.js";
@@ -26,14 +27,7 @@ const captured = (id: string, policy: string, daysAgo: number, deleteAfter?: num
   streamed: false,
   cancelled: false,
   usageEstimated: false,
-  content: {
-    encoding: "plaintext",
-    request: Buffer.from("q").toString("base64"),
-    response: Buffer.from("a").toString("base64"),
-    requestTruncated: false,
-    responseTruncated: false,
-    ...(deleteAfter === undefined ? {} : { deleteAfter }),
-  },
+  content: plainContent(deleteAfter),
 });
 
 const lowered = { mode: "plaintext", retentionDays: 7 } as const;

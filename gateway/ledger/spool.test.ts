@@ -3,9 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Database, QueryResult } from "../../common/db/database.js";
-import { databaseKinds, databasePerTest, testPostgres } from "../../common/db/testing/test-databases.js";
+import {
+  databaseKinds,
+  databasePerTest,
+  type TestDatabase,
+  testPostgres,
+} from "../../common/db/testing/test-databases.js";
 import { LedgerSpool } from "./spool.js";
 import { droppedCounter } from "./testing/counting-metrics.js";
+import { plainContent } from "./testing/plain-content.js";
 import { UsageLedger } from "./usage-ledger.js";
 import type { UsageRow } from "./usage-row.js";
 
@@ -28,18 +34,19 @@ const row = (n: number): UsageRow => ({
 const DAY = 86_400_000;
 
 /** A row with captured content, as a gateway before content expiries spooled it (none). */
-const withContent = (n: number, deleteAfter?: unknown): UsageRow =>
-  ({
-    ...row(n),
-    content: {
-      encoding: "plaintext",
-      request: Buffer.from("q").toString("base64"),
-      response: Buffer.from("a").toString("base64"),
-      requestTruncated: false,
-      responseTruncated: false,
-      ...(deleteAfter === undefined ? {} : { deleteAfter }),
-    },
-  }) as UsageRow;
+const withContent = (n: number, deleteAfter?: unknown): UsageRow => ({
+  ...row(n),
+  content: plainContent(deleteAfter),
+});
+
+/** Spooled lines as a gateway finds them at start: written by a ledger that drains the spool. */
+async function drainSpooled(t: TestDatabase, dir: string, lines: readonly string[]): Promise<number[]> {
+  writeFileSync(join(dir, "spool-1-1-0.ndjson"), `${lines.join("\n")}\n`);
+  const { metrics, dropped } = droppedCounter();
+  const ledger = new UsageLedger({ db: t.db, spool: new LedgerSpool(dir), flushIntervalMs: 60_000, metrics });
+  expect(await ledger.close()).toBe(0);
+  return dropped;
+}
 
 /** A database that answers only while `up.value` is true. */
 function switchable(real: Database, up: { value: boolean }): Database {
@@ -166,25 +173,14 @@ describe.each(databaseKinds)("captured content's expiry in the spool, on the $ki
 
   it("writes a line spooled before there were expiries, its content without one", async () => {
     const t = await fresh();
-    const dir = spoolDir();
     const line = JSON.stringify(withContent(1));
     expect(line).not.toContain("deleteAfter");
-    writeFileSync(join(dir, "spool-1-1-0.ndjson"), `${line}\n`);
-    const { metrics, dropped } = droppedCounter();
-    const ledger = new UsageLedger({
-      db: t.db,
-      spool: new LedgerSpool(dir),
-      flushIntervalMs: 60_000,
-      metrics,
-    });
-    expect(await ledger.close()).toBe(0);
-    expect(dropped).toEqual([]);
+    expect(await drainSpooled(t, spoolDir(), [line])).toEqual([]);
     expect(await expiries(t)).toEqual([["req_1", null]]);
   });
 
   it("security: refuses a line whose content expiry no Policy could have given, writes the rest", async () => {
     const t = await fresh();
-    const dir = spoolDir();
     const at = row(0).occurredAt;
     const hostile = [
       "tomorrow",
@@ -208,16 +204,7 @@ describe.each(databaseKinds)("captured content's expiry in the spool, on the $ki
       JSON.stringify(withContent(3)),
       ...hostile.map((deleteAfter, i) => JSON.stringify(withContent(10 + i, deleteAfter))),
     ];
-    writeFileSync(join(dir, "spool-1-1-0.ndjson"), `${lines.join("\n")}\n`);
-    const { metrics, dropped } = droppedCounter();
-    const ledger = new UsageLedger({
-      db: t.db,
-      spool: new LedgerSpool(dir),
-      flushIntervalMs: 60_000,
-      metrics,
-    });
-    expect(await ledger.close()).toBe(0);
-    expect(dropped).toEqual([hostile.length]);
+    expect(await drainSpooled(t, spoolDir(), lines)).toEqual([hostile.length]);
     expect(await expiries(t)).toEqual([
       ["req_1", at + 1 + DAY],
       ["req_2", at + 2 + 3650 * DAY],
