@@ -15,7 +15,7 @@ describe("SecretCanaries", () => {
     const canaries = new SecretCanaries().add("provider secret", provider);
     const hits = canaries.scan([
       { source: "clean", text: logLine("nothing here") },
-      { source: "gateway output", text: logLine(`bad key …${provider.slice(20, 28)}…`) },
+      { source: "gateway output", text: logLine(`bad key …${provider.slice(0, 8)}…`) },
     ]);
     expect(hits).toHaveLength(1);
     expect(hits[0]).toMatchObject({ source: "gateway output", label: "provider secret" });
@@ -25,6 +25,28 @@ describe("SecretCanaries", () => {
     expect(() =>
       canaries.assertNoLeak([{ source: "log", text: logLine(provider.slice(0, 7)) }]),
     ).not.toThrow();
+  });
+
+  it("takes 8 hex characters only as part of 16 of the secret: a UID or a hash meets 8 by chance", () => {
+    const provider = secret();
+    const hash = hashRelayKey(generateRelayKey());
+    const canaries = new SecretCanaries().add("provider secret", provider).add("a hash", hash);
+    // A UID that happens to share 8 hex characters with each: no leak.
+    const uid = (part: string) => `25000d36-a4a1-40c5-ac73-${part}28d67`;
+    expect(
+      canaries.scan([
+        {
+          source: "Event",
+          text: `"uid": "${uid(provider.slice(20, 28))}", "x": "${uid(hash.slice(9, 17))}"`,
+        },
+      ]),
+    ).toEqual([]);
+    // 16 of them, wherever the 8 fall, is a leak.
+    for (const piece of [provider.slice(20, 36), hash.slice(40, 56), `zz${hash.slice(3, 19)}zz`]) {
+      expect(canaries.scan([{ source: "log", text: logLine(piece) }]).length).toBeGreaterThan(0);
+    }
+    // Fifteen are not enough.
+    expect(canaries.scan([{ source: "log", text: logLine(hash.slice(0, 15)) }])).toEqual([]);
   });
 
   it("allows only the published 8-character prefix of a generated relay key", () => {
