@@ -545,6 +545,42 @@ describe("issue 14: a Policy's scopes, on every surface", () => {
   });
 });
 
+describe("issue 13: maxOutputTokens on Bedrock InvokeModel, in the model family's own field", () => {
+  const LLAMA = "meta.llama3-8b-instruct-v1:0";
+  let capped = "";
+  beforeAll(async () => {
+    capped = await keyOnPolicy(
+      "capped",
+      `  routes:
+    - model: "meta.llama*"
+      targets: [{ providerKeyRef: { name: bedrock } }]
+  limits: { maxOutputTokens: 3 }
+`,
+    );
+  });
+
+  const invokeLlama = async (body: object) => {
+    const from = stack.mock.requests.length;
+    const out = await bedrockWith(capped).send(
+      new InvokeModelCommand({ modelId: LLAMA, body: JSON.stringify(body), contentType: "application/json" }),
+    );
+    const sent = stack.mock.requests.slice(from).find((r) => r.path.includes("/model/meta.llama"));
+    return {
+      answer: JSON.parse(Buffer.from(out.body).toString()) as Record<string, unknown>,
+      sent: sent?.body,
+    };
+  };
+
+  it("lowers a larger max_gen_len and adds a missing one, never a max_tokens Llama would refuse", async () => {
+    const lowered = await invokeLlama({ prompt: "one two three four five six", max_gen_len: 500 });
+    expect(lowered.sent).toEqual({ prompt: "one two three four five six", max_gen_len: 3 });
+    // The mock stops at the cap, as Llama does, and says why.
+    expect(lowered.answer).toMatchObject({ generation: "echo: one two", stop_reason: "length" });
+    const added = await invokeLlama({ prompt: "no cap named", temperature: 0.2 });
+    expect(added.sent).toEqual({ prompt: "no cap named", temperature: 0.2, max_gen_len: 3 });
+  });
+});
+
 describe("issue 14: a Policy's guardrails, on every surface, before anything leaves the gateway", () => {
   let guarded = "";
   const email = "jane.doe@example.com";

@@ -183,3 +183,33 @@ function converseMessage(
 function blockTexts(blocks: unknown[]): string[] {
   return blocks.map((block) => (isRecord(block) && typeof block.text === "string" ? block.text : ""));
 }
+
+/** The parts of a Meta Llama body on Bedrock the mock answers from. */
+export interface LlamaInvoke {
+  maxTokens: number;
+  promptTexts: string[];
+  lastUserText: string;
+}
+
+/** Llama's inference parameters on Bedrock; its schema refuses any other key. */
+const LLAMA_KEYS = new Set(["prompt", "max_gen_len", "temperature", "top_p", "images"]);
+/** Bedrock's default for max_gen_len, and the most it takes. */
+const LLAMA_DEFAULT_GEN_LEN = 512;
+const LLAMA_MAX_GEN_LEN = 2048;
+
+export function validateLlamaInvoke(body: JsonBody): Validated<LlamaInvoke> {
+  if (body.kind !== "json" || !isRecord(body.value)) {
+    return fail(validationError("Malformed input request, please reformat your input and try again."));
+  }
+  const request = body.value;
+  const extraneous = Object.keys(request).find((key) => !LLAMA_KEYS.has(key));
+  if (extraneous) return fail(malformed(`#: extraneous key [${extraneous}] is not permitted`));
+  if (typeof request.prompt !== "string") return fail(malformed("#: required key [prompt] not found"));
+  const genLen = "max_gen_len" in request ? request.max_gen_len : LLAMA_DEFAULT_GEN_LEN;
+  if (!isPositiveInt(genLen) || genLen > LLAMA_MAX_GEN_LEN) {
+    return fail(
+      malformed(`#/max_gen_len: ${JSON.stringify(genLen)} is not an integer from 1 to ${LLAMA_MAX_GEN_LEN}`),
+    );
+  }
+  return ok({ maxTokens: genLen, promptTexts: [request.prompt], lastUserText: request.prompt });
+}

@@ -18,7 +18,7 @@ import {
   writeEventStream,
 } from "./bedrock-respond.js";
 import { type BedrockCredentials, verifySigV4 } from "./bedrock-sigv4.js";
-import { validateAnthropicInvoke, validateConverse } from "./bedrock-validate.js";
+import { validateAnthropicInvoke, validateConverse, validateLlamaInvoke } from "./bedrock-validate.js";
 import type { FailureQueue } from "./failures.js";
 import { bodyOf } from "./recorder.js";
 
@@ -102,30 +102,54 @@ async function admitted(req: Request, res: Response, context: Context): Promise<
   return true;
 }
 
-/** The mock's InvokeModel speaks only the Anthropic Messages body, the one the gateway sends. */
+/** The mock's streamed InvokeModel speaks only the Anthropic Messages body. */
 function anthropicOnly(res: Response, modelId: string): boolean {
   if (modelId.includes("anthropic.")) return true;
   sendBedrockError(
     res,
     validationError(
-      `The mock Bedrock runtime answers InvokeModel only for Anthropic models, not ${modelId}.`,
+      `The mock Bedrock runtime streams InvokeModel only for Anthropic models, not ${modelId}.`,
     ),
   );
   return false;
 }
 
+const isLlama = (modelId: string) => /(^|[./])meta\.llama/.test(modelId);
+
 async function handleInvoke(req: Request, res: Response, modelId: string): Promise<void> {
   const startedAt = performance.now();
+  // Each family has its own body, and Bedrock checks it against that family's schema.
+  if (isLlama(modelId)) return handleLlamaInvoke(req, res, startedAt);
   if (!anthropicOnly(res, modelId)) return;
   const validated = validateAnthropicInvoke(bodyOf(req).json);
   if (!validated.ok) return sendBedrockError(res, validated.error);
   const reply = planReply(validated.value);
-  sendBedrockJson(res, 200, anthropicMessage(modelId, reply, anthropicMessageId()), {
-    "X-Amzn-Bedrock-Input-Token-Count": String(reply.inputTokens),
-    "X-Amzn-Bedrock-Output-Token-Count": String(reply.outputTokens),
-    "X-Amzn-Bedrock-Invocation-Latency": String(Math.round(performance.now() - startedAt)),
-  });
+  sendBedrockJson(
+    res,
+    200,
+    anthropicMessage(modelId, reply, anthropicMessageId()),
+    usageHeaders(reply, startedAt),
+  );
 }
+
+function handleLlamaInvoke(req: Request, res: Response, startedAt: number): void {
+  const validated = validateLlamaInvoke(bodyOf(req).json);
+  if (!validated.ok) return sendBedrockError(res, validated.error);
+  const reply = planReply(validated.value);
+  const body = {
+    generation: reply.text,
+    prompt_token_count: reply.inputTokens,
+    generation_token_count: reply.outputTokens,
+    stop_reason: reply.stopReason === "max_tokens" ? "length" : "stop",
+  };
+  sendBedrockJson(res, 200, body, usageHeaders(reply, startedAt));
+}
+
+const usageHeaders = (reply: { inputTokens: number; outputTokens: number }, startedAt: number) => ({
+  "X-Amzn-Bedrock-Input-Token-Count": String(reply.inputTokens),
+  "X-Amzn-Bedrock-Output-Token-Count": String(reply.outputTokens),
+  "X-Amzn-Bedrock-Invocation-Latency": String(Math.round(performance.now() - startedAt)),
+});
 
 async function handleInvokeStream(
   req: Request,
