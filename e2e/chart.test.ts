@@ -601,6 +601,40 @@ describe("helm chart", () => {
     );
   });
 
+  it("scales the gateways with a HorizontalPodAutoscaler only when asked, leaving replicas to it", async () => {
+    const off = await render();
+    expect(off.objects.some((o) => o.kind === "HorizontalPodAutoscaler")).toBe(false);
+    expect(one<V1Deployment>(off.objects, "Deployment", "kuberelay-gateway").spec?.replicas).toBe(2);
+    const on = await render(
+      "gateway.autoscaling.enabled=true",
+      "gateway.autoscaling.minReplicas=3",
+      "gateway.autoscaling.maxReplicas=9",
+      "gateway.autoscaling.targetCPUUtilizationPercentage=60",
+    );
+    // A replicas field would reset the autoscaler's count at every upgrade.
+    expect(one<V1Deployment>(on.objects, "Deployment", "kuberelay-gateway").spec?.replicas).toBeUndefined();
+    const hpa = one<{
+      spec: {
+        scaleTargetRef: { kind: string; name: string };
+        minReplicas: number;
+        maxReplicas: number;
+        metrics: { resource: { name: string; target: { averageUtilization: number } } }[];
+      };
+    }>(on.objects, "HorizontalPodAutoscaler", "kuberelay-gateway");
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { kind: "Deployment", name: "kuberelay-gateway" },
+      minReplicas: 3,
+      maxReplicas: 9,
+    });
+    expect(hpa.spec.metrics[0]?.resource).toEqual({
+      name: "cpu",
+      target: { type: "Utilization", averageUtilization: 60 },
+    });
+    await expect(
+      render("gateway.autoscaling.enabled=true", "gateway.autoscaling.minReplicas=12"),
+    ).rejects.toThrow(/minReplicas \(12\) must not exceed maxReplicas \(10\)/);
+  });
+
   it("issue 13: shares the gateways' limit counters in Redis from the named Secret, and tells the operator where they count", async () => {
     const rendered = async (...sets: string[]) => {
       const { objects } = await render(...sets);
@@ -624,6 +658,9 @@ describe("helm chart", () => {
     expect(shared.operatorArgs).toEqual(
       expect.arrayContaining(["--gateway-shared-limits=true", "--gateway-replicas=4"]),
     );
+    // With the autoscaler on, the operator counts the most replicas it may run.
+    const scaled = await rendered("gateway.autoscaling.enabled=true", "gateway.autoscaling.maxReplicas=7");
+    expect(scaled.operatorArgs).toEqual(expect.arrayContaining(["--gateway-replicas=7"]));
     // REDIS_URL given the older way, through extraEnv, counts as shared too.
     const viaEnv = await rendered(
       "gateway.extraEnv[0].name=REDIS_URL",
@@ -969,6 +1006,7 @@ describe("helm chart", () => {
         "networkPolicy.metricsPodSelector.app=prometheus",
         "networkPolicy.adminFrom[0].namespaceSelector.matchLabels.team=finance",
         "networkPolicy.webhookFrom[0].ipBlock.cidr=172.20.0.0/16",
+        "gateway.autoscaling.enabled=true",
       );
       await kubectl(["create", "namespace", namespace]).catch(() => undefined);
       const { stdout } = await kubectl(["apply", "--dry-run=server", "-f", "-"], text);
@@ -979,6 +1017,7 @@ describe("helm chart", () => {
         "networkpolicy.networking.k8s.io/kuberelay-webhook created (server dry run)",
         "service/kuberelay-webhook-metrics created (server dry run)",
         "deployment.apps/kuberelay-gateway created (server dry run)",
+        "horizontalpodautoscaler.autoscaling/kuberelay-gateway created (server dry run)",
       ]) {
         expect(stdout).toContain(line);
       }

@@ -57,6 +57,12 @@ const operator = z.strictObject({
 
 const gateway = z.strictObject({
   replicas: nonNegativeInt,
+  autoscaling: z.strictObject({
+    enabled: z.boolean(),
+    minReplicas: z.int().min(1),
+    maxReplicas: z.int().min(1),
+    targetCPUUtilizationPercentage: z.int().min(1).max(100),
+  }),
   port,
   metricsPort: port,
   drainSeconds: nonNegativeInt,

@@ -267,3 +267,12 @@ what was asked, each with a message naming the value.
 {{- fail (printf "webhook.timeoutSeconds must be a whole number of seconds from 1 to 5 (a slow webhook delays every Pod creation), got %v" $timeout) }}
 {{- end }}
 {{- end }}
+
+{{/* The most gateway replicas that may run: the autoscaler's maximum when it is on. */}}
+{{- define "kuberelay.gatewayReplicas" -}}
+{{- if .Values.gateway.autoscaling.enabled -}}
+{{ .Values.gateway.autoscaling.maxReplicas }}
+{{- else -}}
+{{ .Values.gateway.replicas }}
+{{- end -}}
+{{- end }}
