@@ -134,7 +134,10 @@ async function handleInvoke(req: Request, res: Response, modelId: string): Promi
 
 function handleLlamaInvoke(req: Request, res: Response, startedAt: number): void {
   const validated = validateLlamaInvoke(bodyOf(req).json);
-  if (!validated.ok) return sendBedrockError(res, validated.error);
+  if (!validated.ok) {
+    sendBedrockError(res, validated.error);
+    return;
+  }
   const reply = planReply(validated.value);
   const body = {
     generation: reply.text,
