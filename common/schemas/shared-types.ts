@@ -61,7 +61,7 @@ export const limitsSchema = z.object({
   maxConcurrentRequests: positiveInt
     .optional()
     .describe(
-      "Requests in flight at once. A request that never ends (its gateway died) stops counting after 10 minutes, and so does a stream open longer than that.",
+      "Requests in flight at once. A request still running keeps counting, however long it streams; one whose gateway died stops counting after 10 minutes.",
     ),
   maxRequestBodyBytes: positiveInt
     .optional()

@@ -44,7 +44,7 @@ export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
  */
 export async function createLimiter(options: LimiterOptions = {}): Promise<Limiter> {
   const { metrics, onStoreError, clock = Date.now, leaseTtlMs = DEFAULT_LEASE_TTL_MS } = options;
-  const gate = { clock, metrics, onStoreError };
+  const gate = { clock, metrics, onStoreError, leaseTtlMs };
   if (options.redisUrl === undefined) {
     metrics?.storeUp.set(1);
     const store = new MemoryStore(leaseTtlMs);

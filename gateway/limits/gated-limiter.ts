@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LimitStore, StoreVerdict } from "./limit-store.js";
 import type { Admission, AdmitRequest, Allowance, Limiter, Refusal, Scope, Usage } from "./limiter.js";
 import type { LimiterMetrics } from "./limiter-metrics.js";
+import { LiveLeases } from "./live-leases.js";
 import { rateLimitHeaders } from "./rate-limit-headers.js";
 import { longestRefusal, type ScopeRefusal } from "./refusals.js";
 import { emptyUsage, enforcedScopes, withAdmission } from "./scope-usage.js";
@@ -11,6 +12,8 @@ export interface GateOptions {
   clock: () => number;
   onStoreError?: (err: unknown) => void;
   metrics?: LimiterMetrics;
+  /** How long a lease lives unless renewed; requests still running are renewed every third of it. */
+  leaseTtlMs: number;
 }
 
 /**
@@ -18,14 +21,35 @@ export interface GateOptions {
  * answers with headers, and turns store failures into fail-open or fail-closed answers.
  */
 export function gatedLimiter(store: LimitStore, options: GateOptions): Omit<Limiter, "applySpendFloor"> {
+  const live = new LiveLeases(
+    async (leases) => {
+      try {
+        await store.renew(leases, timingAt(options.clock()));
+      } catch (err) {
+        // Unrenewed, a lease expires as a dead gateway's would: the next renewal tries again.
+        reportStoreError(err, options);
+      }
+    },
+    options.clock,
+    options.leaseTtlMs,
+  );
   return {
     backend: store.backend,
-    admit: (req) => admit(store, options, req),
-    close: () => store.close(),
+    admit: (req) => admit(store, options, req, live),
+    renewLeases: () => live.renewNow(),
+    close: () => {
+      live.stop();
+      return store.close();
+    },
   };
 }
 
-async function admit(store: LimitStore, options: GateOptions, req: AdmitRequest): Promise<Admission> {
+async function admit(
+  store: LimitStore,
+  options: GateOptions,
+  req: AdmitRequest,
+  live: LiveLeases,
+): Promise<Admission> {
   const scopes = enforcedScopes(req.scopes);
   const first = scopes[0];
   if (first === undefined) return unlimited();
@@ -41,10 +65,17 @@ async function admit(store: LimitStore, options: GateOptions, req: AdmitRequest)
   options.metrics?.storeUp.set(1);
   if (!verdict.admitted) return refusal(scopes, verdict, t, options, reserveOf(req));
   const after = scopes.map((scope, i) => withAdmission(scope, verdict.usages[i] ?? emptyUsage(), t));
+  const holds = LiveLeases.holds(scopes, reserveOf(req));
+  if (holds) live.add(leaseId, scopes);
   return {
     allowed: true,
     headers: rateLimitHeaders(scopes, after),
-    finish: needsFinish(scopes) ? once((usage) => finish(store, options, scopes, leaseId, usage)) : noop,
+    finish: needsFinish(scopes)
+      ? once((usage) => {
+          if (holds) live.delete(leaseId);
+          return finish(store, options, scopes, leaseId, usage);
+        })
+      : noop,
   };
 }
 

@@ -17,6 +17,12 @@ export interface ResumedSpend {
   thisMonthUsd: number;
 }
 
+/** A request admitted and not finished: its lease (and reservation) id and where it is held. */
+export interface LiveLease {
+  leaseId: string;
+  scopes: readonly Scope[];
+}
+
 /** Where counters live: one implementation in memory, one in Redis. Both throw when they cannot answer. */
 export interface LimitStore {
   readonly backend: "redis" | "memory";
@@ -36,5 +42,10 @@ export interface LimitStore {
    * usage ledger's), never lowering it: the store may hold spend the ledger has not received yet.
    */
   raiseSpend(spend: readonly ResumedSpend[], t: Timing): Promise<void>;
+  /**
+   * Moves the expiry of each lease and reservation still held (a request still running) to one
+   * lease TTL after `t`; a lease already finished or expired is left gone.
+   */
+  renew(leases: readonly LiveLease[], t: Timing): Promise<void>;
   close(): Promise<void>;
 }

@@ -277,6 +277,42 @@ describe.each(Object.entries(backends))("%s limiter", (backend, make) => {
     expect((await l.admit(req)).allowed).toBe(true);
   });
 
+  it("keeps the lease and the reservation of a request still running past the lease TTL, renewed", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now, leaseTtlMs: 2_000 });
+    const scope = {
+      id: uniq("key:ns/long-stream"),
+      limits: { maxConcurrentRequests: 1 },
+      budget: { usdPerDay: 1 },
+    };
+    const req = { scopes: [scope], failOpen: false, reserveUsd: 0.75 };
+    const running = allowed(await l.admit(req));
+    // A stream running for three TTLs, renewed every third of one as the gateway's timer does.
+    for (let i = 0; i < 9; i++) {
+      clock.advance(667);
+      await l.renewLeases();
+    }
+    expect(refusal(await l.admit(req)).reason).toBe("concurrency");
+    expect(refusal(await l.admit({ ...req, scopes: [{ ...scope, limits: {} }] })).reason).toBe("budget_day");
+    await running.finish({ inputTokens: 1, outputTokens: 1, costUsd: 0.1 });
+    // Finished: nothing is renewed any more, and the slot and the reservation are free.
+    await l.renewLeases();
+    expect((await l.admit({ ...req, reserveUsd: 0.5 })).allowed).toBe(true);
+  });
+
+  it("does not bring back a lease that expired before its renewal came", async () => {
+    const clock = fakeClock();
+    const l = await limiter({ clock: () => clock.now, leaseTtlMs: 2_000 });
+    const req = {
+      scopes: [{ id: uniq("key:ns/late-renewal"), limits: { maxConcurrentRequests: 1 } }],
+      failOpen: false,
+    };
+    allowed(await l.admit(req));
+    clock.advance(2_001);
+    await l.renewLeases();
+    expect((await l.admit(req)).allowed).toBe(true);
+  });
+
   it("counts requests per day", async () => {
     const clock = fakeClock();
     const l = await limiter({ clock: () => clock.now });

@@ -89,5 +89,7 @@ export interface Limiter {
   readonly backend: "redis" | "memory";
   /** Raises budgets to the ledger's spend again (LimiterOptions.spendFloor); nothing without one. */
   applySpendFloor(): Promise<void>;
+  /** Renews the leases and reservations of requests still running, as a timer does every third of their TTL. */
+  renewLeases(): Promise<void>;
   close(): Promise<void>;
 }

@@ -75,6 +75,24 @@ export class MemoryScopeState {
     if (month > 0) this.spentThisMonth.add(t.monthKey, month);
   }
 
+  /**
+   * A request still running keeps its lease and reservation. Re-inserted, not updated: the maps
+   * stay in expiry order (the new expiry is the latest), which the sweeps from the front rely on.
+   */
+  renew(leaseId: string, now: number, expiresAt: number) {
+    // One already expired stays gone: its request is no longer counted anywhere else either.
+    const lease = this.leases.get(leaseId);
+    if (lease !== undefined && lease > now) {
+      this.leases.delete(leaseId);
+      this.leases.set(leaseId, expiresAt);
+    }
+    const r = this.reservations.get(leaseId);
+    if (r && r.expiresAt > now) {
+      this.reservations.delete(leaseId);
+      this.reservations.set(leaseId, { usd: r.usd, expiresAt });
+    }
+  }
+
   /** True when forgetting this scope loses nothing, so the store can drop it. */
   idle(t: Timing): boolean {
     return (
@@ -89,7 +107,8 @@ export class MemoryScopeState {
   }
 
   private liveLeases(t: Timing): number {
-    // Every lease has the same TTL, so insertion order is expiry order: stop at the first live one
+    // Every lease gets the same TTL when taken or renewed (renew re-inserts), so insertion order is
+    // expiry order: stop at the first live one
     // rather than scanning every lease on every admission.
     for (const [id, expiresAt] of this.leases) {
       if (expiresAt > t.now) break;

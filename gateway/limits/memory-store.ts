@@ -1,4 +1,4 @@
-import type { LimitStore, ResumedSpend, StoreVerdict } from "./limit-store.js";
+import type { LimitStore, LiveLease, ResumedSpend, StoreVerdict } from "./limit-store.js";
 import type { Scope, Usage } from "./limiter.js";
 import { MemoryScopeState } from "./memory-scope-state.js";
 
@@ -38,6 +38,12 @@ export class MemoryStore implements LimitStore {
   /** Raises each scope's day and month to at least the ledger's sums (see LimitStore). */
   async raiseSpend(spend: readonly ResumedSpend[], t: Timing): Promise<void> {
     for (const s of spend) this.state(s.scope).raiseSpend(t, s.todayUsd, s.thisMonthUsd);
+  }
+
+  async renew(leases: readonly LiveLease[], t: Timing): Promise<void> {
+    for (const { leaseId, scopes } of leases) {
+      for (const scope of scopes) this.states.get(scope.id)?.renew(leaseId, t.now, t.now + this.leaseTtlMs);
+    }
   }
 
   async close(): Promise<void> {

@@ -51,6 +51,12 @@ export function finishKeys(prefix: string, scopeId: string, t: Timing): string[]
   ];
 }
 
+/** The four keys a renewal moves the expiry in: leases, then the holds' expiries, hash and total. */
+export function renewKeys(prefix: string, scopeId: string): string[] {
+  const tag = scopeTag(prefix, scopeId);
+  return [`${tag}:leases`, `${tag}:holds:expiry`, `${tag}:holds`, `${tag}:holds:usd`];
+}
+
 /** A scope's day and month spend keys, for raising them to the ledger's sums. */
 export function spendKeys(prefix: string, scopeId: string, t: Timing): string[] {
   const tag = scopeTag(prefix, scopeId);

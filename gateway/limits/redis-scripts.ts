@@ -242,3 +242,32 @@ for i = 1, 2 do
 end
 return 1
 `);
+
+/**
+ * Renews one request's lease and budget hold in every scope, while it still runs: only where
+ * they are still held (XX), so a lease finished or expired meanwhile is not brought back.
+ *
+ * One already expired stays gone, as in memory-scope-state.ts.
+ *
+ * KEYS: per scope, the 4 keys of redis-keys.ts renewKeys(). ARGV: lease id, now (ms), new expiry
+ * (ms), TTL (ms).
+ */
+export const renewScript = new RedisScript(`
+local leaseId, now, expiresAt, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local function held(k)
+  local score = redis.call('ZSCORE', k, leaseId)
+  return score and tonumber(score) > now
+end
+for s = 1, #KEYS / 4 do
+  local base = (s - 1) * 4
+  if held(KEYS[base + 1]) then
+    redis.call('ZADD', KEYS[base + 1], 'XX', expiresAt, leaseId)
+    redis.call('PEXPIRE', KEYS[base + 1], ttl)
+  end
+  if held(KEYS[base + 2]) then
+    redis.call('ZADD', KEYS[base + 2], 'XX', expiresAt, leaseId)
+    for i = 2, 4 do redis.call('PEXPIRE', KEYS[base + i], ttl) end
+  end
+end
+return 1
+`);

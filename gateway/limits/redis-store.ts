@@ -1,9 +1,15 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { LimitStore, ResumedSpend, StoreVerdict } from "./limit-store.js";
+import type { LimitStore, LiveLease, ResumedSpend, StoreVerdict } from "./limit-store.js";
 import { refusalReasons, type Scope, type Usage } from "./limiter.js";
-import { admitKeys, finishKeys, keyTtls, spendKeys } from "./redis-keys.js";
-import { ADMIT_VALUES_PER_SCOPE, admitScript, finishScript, spendFloorScript } from "./redis-scripts.js";
+import { admitKeys, finishKeys, keyTtls, renewKeys, spendKeys } from "./redis-keys.js";
+import {
+  ADMIT_VALUES_PER_SCOPE,
+  admitScript,
+  finishScript,
+  renewScript,
+  spendFloorScript,
+} from "./redis-scripts.js";
 import type { ScopeUsage } from "./scope-usage.js";
 import { bucketIndex, DAY_WINDOW, MINUTE_WINDOW } from "./sliding-window.js";
 import type { Timing } from "./timing.js";
@@ -35,6 +41,21 @@ export class RedisStore implements LimitStore {
       ...scopes.flatMap(limitArgs),
     ];
     return parseAdmitReply(await admitScript.run(this.redis, keys, args), scopes);
+  }
+
+  /** One script call per request, over its scopes, as its admission was. */
+  async renew(leases: readonly LiveLease[], t: Timing): Promise<void> {
+    const ttl = String(keyTtls(t, this.leaseTtlMs).leases);
+    const args = (leaseId: string) => [leaseId, String(t.now), String(t.now + this.leaseTtlMs), ttl];
+    await Promise.all(
+      leases.map(({ leaseId, scopes }) =>
+        renewScript.run(
+          this.redis,
+          scopes.flatMap((scope) => renewKeys(this.prefix, scope.id)),
+          args(leaseId),
+        ),
+      ),
+    );
   }
 
   /** One script call per scope: each scope's keys sit in a slot of their own. */
